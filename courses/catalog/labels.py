@@ -1,0 +1,26 @@
+"""How catalog values read in the interface language."""
+
+from __future__ import annotations
+
+from flask_babel import format_decimal, lazy_gettext as _l, ngettext
+
+LEVEL_NAMES = {
+    "beginner": _l("Beginner"),
+    "intermediate": _l("Intermediate"),
+    "advanced": _l("Advanced"),
+}
+
+
+def level_name(level: str | None) -> str:
+    return str(LEVEL_NAMES.get(level or "", level or ""))
+
+
+def hours_label(hours: float) -> str:
+    """`6 hours`, `1.5 hours` (`1,5 heures` in French), with the locale's decimal sign."""
+    whole = float(hours).is_integer()
+    count = 1 if hours <= 1 else 2
+    return ngettext("%(hours)s hour", "%(hours)s hours", count, hours=format_decimal(int(hours) if whole else hours))
+
+
+def minutes_label(minutes: int) -> str:
+    return ngettext("%(minutes)s minute", "%(minutes)s minutes", minutes, minutes=format_decimal(minutes))

@@ -1,0 +1,133 @@
+"""Courses, modules and quiz questions as imported from `content/`.
+
+Rows are never deleted by a sync: what disappears from the files gets `archived_at`, so the
+progress and certificates that hang on it stay intact.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from courses.database import UTCDateTime, utcnow
+from courses.extensions import db
+
+
+class Course(db.Model):
+    __tablename__ = "course"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(500))
+    language: Mapped[str] = mapped_column(String(5), index=True)
+    audience: Mapped[str] = mapped_column(String(500), default="")
+    hours: Mapped[float] = mapped_column(Float)
+    level: Mapped[str | None] = mapped_column(String(20))
+    trainers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    is_certifying: Mapped[bool] = mapped_column(Boolean, default=True)
+    pass_mark: Mapped[int] = mapped_column(Integer, default=70)
+    translation_of: Mapped[str | None] = mapped_column(String(100))
+    intro_html: Mapped[str] = mapped_column(Text, default="")
+    intro_toc: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    intro_references: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # Lower-cased, accent-free title + summary + tags: lets "decentralisation" find "Décentralisation".
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    modules: Mapped[list[Module]] = relationship(
+        back_populates="course", order_by="Module.position", cascade="save-update, merge"
+    )
+    tags: Mapped[list[CourseTag]] = relationship(
+        back_populates="course", order_by="CourseTag.tag", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (Index("ix_course_listing", "status", "archived_at", "title"),)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == "published" and self.archived_at is None
+
+    @property
+    def tag_names(self) -> list[str]:
+        return [t.tag for t in self.tags]
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(m.minutes for m in self.modules if m.archived_at is None)
+
+    def __repr__(self) -> str:
+        return f"<Course {self.slug}>"
+
+
+class CourseTag(db.Model):
+    __tablename__ = "course_tag"
+
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
+
+    course: Mapped[Course] = relationship(back_populates="tags")
+
+
+class Module(db.Model):
+    __tablename__ = "module"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
+    slug: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    minutes: Mapped[int] = mapped_column(Integer)
+    objectives: Mapped[list[str]] = mapped_column(JSON, default=list)
+    is_required: Mapped[bool] = mapped_column(Boolean, default=True)
+    html: Mapped[str] = mapped_column(Text)
+    toc: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    references: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="module", order_by="Question.position", cascade="save-update, merge"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("course_id", "slug"),
+        Index("ix_module_course_position", "course_id", "archived_at", "position"),
+    )
+
+    @property
+    def active_questions(self) -> list[Question]:
+        return [q for q in self.questions if q.archived_at is None]
+
+    def __repr__(self) -> str:
+        return f"<Module {self.slug}>"
+
+
+class Question(db.Model):
+    """A quiz question; identified by its module and position, archived when the quiz shrinks."""
+
+    __tablename__ = "question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    prompt: Mapped[str] = mapped_column(Text)
+    choices: Mapped[list[str]] = mapped_column(JSON)
+    answers: Mapped[list[int]] = mapped_column(JSON)
+    is_multiple: Mapped[bool] = mapped_column(Boolean, default=False)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    module: Mapped[Module] = relationship(back_populates="questions")
+
+    __table_args__ = (UniqueConstraint("module_id", "position"),)

@@ -1,0 +1,79 @@
+"""Reading the catalog: what the public may see, found with a fixed number of indexed queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import defer, selectinload
+
+from courses.catalog.models import Course, CourseTag, Module
+from courses.catalog.sync import searchable
+from courses.extensions import db
+
+
+@dataclass(frozen=True)
+class CatalogFilters:
+    language: str | None = None
+    tag: str | None = None
+    query: str | None = None
+
+
+def _public() -> Select:
+    return select(Course).where(Course.status == "published", Course.archived_at.is_(None))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def public_courses(filters: CatalogFilters) -> list[Course]:
+    """Published courses matching the filters, by title, with their tags loaded."""
+    statement = _public().options(selectinload(Course.tags))
+    if filters.language:
+        statement = statement.where(Course.language == filters.language)
+    if filters.tag:
+        statement = statement.where(Course.tags.any(CourseTag.tag == filters.tag))
+    if filters.query:
+        for word in searchable(filters.query).split()[:8]:
+            statement = statement.where(Course.search_text.like(f"%{_escape_like(word)}%", escape="\\"))
+    return list(db.session.scalars(statement.order_by(Course.title)))
+
+
+def catalog_facets() -> tuple[list[str], list[str]]:
+    """Languages and tags that published courses use, for the filter form."""
+    languages = db.session.scalars(_public().with_only_columns(Course.language).distinct()).all()
+    tags = db.session.scalars(
+        select(CourseTag.tag)
+        .join(Course)
+        .where(Course.status == "published", Course.archived_at.is_(None))
+        .distinct()
+        .order_by(CourseTag.tag)
+    ).all()
+    return sorted(languages), list(tags)
+
+
+def public_course(slug: str) -> Course | None:
+    """A published, live course with its live modules, or None."""
+    return db.session.scalar(_public().where(Course.slug == slug))
+
+
+def live_modules(course: Course) -> list[Module]:
+    """The course's modules that are not archived, in order."""
+    return list(
+        db.session.scalars(
+            select(Module)
+            .options(defer(Module.html), defer(Module.references))
+            .where(Module.course_id == course.id, Module.archived_at.is_(None))
+            .order_by(Module.position)
+        )
+    )
+
+
+def translations(course: Course) -> list[Course]:
+    """Published courses that are the same course in another language (siblings included)."""
+    original = course.translation_of or course.slug
+    statement = _public().where(
+        Course.id != course.id, or_(Course.slug == original, Course.translation_of == original)
+    )
+    return list(db.session.scalars(statement.order_by(Course.language)))

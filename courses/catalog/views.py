@@ -1,0 +1,74 @@
+"""Catalog, syllabus, module reader and course assets. Pages read pre-rendered HTML from the DB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+from flask_babel import gettext as _
+
+from courses.catalog import services
+from courses.catalog.forms import CatalogFilterForm
+from courses.i18n import LANGUAGE_NAMES
+
+bp = Blueprint("catalog", __name__)
+
+
+@bp.get("/")
+def index():
+    """The catalog of published courses, filtered by language, topic and words."""
+    form = CatalogFilterForm(request.args)
+    languages, tags = services.catalog_facets()
+    form.language.choices = [("", _("All languages"))] + [(code, LANGUAGE_NAMES.get(code, code)) for code in languages]
+    form.tag.choices = [("", _("All topics"))] + [(tag, tag) for tag in tags]
+    filters = services.CatalogFilters()
+    if form.validate():
+        filters = services.CatalogFilters(form.language.data or None, form.tag.data or None, form.q.data or None)
+    courses = services.public_courses(filters)
+    return render_template("catalog/index.html", form=form, courses=courses, filters=filters)
+
+
+def _course_or_404(slug: str):
+    course = services.public_course(slug)
+    if course is None:
+        abort(404)
+    return course
+
+
+@bp.get("/courses/<slug>/")
+def course(slug: str):
+    """A course's syllabus: introduction, modules in order, hours, trainers."""
+    course = _course_or_404(slug)
+    modules = services.live_modules(course)
+    return render_template(
+        "catalog/course.html", course=course, modules=modules, translations=services.translations(course)
+    )
+
+
+@bp.get("/courses/<slug>/<module_slug>/")
+def module(slug: str, module_slug: str):
+    """One module: its pre-rendered text, table of contents, previous and next."""
+    course = _course_or_404(slug)
+    modules = services.live_modules(course)
+    index = next((i for i, m in enumerate(modules) if m.slug == module_slug), None)
+    if index is None:
+        abort(404)
+    previous = modules[index - 1] if index > 0 else None
+    following = modules[index + 1] if index + 1 < len(modules) else None
+    return render_template(
+        "catalog/module.html",
+        course=course,
+        module=modules[index],
+        position=index + 1,
+        count=len(modules),
+        previous=previous,
+        following=following,
+    )
+
+
+@bp.get("/courses/<slug>/assets/<path:filename>")
+def asset(slug: str, filename: str):
+    """A file from the course's assets/ folder; nothing outside it is reachable."""
+    _course_or_404(slug)
+    directory = Path(current_app.config["CONTENT_DIR"]) / slug / "assets"
+    return send_from_directory(directory, filename, max_age=current_app.config["ASSET_MAX_AGE"])

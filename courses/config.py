@@ -1,0 +1,69 @@
+"""Configuration: these defaults, then `instance/config.py`, then environment variables.
+
+Secrets never live here: SECRET_KEY comes from the environment, from `instance/config.py`,
+or is generated once into `instance/secret_key`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Defaults:
+    SITE_NAME = "Tadbir"
+    CONTENT_DIR = str(PROJECT_ROOT / "content")
+    SQLALCHEMY_DATABASE_URI: str | None = None  # set from DATABASE_URL or the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Africa/Casablanca"
+    LANGUAGES = ("fr", "ar", "en")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: phones keep tabs open for days
+    ASSET_MAX_AGE = 24 * 3600
+    CATALOG_PAGE_SIZE = 24
+
+
+# Environment variables read as they are (no prefix), for operators' convenience.
+ENVIRONMENT_KEYS = ("SECRET_KEY", "CONTENT_DIR", "SERVER_NAME", "PREFERRED_URL_SCHEME")
+
+
+def load_environment(config: dict) -> None:
+    """Apply environment overrides: the plain names above, DATABASE_URL, and any TADBIR_* key."""
+    for key in ENVIRONMENT_KEYS:
+        if os.environ.get(key):
+            config[key] = os.environ[key]
+    if os.environ.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+    prefix = "TADBIR_"
+    for key, value in os.environ.items():
+        if key.startswith(prefix):
+            config[key[len(prefix) :]] = value
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual `postgres://` and `postgresql://` forms and use the psycopg 3 driver."""
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme) :]
+    return url
+
+
+def ensure_secret_key(instance_path: Path) -> str:
+    """Read `instance/secret_key`, creating it once (atomically, even with several workers)."""
+    path = instance_path / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        key = secrets.token_hex(32)
+        handle.write(key)
+    return key

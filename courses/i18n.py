@@ -1,0 +1,53 @@
+"""Interface language: the user's saved choice, then the switcher's cookie, then the browser, then French."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, redirect, request
+from flask_babel import get_locale
+
+from courses.extensions import babel
+from courses.urls import safe_next_url
+
+bp = Blueprint("i18n", __name__)
+
+COOKIE = "lang"
+RIGHT_TO_LEFT = frozenset({"ar"})
+LANGUAGE_NAMES = {"fr": "Français", "ar": "العربية", "en": "English"}
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if request.cookies.get(COOKIE) in languages:
+        return request.cookies[COOKIE]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def direction(language: str | None) -> str:
+    """'rtl' for right-to-left languages, else 'ltr'."""
+    return "rtl" if language in RIGHT_TO_LEFT else "ltr"
+
+
+@bp.post("/language")
+def switch():
+    """Remember the chosen language in a cookie and go back where the user was."""
+    language = request.form.get("language", "")
+    response = redirect(safe_next_url(request.form.get("next")))
+    if language in current_app.config["LANGUAGES"]:
+        response.set_cookie(COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+def _template_globals() -> dict:
+    language = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    return {
+        "current_language": language,
+        "text_direction": direction(language),
+        "language_names": LANGUAGE_NAMES,
+        "direction_of": direction,
+    }
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.register_blueprint(bp)
+    app.context_processor(_template_globals)

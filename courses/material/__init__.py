@@ -1,0 +1,21 @@
+"""Markdown courses -> validated, rendered, frozen data. Imports neither Flask nor the database."""
+
+from courses.material.errors import ContentError, ContentInvalid
+from courses.material.render import Rendered, TocEntry, render_document, render_markdown
+from courses.material.tree import CourseMaterial, ModuleMaterial, Question, Trainer, check, count_files, load
+
+__all__ = [
+    "ContentError",
+    "ContentInvalid",
+    "CourseMaterial",
+    "ModuleMaterial",
+    "Question",
+    "Rendered",
+    "TocEntry",
+    "Trainer",
+    "check",
+    "count_files",
+    "load",
+    "render_document",
+    "render_markdown",
+]

@@ -1,0 +1,51 @@
+"""Content errors: where (file, line) and why, readable by a trainer in French, Arabic or English."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from courses.material.messages import MESSAGES
+
+DEFAULT_LANGUAGE = "fr"
+
+
+@dataclass(frozen=True, order=True)
+class ContentError:
+    """One problem in one file. `code` names the message; `params` fill it in."""
+
+    path: Path
+    line: int
+    code: str
+    params: tuple[tuple[str, str], ...] = field(default=())
+
+    def reason(self, language: str = DEFAULT_LANGUAGE) -> str:
+        """The reason alone, in the given language (French when unknown)."""
+        templates = MESSAGES.get(language) or MESSAGES[DEFAULT_LANGUAGE]
+        template = templates.get(self.code) or MESSAGES[DEFAULT_LANGUAGE][self.code]
+        return template.format(**dict(self.params))
+
+    def format(self, language: str = DEFAULT_LANGUAGE, root: Path | None = None) -> str:
+        """`file:line: reason`, the form editors and terminals make clickable."""
+        path = self.path
+        if root is not None:
+            try:
+                path = self.path.relative_to(root)
+            except ValueError:
+                pass
+        return f"{path}:{self.line}: {self.reason(language)}"
+
+
+def error(path: Path, line: int, code: str, **params: object) -> ContentError:
+    """Build a ContentError; checks the code exists so a typo fails in tests, not in front of a trainer."""
+    if code not in MESSAGES[DEFAULT_LANGUAGE]:
+        raise KeyError(f"unknown content error code {code!r}")
+    return ContentError(path, max(line, 1), code, tuple((k, str(v)) for k, v in params.items()))
+
+
+class ContentInvalid(Exception):
+    """Raised when a content tree has errors; carries all of them, sorted by file and line."""
+
+    def __init__(self, errors: list[ContentError]):
+        self.errors = sorted(errors)
+        super().__init__(f"{len(self.errors)} content error(s)")

@@ -1,0 +1,129 @@
+"""Messages for content errors, per language. French is the trainers' default.
+
+Kept apart from the web's gettext catalogs because the content pipeline runs without Flask
+(CLI, tests, watch loop) and its messages are addressed to trainers, not to learners.
+"""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "fr": {
+        "missing_content_dir": "le dossier de contenu est introuvable",
+        "not_utf8": "le fichier n'est pas encodé en UTF-8 ; enregistrez-le en UTF-8",
+        "no_front_matter": "en-tête YAML manquant : le fichier doit commencer par une ligne « --- »",
+        "unclosed_front_matter": "en-tête YAML non fermé : ajoutez une ligne « --- » après l'en-tête",
+        "yaml_syntax": "erreur de syntaxe YAML : {detail}",
+        "front_matter_not_mapping": "l'en-tête YAML doit être une liste de clés « clé: valeur »",
+        "duplicate_key": "la clé « {key} » apparaît deux fois",
+        "unknown_key": "clé inconnue « {key} » (clés permises : {allowed})",
+        "missing_key": "clé obligatoire « {key} » manquante",
+        "expected_text": "« {key} » doit être un texte",
+        "expected_integer": "« {key} » doit être un nombre entier",
+        "expected_number": "« {key} » doit être un nombre",
+        "expected_bool": "« {key} » doit valoir true ou false",
+        "expected_list": "« {key} » doit être une liste",
+        "expected_mapping": "« {key} » doit être un ensemble de clés « clé: valeur »",
+        "empty_text": "« {key} » ne doit pas être vide",
+        "text_too_long": "« {key} » est trop long ({length} caractères, {maximum} au plus)",
+        "not_positive": "« {key} » doit être supérieur à zéro",
+        "out_of_range": "« {key} » doit être compris entre {low} et {high}",
+        "bad_choice": "« {key} » vaut « {value} » ; valeurs permises : {allowed}",
+        "too_few_choices": "une question doit proposer au moins 2 choix",
+        "too_many_choices": "une question propose au plus {maximum} choix",
+        "duplicate_choice": "le choix « {value} » apparaît deux fois",
+        "answer_out_of_range": "la réponse {value} ne correspond à aucun choix (numéros de 0 à {high})",
+        "answer_unknown_text": "la réponse « {value} » ne correspond à aucun choix",
+        "answer_empty": "indiquez au moins une bonne réponse",
+        "answer_duplicate": "la réponse {value} est donnée deux fois",
+        "bad_course_slug": (
+            "nom de dossier de cours invalide « {name} » : lettres minuscules sans accent, "
+            "chiffres et tirets uniquement"
+        ),
+        "bad_module_name": (
+            "nom de fichier de module invalide « {name} » : attendu NN-nom-du-module.md "
+            "(NN = numéro d'ordre, puis lettres minuscules sans accent, chiffres et tirets)"
+        ),
+        "unexpected_file": (
+            "fichier inattendu « {name} » : un dossier de cours contient course.md, "
+            "les modules NN-nom.md et le dossier assets/"
+        ),
+        "missing_course_file": "le dossier du cours n'a pas de fichier course.md",
+        "no_modules": "un cours publié doit contenir au moins un module",
+        "duplicate_module_slug": "le module « {slug} » existe déjà dans {other}",
+        "duplicate_position": "le numéro d'ordre {position} est déjà utilisé par {other}",
+        "duplicate_course_slug": "le cours « {slug} » existe déjà",
+        "unknown_translation": "« translation_of » désigne un cours inconnu « {slug} »",
+        "same_language_translation": "« translation_of » doit désigner un cours dans une autre langue",
+        "self_translation": "un cours ne peut pas être sa propre traduction",
+        "missing_image": "l'image « {target} » est introuvable dans le dossier assets/ du cours",
+        "image_outside_assets": (
+            "l'image « {target} » doit se trouver dans le dossier assets/ du cours "
+            "et être référencée par un chemin relatif (assets/…)"
+        ),
+        "image_without_alt": (
+            "l'image « {target} » n'a pas de texte alternatif : écrivez ![description](…)"
+        ),
+        "image_bad_type": "l'image « {target} » n'est pas d'un format accepté ({allowed})",
+        "unsafe_svg": "l'image SVG « {target} » contient du code actif ({detail}) ; retirez-le",
+        "broken_link": "le lien « {target} » désigne un module ou un cours qui n'existe pas",
+        "missing_file_link": "le lien « {target} » désigne un fichier introuvable",
+        "unsafe_link": "le lien « {target} » n'est pas autorisé (seuls http, https, mailto et tel le sont)",
+    },
+    "en": {
+        "missing_content_dir": "the content folder does not exist",
+        "not_utf8": "the file is not UTF-8 encoded; save it as UTF-8",
+        "no_front_matter": "missing YAML header: the file must start with a '---' line",
+        "unclosed_front_matter": "unclosed YAML header: add a '---' line after the header",
+        "yaml_syntax": "YAML syntax error: {detail}",
+        "front_matter_not_mapping": "the YAML header must be a list of 'key: value' lines",
+        "duplicate_key": "the key '{key}' appears twice",
+        "unknown_key": "unknown key '{key}' (allowed keys: {allowed})",
+        "missing_key": "required key '{key}' is missing",
+        "expected_text": "'{key}' must be text",
+        "expected_integer": "'{key}' must be a whole number",
+        "expected_number": "'{key}' must be a number",
+        "expected_bool": "'{key}' must be true or false",
+        "expected_list": "'{key}' must be a list",
+        "expected_mapping": "'{key}' must be a set of 'key: value' lines",
+        "empty_text": "'{key}' must not be empty",
+        "text_too_long": "'{key}' is too long ({length} characters, at most {maximum})",
+        "not_positive": "'{key}' must be greater than zero",
+        "out_of_range": "'{key}' must be between {low} and {high}",
+        "bad_choice": "'{key}' is '{value}'; allowed values: {allowed}",
+        "too_few_choices": "a question needs at least 2 choices",
+        "too_many_choices": "a question offers at most {maximum} choices",
+        "duplicate_choice": "the choice '{value}' appears twice",
+        "answer_out_of_range": "answer {value} matches no choice (numbers 0 to {high})",
+        "answer_unknown_text": "answer '{value}' matches no choice",
+        "answer_empty": "give at least one right answer",
+        "answer_duplicate": "answer {value} is given twice",
+        "bad_course_slug": (
+            "invalid course folder name '{name}': lowercase unaccented letters, digits and hyphens only"
+        ),
+        "bad_module_name": (
+            "invalid module file name '{name}': expected NN-module-name.md "
+            "(NN = order number, then lowercase unaccented letters, digits and hyphens)"
+        ),
+        "unexpected_file": (
+            "unexpected file '{name}': a course folder holds course.md, NN-name.md modules "
+            "and the assets/ folder"
+        ),
+        "missing_course_file": "the course folder has no course.md file",
+        "no_modules": "a published course must contain at least one module",
+        "duplicate_module_slug": "module '{slug}' already exists in {other}",
+        "duplicate_position": "order number {position} is already used by {other}",
+        "duplicate_course_slug": "course '{slug}' already exists",
+        "unknown_translation": "'translation_of' names an unknown course '{slug}'",
+        "same_language_translation": "'translation_of' must name a course in another language",
+        "self_translation": "a course cannot be its own translation",
+        "missing_image": "image '{target}' is not in the course's assets/ folder",
+        "image_outside_assets": (
+            "image '{target}' must be in the course's assets/ folder, referenced by a relative path "
+            "(assets/…)"
+        ),
+        "image_without_alt": "image '{target}' has no alternative text: write ![description](…)",
+        "image_bad_type": "image '{target}' is not an accepted format ({allowed})",
+        "unsafe_svg": "SVG image '{target}' contains active code ({detail}); remove it",
+        "broken_link": "link '{target}' points to a module or course that does not exist",
+        "missing_file_link": "link '{target}' points to a file that does not exist",
+        "unsafe_link": "link '{target}' is not allowed (only http, https, mailto and tel are)",
+    },
+}

@@ -1,0 +1,178 @@
+"""Markdown to safe HTML, with the course's links and images rewritten and recorded.
+
+`render_markdown` is the one place Markdown becomes HTML: Python-Markdown with the extensions
+trainers use, then `clean_html`. Links between modules (`02-acteurs.md`) and images
+(`assets/carte.svg`) are rewritten to *relative* URLs, so the stored HTML works whatever prefix
+the site is mounted under, and each is recorded as a `Reference` for the validator to check.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
+
+import markdown
+from markdown.extensions.toc import TocExtension, slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+from courses.material.sanitize import ALLOWED_PROTOCOLS, clean_html
+
+# Bump when rendering changes in a way that must re-render unchanged files on the next sync.
+RENDERER_VERSION = "1"
+
+MODULE_FILE = re.compile(r"^(?P<position>\d{2,3})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+COURSE_FILE = "course.md"
+ASSETS_DIR = "assets"
+
+Page = Literal["course", "module"]
+Kind = Literal["external", "module", "course", "asset", "unsafe", "unknown"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A link or image found in a page; `kind` says how its target resolved."""
+
+    kind: Kind
+    target: str  # as the trainer wrote it
+    course: str | None = None  # another course's slug; None for the page's own course
+    name: str | None = None  # module file name, or asset path below assets/
+    is_image: bool = False
+    alt: str = ""
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int
+    anchor: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    toc: tuple[TocEntry, ...] = ()
+    references: tuple[Reference, ...] = ()
+
+
+def resolve(target: str, page: Page) -> tuple[str | None, Reference]:
+    """Rewrite a target written in a Markdown file: the URL to emit (None: drop it) and its record."""
+    stripped = target.strip()
+    parts = urlsplit(stripped)
+    if parts.scheme:
+        if parts.scheme.lower() in ALLOWED_PROTOCOLS:
+            return stripped, Reference("external", target)
+        return None, Reference("unsafe", target)
+    if not parts.path or stripped.startswith(("/", "\\")) or parts.netloc:
+        return stripped, Reference("external", target)
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    path = posixpath.normpath(parts.path)
+    up = "../" if page == "module" else ""  # a module lives one level below its course
+    if path == COURSE_FILE:
+        return (up or "./") + fragment, Reference("course", target)
+    if match := MODULE_FILE.match(path):
+        return f"{up}{match['slug']}/{fragment}", Reference("module", target, name=path)
+    if path.startswith(f"{ASSETS_DIR}/"):
+        return f"{up}{path}{fragment}", Reference("asset", target, name=path[len(ASSETS_DIR) + 1 :])
+    pieces = path.split("/")
+    if len(pieces) == 3 and pieces[0] == "..":
+        course, name = pieces[1], pieces[2]
+        if name == COURSE_FILE:
+            return f"{up}../{course}/{fragment}", Reference("course", target, course=course)
+        if match := MODULE_FILE.match(name):
+            url = f"{up}../{course}/{match['slug']}/{fragment}"
+            return url, Reference("module", target, course=course, name=name)
+    return None, Reference("unknown", target)
+
+
+class _LinkRewriter(Treeprocessor):
+    """Rewrites hrefs and image sources, records them, and dresses tables, images and callouts."""
+
+    def __init__(self, md: markdown.Markdown, page: Page):
+        super().__init__(md)
+        self.page = page
+        self.references: list[Reference] = []
+
+    def run(self, root: ET.Element) -> None:
+        # Wide tables scroll inside their own box on a phone instead of widening the page.
+        tables = [(p, i, c) for p in root.iter() for i, c in enumerate(p) if c.tag == "table"]
+        for parent, index, table in tables:
+            wrapper = ET.Element("div", {"class": "table-scroll"})
+            parent.remove(table)
+            parent.insert(index, wrapper)
+            wrapper.append(table)
+        for element in root.iter():
+            if element.tag == "a" and "href" in element.attrib:
+                url, reference = resolve(element.get("href", ""), self.page)
+                self._apply(element, "href", url, reference)
+            elif element.tag == "img":
+                url, reference = resolve(element.get("src", ""), self.page)
+                reference = Reference(
+                    reference.kind, reference.target, reference.course, reference.name,
+                    is_image=True, alt=(element.get("alt") or "").strip(),
+                )  # fmt: skip
+                self._apply(element, "src", url, reference)
+                element.set("loading", "lazy")
+                element.set("decoding", "async")
+            elif element.tag == "div" and "admonition" in element.get("class", "").split():
+                element.set("role", "note")
+
+    def _apply(self, element: ET.Element, attribute: str, url: str | None, reference: Reference):
+        self.references.append(reference)
+        if url is None:
+            del element.attrib[attribute]
+        else:
+            element.set(attribute, url)
+
+
+def _converter(page: Page, heading_base: int) -> tuple[markdown.Markdown, _LinkRewriter]:
+    md = markdown.Markdown(
+        extensions=[
+            "tables",
+            "fenced_code",
+            "admonition",
+            "attr_list",
+            "def_list",
+            "abbr",
+            "mdx_truly_sane_lists",
+            TocExtension(slugify=slugify_unicode, baselevel=heading_base, toc_depth="2-3"),
+        ],
+        extension_configs={
+            "tables": {"use_align_attribute": True},
+            "mdx_truly_sane_lists": {"nested_indent": 2, "truly_sane": True},
+        },
+        output_format="html",
+    )
+    rewriter = _LinkRewriter(md, page)
+    md.treeprocessors.register(rewriter, "tadbir_links", 1)
+    return md, rewriter
+
+
+def _toc(tokens: list[dict]) -> list[TocEntry]:
+    entries: list[TocEntry] = []
+    for token in tokens:
+        entries.append(TocEntry(token["level"], token["id"], Markup(token["name"]).striptags()))
+        entries.extend(_toc(token["children"]))
+    return entries
+
+
+_TOP_HEADING = re.compile(r"^#(?!#)\s", re.MULTILINE)
+
+
+def render_document(text: str, page: Page = "module") -> Rendered:
+    """Render a file's Markdown body: sanitised HTML, table of contents, links and images."""
+    # The page title is the h1; a body that starts its headings at `#` is shifted down one level.
+    heading_base = 2 if _TOP_HEADING.search(text) else 1
+    md, rewriter = _converter(page, heading_base)
+    html = clean_html(md.convert(text))
+    toc = tuple(e for e in _toc(md.toc_tokens) if 2 <= e.level <= 3)
+    return Rendered(html=html, toc=toc, references=tuple(rewriter.references))
+
+
+def render_markdown(text: str) -> Markup:
+    """Markdown to sanitised HTML, ready for a template."""
+    return Markup(render_document(text).html)

@@ -1,0 +1,457 @@
+"""Read a content tree (`content/<course>/course.md`, `NN-module.md`, `assets/`) into frozen data.
+
+`load()` returns every course or raises `ContentInvalid` with every error found, so a caller
+never sees half a tree. It imports neither Flask nor the database: the CLI, the sync service,
+the watch loop and the tests all call it the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from courses.material import schema
+from courses.material.errors import ContentError, ContentInvalid, error
+from courses.material.frontmatter import Document, decode, split
+from courses.material.render import (
+    ASSETS_DIR,
+    COURSE_FILE,
+    MODULE_FILE,
+    RENDERER_VERSION,
+    Page,
+    Reference,
+    Rendered,
+    render_document,
+)
+from courses.material.schema import Field
+
+COURSE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LANGUAGES = ("fr", "ar", "en")
+LEVELS = ("beginner", "intermediate", "advanced")
+STATUSES = ("draft", "published", "archived")
+IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+MAX_CHOICES = 8
+WORDS_PER_MINUTE = 180
+# Anything in an SVG that could run: served under a sandboxing CSP anyway, refused here too.
+SVG_ACTIVE = re.compile(
+    r"<\s*script|<\s*foreignObject|<!ENTITY|\bon[a-z]+\s*=|javascript:|<\s*iframe", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Trainer:
+    name: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    position: int
+    prompt: str
+    choices: tuple[str, ...]
+    answers: tuple[int, ...]  # 0-based indexes into choices
+    is_multiple: bool  # the trainer gave a list: learners tick boxes, not a radio button
+    explanation: str
+
+
+@dataclass(frozen=True)
+class ModuleMaterial:
+    slug: str
+    position: int
+    path: Path
+    title: str
+    minutes: int
+    objectives: tuple[str, ...]
+    is_required: bool
+    quiz: tuple[Question, ...]
+    content_hash: str
+    rendered: Rendered
+
+
+@dataclass(frozen=True)
+class CourseMaterial:
+    slug: str
+    path: Path
+    title: str
+    summary: str
+    language: str
+    audience: str
+    hours: float
+    level: str | None
+    trainers: tuple[Trainer, ...]
+    tags: tuple[str, ...]
+    status: str
+    is_certifying: bool
+    pass_mark: int
+    translation_of: str | None
+    content_hash: str
+    intro: Rendered
+    modules: tuple[ModuleMaterial, ...]
+
+
+def _trainer(reader: schema.Reader, key: str, node: yaml.Node) -> Trainer:
+    if isinstance(node, yaml.MappingNode):
+        values = reader.read_mapping(
+            node, {"name": Field(schema.text(maximum=200), required=True), "email": Field(schema.text())}, key
+        )
+        if not values or not values["name"]:
+            raise schema.Invalid()
+        return Trainer(values["name"], values["email"])
+    return Trainer(schema.text(maximum=200)(reader, key, node))
+
+
+COURSE_FIELDS = {
+    "title": Field(schema.text(maximum=200), required=True),
+    "summary": Field(schema.text(maximum=500), required=True),
+    "language": Field(schema.one_of(*LANGUAGES), required=True),
+    "audience": Field(schema.text(maximum=500), default=""),
+    "hours": Field(schema.positive_number, required=True),
+    "level": Field(schema.one_of(*LEVELS)),
+    "trainers": Field(schema.list_of(_trainer), default=[]),
+    "tags": Field(schema.list_of(schema.text(maximum=60)), default=[]),
+    "status": Field(schema.one_of(*STATUSES), default="draft"),
+    "certificate": Field(schema.boolean, default=True),
+    "pass_mark": Field(schema.integer(low=1, high=100), default=70),
+    "translation_of": Field(schema.text()),
+}
+
+QUESTION_FIELDS = {
+    "question": Field(schema.text(maximum=1000), required=True),
+    "choices": Field(schema.list_of(schema.text(maximum=500)), required=True, default=[]),
+    "answer": Field(lambda reader, key, node: node, required=True),  # checked against the choices
+    "explanation": Field(schema.text(maximum=2000), default=""),
+}
+
+
+def _quiz(reader: schema.Reader, key: str, node: yaml.Node) -> list[Question]:
+    if isinstance(node, yaml.ScalarNode) and node.tag == schema.NULL_TAG:
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        raise reader.fail(node, "expected_list", key=key)
+    questions = []
+    for position, item in enumerate(node.value, start=1):
+        values = reader.read_mapping(item, QUESTION_FIELDS, "quiz")
+        if values is None or values["answer"] is None or not values["question"]:
+            continue
+        choices = values["choices"]
+        choices_node = next((v for k, v in item.value if k.value == "choices"), item)
+        if len(choices) < 2:
+            reader.fail(choices_node, "too_few_choices")
+            continue
+        if len(choices) > MAX_CHOICES:
+            reader.fail(choices_node, "too_many_choices", maximum=MAX_CHOICES)
+            continue
+        duplicates = {c for c in choices if choices.count(c) > 1}
+        if duplicates:
+            reader.fail(choices_node, "duplicate_choice", value=sorted(duplicates)[0])
+            continue
+        answers = _answers(reader, values["answer"], choices)
+        if answers is None:
+            continue
+        is_multiple = isinstance(values["answer"], yaml.SequenceNode)
+        questions.append(
+            Question(position, values["question"], tuple(choices), answers, is_multiple, values["explanation"])
+        )
+    return questions
+
+
+def _answers(reader: schema.Reader, node: yaml.Node, choices: list[str]) -> tuple[int, ...] | None:
+    """An answer is a 0-based index, the exact text of a choice, or a list of those."""
+    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    if not items:
+        reader.fail(node, "answer_empty")
+        return None
+    answers: list[int] = []
+    for item in items:
+        if not isinstance(item, yaml.ScalarNode):
+            reader.fail(item, "expected_integer", key="answer")
+            return None
+        if item.tag == "tag:yaml.org,2002:int":
+            index = int(schema._constructor.construct_object(item))
+            if not 0 <= index < len(choices):
+                reader.fail(item, "answer_out_of_range", value=index, high=len(choices) - 1)
+                return None
+        elif item.value.strip() in choices:
+            index = choices.index(item.value.strip())
+        else:
+            reader.fail(item, "answer_unknown_text", value=item.value)
+            return None
+        if index in answers:
+            reader.fail(item, "answer_duplicate", value=index)
+            return None
+        answers.append(index)
+    return tuple(sorted(answers))
+
+
+MODULE_FIELDS = {
+    "title": Field(schema.text(maximum=200), required=True),
+    "minutes": Field(schema.integer(low=1, high=10_000)),
+    "objectives": Field(schema.list_of(schema.text(maximum=500)), default=[]),
+    "required": Field(schema.boolean, default=True),
+    "quiz": Field(_quiz, default=[]),
+}
+
+
+def content_hash(raw: bytes, page: Page) -> str:
+    """What identifies a rendering: the file's bytes, the page kind and the renderer's version."""
+    digest = hashlib.sha256(f"{RENDERER_VERSION}:{page}:".encode())
+    digest.update(raw)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class _Page:
+    """A parsed page waiting for the cross-course check of its links."""
+
+    document: Document
+    rendered: Rendered
+    course: str
+    assets: frozenset[str]
+
+
+class _Loader:
+    def __init__(self, root: Path, reuse: Mapping[str, Rendered], on_file: Callable[[Path], None] | None):
+        self.root = root
+        self.reuse = reuse
+        self.on_file = on_file or (lambda path: None)
+        self.errors: list[ContentError] = []
+        self.pages: list[_Page] = []
+        self.module_files: dict[str, set[str]] = {}  # course slug -> module file names
+
+    def fail(self, path: Path, line: int, code: str, **params: object) -> None:
+        self.errors.append(error(path, line, code, **params))
+
+    def tree(self) -> list[CourseMaterial]:
+        courses = []
+        for directory in course_directories(self.root):
+            course = self.course(directory)
+            if course is not None:
+                courses.append(course)
+        self.check_translations(courses)
+        for page in self.pages:
+            self.check_references(page)
+        if self.errors:
+            raise ContentInvalid(self.errors)
+        return courses
+
+    def read(self, path: Path, page: Page) -> tuple[Document, str, Rendered, schema.Reader] | None:
+        raw = path.read_bytes()
+        self.on_file(path)
+        text, errors = decode(path, raw)
+        document = None
+        if text is not None:
+            document, errors = split(path, text)
+        if document is None:
+            self.errors.extend(errors)
+            return None
+        digest = content_hash(raw, page)
+        rendered = self.reuse.get(digest) or render_document(document.body, page)
+        return document, digest, rendered, schema.Reader(document)
+
+    def course(self, directory: Path) -> CourseMaterial | None:
+        slug = directory.name
+        course_file = directory / COURSE_FILE
+        if not COURSE_SLUG.match(slug):
+            self.fail(course_file, 1, "bad_course_slug", name=slug)
+            return None
+        if not course_file.is_file():
+            self.fail(course_file, 1, "missing_course_file")
+            return None
+        assets = frozenset(_assets(directory / ASSETS_DIR))
+        modules = self.modules(directory, slug, assets)
+        loaded = self.read(course_file, "course")
+        if loaded is None:
+            return None
+        document, digest, rendered, reader = loaded
+        values = reader.read_mapping(document.node, COURSE_FIELDS, "course")
+        self.errors.extend(reader.errors)
+        if values is None or reader.errors:
+            return None
+        self.pages.append(_Page(document, rendered, slug, assets))
+        if values["status"] == "published" and not self.module_files[slug]:
+            self.fail(course_file, 1, "no_modules")
+        return CourseMaterial(
+            slug=slug,
+            path=course_file,
+            title=values["title"],
+            summary=values["summary"],
+            language=values["language"],
+            audience=values["audience"],
+            hours=values["hours"],
+            level=values["level"],
+            trainers=tuple(values["trainers"]),
+            tags=tuple(dict.fromkeys(values["tags"])),
+            status=values["status"],
+            is_certifying=values["certificate"],
+            pass_mark=values["pass_mark"],
+            translation_of=values["translation_of"],
+            content_hash=digest,
+            intro=rendered,
+            modules=tuple(modules),
+        )
+
+    def modules(self, directory: Path, course: str, assets: frozenset[str]) -> list[ModuleMaterial]:
+        modules: list[ModuleMaterial] = []
+        by_slug: dict[str, Path] = {}
+        by_position: dict[int, Path] = {}
+        self.module_files[course] = set()
+        for path in sorted(directory.iterdir()):
+            name = path.name
+            if name.startswith(".") or name == COURSE_FILE or (name == ASSETS_DIR and path.is_dir()):
+                continue
+            match = MODULE_FILE.match(name)
+            if not (path.is_file() and match):
+                code = "bad_module_name" if path.is_file() and name.endswith(".md") else "unexpected_file"
+                self.fail(path, 1, code, name=name)
+                continue
+            slug, position = match["slug"], int(match["position"])
+            if slug in by_slug:
+                self.fail(path, 1, "duplicate_module_slug", slug=slug, other=by_slug[slug].name)
+                continue
+            if position in by_position:
+                self.fail(path, 1, "duplicate_position", position=match["position"], other=by_position[position].name)
+                continue
+            by_slug[slug], by_position[position] = path, path
+            self.module_files[course].add(name)
+            module = self.module(path, position, slug, course, assets)
+            if module is not None:
+                modules.append(module)
+        return modules
+
+    def module(self, path: Path, position: int, slug: str, course: str, assets: frozenset[str]):
+        loaded = self.read(path, "module")
+        if loaded is None:
+            return None
+        document, digest, rendered, reader = loaded
+        values = reader.read_mapping(document.node, MODULE_FIELDS, "module")
+        self.errors.extend(reader.errors)
+        if values is None or reader.errors:
+            return None
+        self.pages.append(_Page(document, rendered, course, assets))
+        minutes = values["minutes"] or max(1, -(-len(document.body.split()) // WORDS_PER_MINUTE))
+        return ModuleMaterial(
+            slug=slug,
+            position=position,
+            path=path,
+            title=values["title"],
+            minutes=minutes,
+            objectives=tuple(values["objectives"]),
+            is_required=values["required"],
+            quiz=tuple(values["quiz"]),
+            content_hash=digest,
+            rendered=rendered,
+        )
+
+    def check_references(self, page: _Page) -> None:
+        """Every link and image leads somewhere that exists; every image has alt text."""
+        for reference in page.rendered.references:
+            line = _line_of(page.document, reference.target)
+            path = page.document.path
+            code = _reference_problem(reference, page, self.module_files, self.root)
+            if code:
+                self.fail(path, line, code, target=reference.target, allowed=" ".join(IMAGE_TYPES), detail="")
+                continue
+            if reference.is_image and reference.name and reference.name.lower().endswith(".svg"):
+                svg = (self.root / page.course / ASSETS_DIR / reference.name).read_text("utf-8", "replace")
+                found = SVG_ACTIVE.search(svg)
+                if found:
+                    self.fail(path, line, "unsafe_svg", target=reference.target, detail=found.group(0))
+
+    def check_translations(self, courses: list[CourseMaterial]) -> None:
+        languages = {c.slug: c.language for c in courses}
+        for course in courses:
+            if course.translation_of is None:
+                continue
+            line = _key_line(course.path, "translation_of")
+            if course.translation_of == course.slug:
+                self.fail(course.path, line, "self_translation")
+            elif course.translation_of not in languages:
+                self.fail(course.path, line, "unknown_translation", slug=course.translation_of)
+            elif languages[course.translation_of] == course.language:
+                self.fail(course.path, line, "same_language_translation")
+
+
+def _reference_problem(reference: Reference, page: _Page, module_files: dict[str, set[str]], root: Path) -> str | None:
+    """The error code for a reference that leads nowhere (None when it is fine)."""
+    if reference.is_image:
+        if not reference.alt:
+            return "image_without_alt"
+        if reference.kind != "asset" or reference.course is not None:
+            return "image_outside_assets"
+        if reference.name not in page.assets:
+            return "missing_image"
+        if not reference.name.lower().endswith(IMAGE_TYPES):
+            return "image_bad_type"
+        return None
+    if reference.kind == "unsafe":
+        return "unsafe_link"
+    if reference.kind == "unknown":
+        return "missing_file_link"
+    if reference.kind == "asset" and reference.name is not None and reference.name not in page.assets:
+        return "missing_file_link"
+    course = reference.course or page.course
+    if reference.kind == "course" and course not in module_files:
+        return "broken_link"
+    if reference.kind == "module" and reference.name not in module_files.get(course, ()):
+        return "broken_link"
+    return None
+
+
+def _line_of(document: Document, target: str) -> int:
+    """The file line where the body first mentions `target` (the body's first line otherwise)."""
+    for offset, line in enumerate(document.body.split("\n")):
+        if target and target in line:
+            return document.body_line + offset
+    return document.body_line
+
+
+def _key_line(path: Path, key: str) -> int:
+    for number, line in enumerate(path.read_text("utf-8-sig").splitlines(), start=1):
+        if line.startswith(f"{key}:"):
+            return number
+    return 1
+
+
+def _assets(directory: Path) -> set[str]:
+    if not directory.is_dir():
+        return set()
+    return {p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file()}
+
+
+def course_directories(root: Path) -> list[Path]:
+    """The course folders of a content tree: sub-folders not starting with `.` or `_`."""
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def count_files(root: Path) -> int:
+    """How many Markdown files `load` will read (for a progress bar)."""
+    return sum(1 for d in course_directories(root) for p in d.glob("*.md"))
+
+
+def load(
+    root: Path,
+    reuse: Mapping[str, Rendered] | None = None,
+    on_file: Callable[[Path], None] | None = None,
+) -> list[CourseMaterial]:
+    """Read and validate the whole tree under `root`; raise ContentInvalid with every error.
+
+    `reuse` maps content hashes to renderings already made (the database keeps them), so
+    unchanged files are parsed and checked but not rendered again.
+    """
+    if not root.is_dir():
+        raise ContentInvalid([error(root, 1, "missing_content_dir")])
+    return _Loader(root, reuse or {}, on_file).tree()
+
+
+def check(root: Path) -> list[ContentError]:
+    """Every error in the tree under `root` (empty when it is valid)."""
+    try:
+        load(root)
+    except ContentInvalid as exc:
+        return exc.errors
+    return []

@@ -1,0 +1,95 @@
+"""Fixtures: an app on a fresh database, a client, a CLI runner and a content-tree factory."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from courses import create_app
+from courses.extensions import db
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    root.mkdir()
+    return root
+
+
+@pytest.fixture
+def app(tmp_path: Path, content_dir: Path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
+            "CONTENT_DIR": str(content_dir),
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def front_matter(meta: dict, body: str) -> str:
+    header = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    return f"---\n{header}---\n{textwrap.dedent(body).lstrip()}"
+
+
+COURSE_META = {
+    "title": "Gouvernance locale",
+    "summary": "Les bases de la décentralisation.",
+    "language": "fr",
+    "hours": 6,
+    "status": "published",
+    "tags": ["gouvernance"],
+}
+
+
+@pytest.fixture
+def make_course(content_dir: Path) -> Callable[..., Path]:
+    """Write a course folder: `make_course("slug", modules={"01-intro": ("Titre", "corps")})`."""
+
+    def make(
+        slug: str = "gouvernance",
+        meta: dict | None = None,
+        modules: dict[str, tuple[str, str] | str] | None = None,
+        intro: str = "Introduction du cours.\n",
+        assets: dict[str, str | bytes] | None = None,
+        root: Path | None = None,
+    ) -> Path:
+        folder = (root or content_dir) / slug
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "course.md").write_text(front_matter({**COURSE_META, **(meta or {})}, intro), "utf-8")
+        if modules is None:
+            modules = {"01-introduction": ("Introduction", "## Première partie\n\nDu texte.\n")}
+        for name, spec in modules.items():
+            text = spec if isinstance(spec, str) else front_matter({"title": spec[0], "minutes": 10}, spec[1])
+            (folder / f"{name}.md").write_text(text, "utf-8")
+        for name, data in (assets or {}).items():
+            path = folder / "assets" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(data, "utf-8")
+        return folder
+
+    return make
