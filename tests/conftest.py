@@ -33,9 +33,20 @@ def app(tmp_path: Path, content_dir: Path):
     )
     with app.app_context():
         db.create_all()
-        yield app
-        db.session.remove()
+    yield app
+    with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for tests that call services directly.
+
+    Requests made by the test client inside it get their own context (and their own `g`).
+    """
+    with app.app_context():
+        yield
+        db.session.remove()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def run_sync(root: Path, language: str = "fr", show_progress: bool = True) -> Sy
     total = material.count_files(root)
     try:
         if show_progress and total >= PROGRESS_THRESHOLD:
-            with click.progressbar(length=total, label="content", file=click.get_text_stream("stderr")) as bar:
+            with click.progressbar(length=total, label="Lecture des fichiers" if language == "fr" else "Reading files", file=sys.stderr) as bar:
                 report = sync(root, on_file=lambda path: bar.update(1))
         else:
             report = sync(root)

@@ -18,7 +18,8 @@ def level_name(level: str | None) -> str:
 def hours_label(hours: float) -> str:
     """`6 hours`, `1.5 hours` (`1,5 heures` in French), with the locale's decimal sign."""
     whole = float(hours).is_integer()
-    count = 1 if hours <= 1 else 2
+    # A fractional duration takes the plural that fits "many" in every language we ship.
+    count = int(hours) if whole else 11
     return ngettext("%(hours)s hour", "%(hours)s hours", count, hours=format_decimal(int(hours) if whole else hours))
 
 

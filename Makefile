@@ -1,0 +1,55 @@
+# Tadbir — the two set-up commands are `make run` and `make test`; everything else is optional.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint install install-dev translations extract-translations db content demo serve bench clean help
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/python requirements.txt
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the application
+install-dev: $(VENV)/.installed-dev ## Install what tests and linters need too
+
+translations: $(VENV)/.installed ## Compile the interface translations (.po -> .mo)
+	$(BIN)/pybabel compile -d courses/translations > /dev/null
+
+extract-translations: $(VENV)/.installed ## Extract strings and update the fr/ar/en catalogs
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o courses/translations/messages.pot .
+	$(BIN)/pybabel update -i courses/translations/messages.pot -d courses/translations --no-fuzzy-matching
+
+db: $(VENV)/.installed ## Create or upgrade the database schema
+	$(FLASK) db upgrade
+
+content: db ## Check and import content/ into the database
+	$(FLASK) content sync
+
+run: install translations content ## Set up everything and serve on http://127.0.0.1:5000
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-dev translations ## Run the whole test suite
+	$(BIN)/pytest
+
+lint: install-dev ## Ruff (style, bugs, security rules)
+	$(BIN)/ruff check courses tests wsgi.py
+	$(BIN)/ruff format --check courses tests wsgi.py
+
+clean: ## Remove the virtual environment and caches (keeps instance/)
+	rm -rf $(VENV) .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

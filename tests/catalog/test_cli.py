@@ -1,0 +1,66 @@
+"""`flask content check|sync`: exit codes and what a trainer reads."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from courses.catalog.models import Module
+from courses.extensions import db
+
+
+def test_check_valid_tree_exits_zero(runner, content_dir, make_course):
+    make_course()
+    result = runner.invoke(args=["content", "check", str(content_dir)])
+    assert result.exit_code == 0, result.output
+    assert "Contenu valide: 1 cours, 1 modules." in result.output
+
+
+def test_check_lists_every_error_and_exits_one(runner, content_dir, make_course):
+    make_course(modules={"01-a": "---\ntitel: x\n---\n", "02-b": "---\ntitle: B\nminutes: dix\n---\n"})
+    result = runner.invoke(args=["content", "check", str(content_dir)])
+    assert result.exit_code == 1
+    assert "01-a.md:2: clé inconnue « titel »" in result.output
+    assert "01-a.md:2: clé obligatoire « title » manquante" in result.output
+    assert "02-b.md:3: « minutes » doit être un nombre entier" in result.output
+    assert "3 erreurs." in result.output
+
+
+def test_check_in_english(runner, content_dir, make_course):
+    make_course(modules={"01-a": "---\ntitel: x\n---\n"})
+    result = runner.invoke(args=["content", "check", "--lang", "en", str(content_dir)])
+    assert result.exit_code == 1 and "unknown key 'titel'" in result.output
+
+
+def test_check_defaults_to_configured_directory(runner, make_course):
+    make_course()
+    assert runner.invoke(args=["content", "check"]).exit_code == 0
+
+
+def test_sync_prints_summary_and_is_idempotent(runner, content_dir, make_course):
+    make_course()
+    first = runner.invoke(args=["content", "sync"])
+    assert first.exit_code == 0, first.output
+    assert "cours: 1 ajoutés" in first.output and "modules: 1 ajoutés" in first.output
+    second = runner.invoke(args=["content", "sync"])
+    assert "cours: 0 ajoutés, 0 modifiés, 0 archivés, 1 inchangés" in second.output
+    assert "modules: 0 ajoutés, 0 modifiés, 0 archivés, 1 inchangés" in second.output
+
+
+def test_sync_with_errors_exits_one_and_writes_nothing(ctx, runner, content_dir, make_course):
+    make_course(modules={"01-a": ("A", "a"), "02-b": "---\ntitel: x\n---\n"})
+    result = runner.invoke(args=["content", "sync"])
+    assert result.exit_code == 1
+    assert "02-b.md:2" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Module)) == 0
+
+
+def test_sync_shows_progress_on_large_trees(runner, content_dir, make_course):
+    make_course(modules={f"{n:02d}-m{n}": (f"M{n}", "texte") for n in range(1, 55)})
+    result = runner.invoke(args=["content", "sync"])
+    assert result.exit_code == 0
+    assert "Lecture des fichiers" in result.stderr
+
+
+def test_sync_of_a_small_tree_has_no_progress_bar(runner, make_course):
+    make_course()
+    assert "Lecture des fichiers" not in runner.invoke(args=["content", "sync"]).stderr

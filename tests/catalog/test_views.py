@@ -1,0 +1,144 @@
+"""Catalog, syllabus, module and asset pages: what the public sees and what it cannot reach."""
+
+from __future__ import annotations
+
+import pytest
+
+from courses.catalog.sync import sync
+from courses.extensions import db
+
+
+@pytest.fixture
+def published(app, content_dir, make_course):
+    """Three courses: a published French one with two modules, an Arabic translation, and a draft."""
+    make_course(
+        slug="gouvernance",
+        meta={"title": "Décentralisation au Maroc", "tags": ["gouvernance", "droit"], "trainers": ["Amina Alaoui"]},
+        modules={
+            "01-fondements": ("Fondements", "## Constitution\n\n## Lois organiques\n\n## Régions\n\n![Carte](assets/carte.svg)\n"),
+            "02-acteurs": ("Acteurs", "Voir [les fondements](01-fondements.md).\n"),
+        },
+        assets={"carte.svg": '<svg xmlns="http://www.w3.org/2000/svg"><title>Carte</title></svg>'},
+    )
+    make_course(
+        slug="gouvernance-ar",
+        meta={"title": "اللامركزية في المغرب", "summary": "أسس اللامركزية.", "language": "ar", "translation_of": "gouvernance", "tags": ["حكامة"]},
+    )
+    make_course(slug="brouillon", meta={"title": "Cours en préparation", "status": "draft"})
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+
+
+def test_catalog_lists_published_courses_only(client, published):
+    page = client.get("/").get_data(as_text=True)
+    assert "Décentralisation au Maroc" in page and "اللامركزية في المغرب" in page
+    assert "Cours en préparation" not in page
+
+
+def test_catalog_filters_by_language_tag_and_words(client, published):
+    arabic = client.get("/?language=ar").get_data(as_text=True)
+    assert "اللامركزية" in arabic and "Décentralisation au Maroc" not in arabic
+    tagged = client.get("/?tag=droit").get_data(as_text=True)
+    assert "Décentralisation au Maroc" in tagged and "اللامركزية" not in tagged
+    searched = client.get("/?q=decentralisation").get_data(as_text=True)
+    assert "Décentralisation au Maroc" in searched and "اللامركزية" not in searched
+    assert "Décentralisation au Maroc" not in client.get("/?q=zzz").get_data(as_text=True)
+
+
+def test_catalog_search_treats_wildcards_literally(client, published):
+    assert "Décentralisation au Maroc" not in client.get("/?q=%25").get_data(as_text=True)
+
+
+def test_course_page_shows_syllabus_and_translation(client, published):
+    response = client.get("/courses/gouvernance/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert page.index("Fondements") < page.index("Acteurs")
+    assert "Amina Alaoui" in page and 'href="/courses/gouvernance-ar/"' in page
+    arabic = client.get("/courses/gouvernance-ar/").get_data(as_text=True)
+    assert 'lang="ar" dir="rtl"' in arabic and 'href="/courses/gouvernance/"' in arabic
+
+
+def test_module_page_serves_stored_html_with_navigation(client, published):
+    page = client.get("/courses/gouvernance/fondements/").get_data(as_text=True)
+    assert '<h2 id="constitution">Constitution</h2>' in page
+    assert 'href="#lois-organiques"' in page  # table of contents
+    assert 'src="../assets/carte.svg"' in page
+    assert 'rel="next" href="/courses/gouvernance/acteurs/"' in page
+    assert 'rel="prev"' not in page
+    second = client.get("/courses/gouvernance/acteurs/").get_data(as_text=True)
+    assert 'href="../fondements/"' in second and 'rel="prev"' in second
+
+
+def test_drafts_and_unknown_pages_are_404(client, published):
+    for url in ("/courses/brouillon/", "/courses/brouillon/introduction/", "/courses/absent/",
+                "/courses/gouvernance/absent/", "/courses/brouillon/assets/x.png"):  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "<h1>" in response.get_data(as_text=True)
+
+
+def test_archived_course_is_hidden(app, client, published, content_dir):
+    import shutil
+
+    shutil.rmtree(content_dir / "gouvernance-ar")
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+    assert client.get("/courses/gouvernance-ar/").status_code == 404
+    assert "اللامركزية" not in client.get("/").get_data(as_text=True)
+
+
+def test_asset_is_served_with_cache_and_sandbox(client, published):
+    response = client.get("/courses/gouvernance/assets/carte.svg")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert "max-age=86400" in response.headers["Cache-Control"]
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    response.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/courses/gouvernance/assets/../course.md",
+        "/courses/gouvernance/assets/..%2fcourse.md",
+        "/courses/gouvernance/assets/%2e%2e/%2e%2e/gouvernance-ar/course.md",
+        "/courses/gouvernance/assets/....//course.md",
+        "/courses/gouvernance/assets//etc/passwd",
+        "/courses/gouvernance/assets/%2fetc%2fpasswd",
+    ],
+)
+def test_path_traversal_is_refused(client, published, path):
+    response = client.get(path, follow_redirects=True)
+    assert response.status_code == 404
+    assert b"title: " not in response.data and b"root:" not in response.data
+
+
+def test_pages_carry_security_headers(client, published):
+    headers = client.get("/").headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_html_page_has_language_and_direction(client, published):
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="fr" dir="ltr">' in page
+    arabic = client.get("/", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in arabic
+
+
+def test_language_switch_sets_cookie_and_returns(client, published):
+    response = client.post("/language", data={"language": "ar", "next": "/courses/gouvernance/"})
+    assert response.status_code == 302 and response.headers["Location"] == "/courses/gouvernance/"
+    assert "lang=ar" in response.headers["Set-Cookie"]
+    assert '<html lang="ar" dir="rtl">' in client.get("/").get_data(as_text=True)
+
+
+def test_language_switch_refuses_open_redirect(client):
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = client.post("/language", data={"language": "en", "next": target})
+        assert response.headers["Location"] == "/", target
