@@ -161,12 +161,13 @@ def _toc(tokens: list[dict]) -> list[TocEntry]:
 
 
 _TOP_HEADING = re.compile(r"^#(?!#)\s", re.MULTILINE)
+_FENCED_BLOCK = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 
 
 def render_document(text: str, page: Page = "module") -> Rendered:
     """Render a file's Markdown body: sanitised HTML, table of contents, links and images."""
     # The page title is the h1; a body that starts its headings at `#` is shifted down one level.
-    heading_base = 2 if _TOP_HEADING.search(text) else 1
+    heading_base = 2 if _TOP_HEADING.search(_FENCED_BLOCK.sub("", text)) else 1
     md, rewriter = _converter(page, heading_base)
     html = clean_html(md.convert(text))
     toc = tuple(e for e in _toc(md.toc_tokens) if 2 <= e.level <= 3)

@@ -38,6 +38,11 @@ def test_top_level_headings_are_shifted_below_the_page_title():
     assert '<h2 id="partie">' in html and '<h3 id="sous-partie">' in html and "<h1" not in html
 
 
+def test_hash_lines_in_code_blocks_do_not_shift_headings():
+    html = render_document("## Partie\n\n```bash\n# un commentaire\n```\n").html
+    assert '<h2 id="partie">' in html
+
+
 def test_module_links_and_images_become_relative_urls():
     rendered = render_document("[suite](02-acteurs.md#elus) ![Carte](assets/carte.svg)", page="module")
     assert 'href="../acteurs/#elus"' in rendered.html
