@@ -41,6 +41,7 @@ content: db ## Check and import content/ into the database
 	$(FLASK) content sync
 
 run: install translations content ## Set up everything and serve on http://127.0.0.1:5000
+	$(FLASK) users demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-dev translations ## Run the whole test suite

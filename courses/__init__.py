@@ -7,9 +7,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from courses import catalog, errors, i18n, security
+from courses import auth, catalog, errors, i18n, learning, security
 from courses.config import Defaults, ensure_secret_key, load_environment
-from courses.extensions import csrf, db, migrate
+from courses.extensions import csrf, db, limiter, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -40,10 +40,13 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
 
 
 def register_features(app: Flask) -> None:
+    auth.init_app(app)
     catalog.init_app(app)
+    learning.init_app(app)

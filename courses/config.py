@@ -28,11 +28,17 @@ class Defaults:
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: phones keep tabs open for days
     ASSET_MAX_AGE = 24 * 3600
-    CATALOG_PAGE_SIZE = 24
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    MAIL_SERVER: str | None = None  # unset: mail is written to instance/outbox/
+    MAIL_DEFAULT_SENDER = "Tadbir <no-reply@localhost>"
 
 
 # Environment variables read as they are (no prefix), for operators' convenience.
-ENVIRONMENT_KEYS = ("SECRET_KEY", "CONTENT_DIR", "SERVER_NAME", "PREFERRED_URL_SCHEME")
+ENVIRONMENT_KEYS = (
+    "SECRET_KEY", "CONTENT_DIR", "SERVER_NAME", "PREFERRED_URL_SCHEME", "RATELIMIT_STORAGE_URI",
+    "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER",
+)  # fmt: skip
 
 
 def load_environment(config: dict) -> None:

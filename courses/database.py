@@ -6,6 +6,8 @@ import sqlite3
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -62,3 +64,19 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+
+def insert_ignoring_conflicts(session, model, values: dict) -> bool:
+    """INSERT a row unless it would break a unique constraint; True if a row was inserted.
+
+    The database settles races (two tabs, a double click, concurrent workers): no
+    read-then-write window, on SQLite and PostgreSQL alike.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        statement = postgresql_insert(model).values(**values).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        statement = sqlite_insert(model).values(**values).on_conflict_do_nothing()
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise RuntimeError(f"unsupported database: {dialect}")
+    return session.execute(statement).rowcount == 1

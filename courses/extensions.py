@@ -1,6 +1,8 @@
 """Every Flask extension instance, created unbound here and initialised in create_app()."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -11,3 +13,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 babel = Babel()
+# Storage from RATELIMIT_STORAGE_URI: memory by default, Redis when several servers share limits.
+limiter = Limiter(key_func=get_remote_address)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, redirect, request
 from flask_babel import get_locale
+from flask_login import current_user
 
 from courses.extensions import babel
 from courses.urls import safe_next_url
@@ -17,6 +18,9 @@ LANGUAGE_NAMES = {"fr": "Français", "ar": "العربية", "en": "English"}
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    preferred = getattr(current_user, "preferred_language", None)
+    if preferred in languages:
+        return preferred
     if request.cookies.get(COOKIE) in languages:
         return request.cookies[COOKIE]
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -104,3 +104,55 @@ def make_course(content_dir: Path) -> Callable[..., Path]:
         return folder
 
     return make
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def make_user(app) -> Callable[..., object]:
+    """Create an account: `make_user("a@b.ma", role="coordinator")` (password: PASSWORD)."""
+    from courses.auth import services
+
+    counter = iter(range(1, 10_000))
+
+    def make(email: str | None = None, role: str = "learner", **profile):
+        with app.app_context():
+            user = services.create_user(
+                email or f"user{next(counter)}@example.ma",
+                services.Profile(full_name=profile.pop("full_name", "Salma Benali"), **profile),
+                PASSWORD,
+                role,
+            )
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as `user` through the real login form."""
+
+    def do(user, password: str = PASSWORD):
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return do
+
+
+@pytest.fixture
+def synced(app, content_dir):
+    """Sync the content tree written by make_course into the database."""
+    from courses.catalog.sync import sync
+
+    def do():
+        with app.app_context():
+            report = sync(content_dir)
+            db.session.commit()
+            return report
+
+    return do

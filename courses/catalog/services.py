@@ -63,7 +63,7 @@ def live_modules(course: Course) -> list[Module]:
     return list(
         db.session.scalars(
             select(Module)
-            .options(defer(Module.html), defer(Module.references))
+            .options(defer(Module.html), defer(Module.references), selectinload(Module.questions))
             .where(Module.course_id == course.id, Module.archived_at.is_(None))
             .order_by(Module.position)
         )
@@ -77,3 +77,36 @@ def translations(course: Course) -> list[Course]:
         Course.id != course.id, or_(Course.slug == original, Course.translation_of == original)
     )
     return list(db.session.scalars(statement.order_by(Course.language)))
+
+
+def live_module(course: Course, slug: str) -> Module | None:
+    """One live module of the course, or None."""
+    return db.session.scalar(
+        select(Module).where(Module.course_id == course.id, Module.slug == slug, Module.archived_at.is_(None))
+    )
+
+
+def next_module(course: Course, module: Module) -> Module | None:
+    """The live module after `module`, or None for the last one."""
+    return db.session.scalar(
+        select(Module)
+        .options(defer(Module.html), defer(Module.references))
+        .where(Module.course_id == course.id, Module.archived_at.is_(None), Module.position > module.position)
+        .order_by(Module.position)
+        .limit(1)
+    )
+
+
+def module_page(course: Course, module: Module, modules: list[Module] | None = None) -> dict:
+    """What the module page shows around the module: its place, previous and next."""
+    modules = modules if modules is not None else live_modules(course)
+    index = next(i for i, m in enumerate(modules) if m.id == module.id)
+    return {
+        "course": course,
+        "module": module,
+        "modules": modules,
+        "position": index + 1,
+        "count": len(modules),
+        "previous": modules[index - 1] if index > 0 else None,
+        "following": modules[index + 1] if index + 1 < len(modules) else None,
+    }

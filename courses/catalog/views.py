@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
@@ -9,6 +10,7 @@ from flask_babel import gettext as _
 
 from courses.catalog import services
 from courses.catalog.forms import CatalogFilterForm
+from courses.catalog.models import Course, Module
 from courses.i18n import LANGUAGE_NAMES
 
 bp = Blueprint("catalog", __name__)
@@ -35,13 +37,29 @@ def _course_or_404(slug: str):
     return course
 
 
+#: Other features add to the reading pages: hook(course, module or None, modules) -> template variables.
+#: (The learning feature adds the learner's progress, the enroll button and quizzes.)
+page_context_hooks: list[Callable[[Course, Module | None, list[Module]], dict]] = []
+
+
+def _extra_context(course: Course, module: Module | None, modules: list[Module]) -> dict:
+    context: dict = {}
+    for hook in page_context_hooks:
+        context.update(hook(course, module, modules))
+    return context
+
+
 @bp.get("/courses/<slug>/")
 def course(slug: str):
     """A course's syllabus: introduction, modules in order, hours, trainers."""
     course = _course_or_404(slug)
     modules = services.live_modules(course)
     return render_template(
-        "catalog/course.html", course=course, modules=modules, translations=services.translations(course)
+        "catalog/course.html",
+        course=course,
+        modules=modules,
+        translations=services.translations(course),
+        **_extra_context(course, None, modules),
     )
 
 
@@ -50,19 +68,11 @@ def module(slug: str, module_slug: str):
     """One module: its pre-rendered text, table of contents, previous and next."""
     course = _course_or_404(slug)
     modules = services.live_modules(course)
-    index = next((i for i, m in enumerate(modules) if m.slug == module_slug), None)
-    if index is None:
+    module = next((m for m in modules if m.slug == module_slug), None)
+    if module is None:
         abort(404)
-    previous = modules[index - 1] if index > 0 else None
-    following = modules[index + 1] if index + 1 < len(modules) else None
     return render_template(
-        "catalog/module.html",
-        course=course,
-        module=modules[index],
-        position=index + 1,
-        count=len(modules),
-        previous=previous,
-        following=following,
+        "catalog/module.html", **services.module_page(course, module, modules), **_extra_context(course, module, modules)
     )
 
 

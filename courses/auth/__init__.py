@@ -1,0 +1,13 @@
+"""Users, roles, login, profile and password flows."""
+
+from flask import Flask
+
+from courses.auth.access import login_manager
+from courses.auth.cli import users_cli
+from courses.auth.views import bp
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    app.register_blueprint(bp)
+    app.cli.add_command(users_cli)

@@ -1,0 +1,83 @@
+"""Account forms. Every label and message is translatable; CSRF comes with FlaskForm."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from courses.auth.services import MIN_PASSWORD_LENGTH
+from courses.auth.territory import ORGANISATION_TYPES, REGIONS
+
+LANGUAGE_CHOICES = [("", _l("Automatic")), ("fr", "Français"), ("ar", "العربية"), ("en", "English")]
+
+
+def _choices(options: dict, empty: str) -> list[tuple[str, str]]:
+    return [("", empty)] + list(options.items())
+
+
+def _password_length():
+    return Length(min=MIN_PASSWORD_LENGTH, max=200, message=_l("At least %(min)d characters.", min=MIN_PASSWORD_LENGTH))
+
+
+class ProfileFields(FlaskForm):
+    full_name = StringField(_l("Full name (Latin script)"), validators=[DataRequired(), Length(max=200)])
+    full_name_ar = StringField(_l("Full name in Arabic script (optional)"), validators=[Optional(), Length(max=200)])
+    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
+    organisation_type = SelectField(_l("Type of organisation"), validators=[Optional()])
+    region = SelectField(_l("Region"), validators=[Optional()])
+    job_title = StringField(_l("Function"), validators=[Optional(), Length(max=200)])
+    preferred_language = SelectField(_l("Interface language"), choices=LANGUAGE_CHOICES, validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_type.choices = _choices(ORGANISATION_TYPES, _l("Choose…"))
+        self.region.choices = _choices(REGIONS, _l("Choose…"))
+
+
+class SignupForm(ProfileFields):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), _password_length()])
+    confirm = PasswordField(
+        _l("Confirm the password"), validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))]
+    )
+    submit = SubmitField(_l("Create my account"))
+
+
+class ProfileForm(ProfileFields):
+    submit = SubmitField(_l("Save"))
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Remember me on this device"))
+    next = HiddenField()
+    submit = SubmitField(_l("Log in"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), _password_length()])
+    confirm = PasswordField(
+        _l("Confirm the new password"), validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))]
+    )
+    submit = SubmitField(_l("Change the password"))
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), _password_length()])
+    confirm = PasswordField(
+        _l("Confirm the new password"), validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))]
+    )
+    submit = SubmitField(_l("Set the password"))
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField(_l("Log out"))

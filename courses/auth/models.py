@@ -1,0 +1,43 @@
+"""People and their roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from courses.database import UTCDateTime, utcnow
+from courses.extensions import db
+
+ROLES = ("learner", "trainer", "coordinator", "admin")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased: the unique constraint then makes emails unique case-insensitively.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    full_name_ar: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="learner", index=True)
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    organisation_type: Mapped[str | None] = mapped_column(String(20))
+    region: Mapped[str | None] = mapped_column(String(40))
+    job_title: Mapped[str] = mapped_column(String(200), default="")
+    preferred_language: Mapped[str | None] = mapped_column(String(5))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+
+    def has_role(self, *roles: str) -> bool:
+        """True if the user's role is one of `roles` (admins pass every check)."""
+        return self.role in roles or self.role == "admin"
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"

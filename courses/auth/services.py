@@ -1,0 +1,147 @@
+"""Accounts: create, authenticate, change and reset passwords, roles. No request objects here."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from courses.auth.models import ROLES, User
+from courses.database import utcnow
+from courses.extensions import db
+
+MIN_PASSWORD_LENGTH = 10
+RESET_MAX_AGE = 3600  # seconds a reset link stays valid
+# Compared against when the email is unknown, so both failures take the same time.
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
+
+
+class AccountError(ValueError):
+    """A rule about accounts was broken; `code` says which (the view words it)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Profile:
+    full_name: str
+    full_name_ar: str | None = None
+    organisation: str = ""
+    organisation_type: str | None = None
+    region: str | None = None
+    job_title: str = ""
+    preferred_language: str | None = None
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(email: str, profile: Profile, password: str | None, role: str = "learner") -> User:
+    """A new account; raises AccountError('email_taken') or ('weak_password') or ('bad_role')."""
+    if role not in ROLES:
+        raise AccountError("bad_role")
+    if find_user(email) is not None:
+        raise AccountError("email_taken")
+    user = User(email=normalise_email(email), role=role)
+    apply_profile(user, profile)
+    if password is not None:
+        set_password(user, password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def apply_profile(user: User, profile: Profile) -> None:
+    user.full_name = profile.full_name.strip()
+    user.full_name_ar = (profile.full_name_ar or "").strip() or None
+    user.organisation = profile.organisation.strip()
+    user.organisation_type = profile.organisation_type or None
+    user.region = profile.region or None
+    user.job_title = profile.job_title.strip()
+    user.preferred_language = profile.preferred_language or None
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError("weak_password")
+    user.password_hash = generate_password_hash(password)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (same answer for every failure)."""
+    user = find_user(email)
+    if user is None or user.password_hash is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if user.password_hash is None or not check_password_hash(user.password_hash, current):
+        raise AccountError("wrong_password")
+    set_password(user, new)
+
+
+def set_role(user: User, role: str) -> None:
+    if role not in ROLES:
+        raise AccountError("bad_role")
+    user.role = role
+
+
+def _reset_serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="password-reset")
+
+
+def _password_fingerprint(user: User) -> str:
+    # Part of the token: once the password changes, every earlier link stops working (single use).
+    return (user.password_hash or "unset")[-16:]
+
+
+def reset_token(user: User, secret_key: str) -> str:
+    """A signed, expiring token that lets the holder set this user's password once."""
+    return _reset_serializer(secret_key).dumps([user.id, _password_fingerprint(user)])
+
+
+def user_for_reset_token(token: str, secret_key: str, max_age: int = RESET_MAX_AGE) -> User | None:
+    """The user a valid, unused, unexpired token was made for; None otherwise."""
+    try:
+        user_id, fingerprint = _reset_serializer(secret_key).loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired, ValueError, TypeError):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or not secrets.compare_digest(_password_fingerprint(user), fingerprint):
+        return None
+    return user
+
+
+DEMO_ACCOUNTS = (
+    ("learner", "apprenant@demo.tadbir.ma", "Salma Benali", "سلمى بنعلي"),
+    ("trainer", "formateur@demo.tadbir.ma", "Youssef El Idrissi", "يوسف الإدريسي"),
+    ("coordinator", "coordination@demo.tadbir.ma", "Nadia Tazi", "نادية التازي"),
+    ("admin", "admin@demo.tadbir.ma", "Karim Alami", "كريم العلمي"),
+)
+
+
+def create_demo_accounts() -> list[tuple[User, str]]:
+    """One account per role with a random password, only on a database without users."""
+    if db.session.scalar(select(User.id).limit(1)) is not None:
+        return []
+    created = []
+    for role, email, name, name_ar in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(9)
+        profile = Profile(full_name=name, full_name_ar=name_ar, organisation="Démonstration", organisation_type="other")
+        created.append((create_user(email, profile, password, role), password))
+    return created

@@ -1,0 +1,167 @@
+"""Sign up, log in and out, profile, password change and reset."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from courses.auth import services
+from courses.auth.forms import (
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    ResetForm,
+    ResetRequestForm,
+    SignupForm,
+)
+from courses.extensions import db, limiter
+from courses.mail import send_mail
+from courses.urls import safe_next_url
+
+bp = Blueprint("auth", __name__)
+
+ERRORS = {
+    "email_taken": lambda: _("An account already exists with this email. Log in or reset your password."),
+    "weak_password": lambda: _("The password must have at least %(min)d characters.", min=services.MIN_PASSWORD_LENGTH),
+    "wrong_password": lambda: _("The current password is not correct."),
+}
+
+
+def _profile(form) -> services.Profile:
+    return services.Profile(
+        full_name=form.full_name.data,
+        full_name_ar=form.full_name_ar.data,
+        organisation=form.organisation.data or "",
+        organisation_type=form.organisation_type.data,
+        region=form.region.data,
+        job_title=form.job_title.data or "",
+        preferred_language=form.preferred_language.data,
+    )
+
+
+def _start_session(user, remember: bool = False) -> None:
+    # A fresh session at login: nothing set before (by anyone) survives into the logged-in session.
+    session.clear()
+    login_user(user, remember=remember)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def signup():
+    """Create a learner account."""
+    if current_user.is_authenticated:
+        return redirect(url_for("learning.dashboard"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(form.email.data, _profile(form), form.password.data)
+        except services.AccountError as error:
+            form.email.errors.append(ERRORS[error.code]())
+        else:
+            db.session.commit()
+            _start_session(user)
+            flash(_("Welcome, %(name)s. Your account is ready.", name=user.full_name), "success")
+            return redirect(safe_next_url(request.args.get("next")))
+    return render_template("auth/signup.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+def login():
+    """Log in with email and password."""
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("Email or password incorrect."))
+        else:
+            db.session.commit()
+            _start_session(user, remember=form.remember.data)
+            return redirect(safe_next_url(form.next.data, "learning.dashboard"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    """Log out (POST only, so a link on another site cannot log anyone out)."""
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("catalog.index"))
+
+
+@bp.route("/account/", methods=["GET", "POST"])
+@login_required
+def profile():
+    """Edit one's own profile."""
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        services.apply_profile(current_user, _profile(form))
+        db.session.commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's password, knowing the current one."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current.data, form.password.data)
+        except services.AccountError as error:
+            form.current.errors.append(ERRORS[error.code]())
+        else:
+            db.session.commit()
+            _start_session(current_user)
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+def reset_request():
+    """Ask for a reset link by email. The answer is the same whether the account exists or not."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = services.find_user(form.email.data)
+        if user is not None and user.is_active:
+            send_reset_link(user)
+        flash(_("If an account exists for this address, a link to set a new password has been sent."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_request.html", form=form)
+
+
+def send_reset_link(user) -> None:
+    """Email `user` a link to set a password (also used for invitations)."""
+    token = services.reset_token(user, current_app.config["SECRET_KEY"])
+    link = url_for("auth.reset", token=token, _external=True)
+    body = _(
+        "Hello %(name)s,\n\nTo set a new password for Tadbir, open this link within one hour:\n%(link)s\n\n"
+        "If you did not ask for it, ignore this message.",
+        name=user.full_name,
+        link=link,
+    )
+    send_mail(user.email, _("Tadbir: set your password"), body)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def reset(token: str):
+    """Set a new password from an emailed link (valid once, for one hour)."""
+    user = services.user_for_reset_token(token, current_app.config["SECRET_KEY"])
+    if user is None:
+        flash(_("This link is invalid or has expired. Ask for a new one."), "error")
+        return redirect(url_for("auth.reset_request"))
+    form = ResetForm()
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data)
+        db.session.commit()
+        _start_session(user)
+        flash(_("Your password is set."), "success")
+        return redirect(url_for("learning.dashboard"))
+    return render_template("auth/reset.html", form=form)

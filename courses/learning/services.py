@@ -1,0 +1,306 @@
+"""Enrollment, progress, quizzes and completion. Plain functions: the web, the CLI and tests call them.
+
+Every write that could race (a double click, two tabs, twenty requests at once) is settled by
+the database: inserts ignore unique-constraint conflicts and "set once" columns are written with
+`UPDATE … WHERE column IS NULL`, whose row count says who won.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from blinker import Namespace
+from sqlalchemy import and_, case, func, select, update
+from sqlalchemy.orm import aliased
+
+from courses.auth.models import User
+from courses.catalog.models import Course, Module, Question
+from courses.database import insert_ignoring_conflicts, utcnow
+from courses.extensions import db
+from courses.learning.models import Enrollment, ModuleProgress, QuizAnswer, QuizAttempt
+
+signals = Namespace()
+#: Sent once per enrollment, inside the transaction that completes it: `sender` is the Enrollment.
+course_completed = signals.signal("course-completed")
+
+NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
+
+
+class LearningError(ValueError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def get_enrollment(user: User, course: Course) -> Enrollment | None:
+    return db.session.scalar(
+        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
+    )
+
+
+def enroll(user: User, course: Course, source: str = "self", now: datetime | None = None) -> Enrollment:
+    """The user's enrollment in the course, created if needed (one per user and course)."""
+    if not course.is_public:
+        raise LearningError("course_closed")
+    values = {"user_id": user.id, "course_id": course.id, "source": source, "enrolled_at": now or utcnow()}
+    insert_ignoring_conflicts(db.session, Enrollment, values)
+    return get_enrollment(user, course)
+
+
+def record_view(enrollment: Enrollment, module: Module, now: datetime | None = None) -> None:
+    """Remember the first and last time this module was opened, and where to resume."""
+    now = now or utcnow()
+    _ensure_progress(enrollment, module, now)
+    db.session.execute(
+        update(ModuleProgress)
+        .where(ModuleProgress.enrollment_id == enrollment.id, ModuleProgress.module_id == module.id)
+        .values(last_viewed_at=now)
+    )
+    if enrollment.last_module_id != module.id:
+        enrollment.last_module_id = module.id
+
+
+def _ensure_progress(enrollment: Enrollment, module: Module, now: datetime) -> None:
+    values = {
+        "enrollment_id": enrollment.id, "module_id": module.id, "first_viewed_at": now, "last_viewed_at": now,
+    }  # fmt: skip
+    insert_ignoring_conflicts(db.session, ModuleProgress, values)
+
+
+def complete_module(enrollment: Enrollment, module: Module, now: datetime | None = None) -> bool:
+    """Mark a module without quiz as done; True if this call completed it."""
+    if module.course_id != enrollment.course_id or module.archived_at is not None:
+        raise LearningError("wrong_module")
+    if any(q.archived_at is None for q in module.questions):
+        raise LearningError("quiz_required")
+    return _complete(enrollment, module, now or utcnow())
+
+
+def _complete(enrollment: Enrollment, module: Module, now: datetime) -> bool:
+    _ensure_progress(enrollment, module, now)
+    result = db.session.execute(
+        update(ModuleProgress)
+        .where(
+            ModuleProgress.enrollment_id == enrollment.id,
+            ModuleProgress.module_id == module.id,
+            ModuleProgress.completed_at.is_(None),
+        )
+        .values(completed_at=now)
+    )
+    newly = result.rowcount == 1
+    if newly:
+        update_completion(enrollment, now)
+    return newly
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question: Question
+    chosen: tuple[int, ...]
+    is_correct: bool
+
+
+def grade(questions: Sequence[Question], answers: Mapping[int, Sequence[int]]) -> list[QuestionResult]:
+    """Compare answers (question id -> chosen choice indexes) with the right ones; refuse bad input."""
+    if set(answers) != {q.id for q in questions}:
+        raise LearningError("invalid_answers")
+    results = []
+    for question in questions:
+        chosen = tuple(sorted(set(answers[question.id])))
+        if not chosen or any(not 0 <= index < len(question.choices) for index in chosen):
+            raise LearningError("invalid_answers")
+        if not question.is_multiple and len(chosen) != 1:
+            raise LearningError("invalid_answers")
+        results.append(QuestionResult(question, chosen, list(chosen) == sorted(question.answers)))
+    return results
+
+
+def submit_quiz(
+    enrollment: Enrollment, module: Module, answers: Mapping[int, Sequence[int]], now: datetime | None = None
+) -> QuizAttempt:
+    """Grade and store an attempt; the best score counts and a pass completes the module."""
+    if module.course_id != enrollment.course_id or module.archived_at is not None:
+        raise LearningError("wrong_module")
+    questions = module.active_questions
+    if not questions:
+        raise LearningError("no_quiz")
+    now = now or utcnow()
+    results = grade(questions, answers)
+    score = round(100 * sum(r.is_correct for r in results) / len(results))
+    pass_mark = enrollment.course.pass_mark
+    attempt = QuizAttempt(
+        enrollment_id=enrollment.id, module_id=module.id, submitted_at=now, score=score,
+        pass_mark=pass_mark, is_passed=score >= pass_mark,
+    )  # fmt: skip
+    attempt.answers = [
+        QuizAnswer(question_id=r.question.id, chosen=list(r.chosen), is_correct=r.is_correct) for r in results
+    ]
+    db.session.add(attempt)
+    _ensure_progress(enrollment, module, now)
+    db.session.execute(
+        update(ModuleProgress)
+        .where(ModuleProgress.enrollment_id == enrollment.id, ModuleProgress.module_id == module.id)
+        .values(
+            best_score=case(
+                (ModuleProgress.best_score.is_(None), score),
+                (ModuleProgress.best_score < score, score),
+                else_=ModuleProgress.best_score,
+            )
+        )
+    )
+    if attempt.is_passed:
+        _complete(enrollment, module, now)
+    db.session.flush()
+    return attempt
+
+
+def _counted_modules(course_id: int):
+    """Modules that count for completion: required, not archived (all live ones if none is required)."""
+    other = aliased(Module)
+    has_required = (
+        select(other.id)
+        .where(other.course_id == course_id, other.archived_at.is_(None), other.is_required)
+        .exists()
+    )
+    return and_(Module.course_id == course_id, Module.archived_at.is_(None), Module.is_required | ~has_required)
+
+
+def update_completion(enrollment: Enrollment, now: datetime | None = None) -> bool:
+    """Complete the enrollment if every counted module is done; True if this call completed it."""
+    if enrollment.completed_at is not None:
+        return False
+    missing = db.session.scalar(
+        select(func.count(Module.id))
+        .outerjoin(
+            ModuleProgress,
+            and_(
+                ModuleProgress.module_id == Module.id,
+                ModuleProgress.enrollment_id == enrollment.id,
+                ModuleProgress.completed_at.is_not(None),
+            ),
+        )
+        .where(_counted_modules(enrollment.course_id), ModuleProgress.id.is_(None))
+    )
+    if missing:
+        return False
+    now = now or utcnow()
+    result = db.session.execute(
+        update(Enrollment)
+        .where(Enrollment.id == enrollment.id, Enrollment.completed_at.is_(None))
+        .values(completed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(enrollment)
+        return False
+    enrollment.completed_at = now
+    db.session.flush()
+    course_completed.send(enrollment)
+    return True
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    """Where a learner stands in a course."""
+
+    states: dict[int, str]  # module id -> NOT_STARTED | IN_PROGRESS | COMPLETED
+    best_scores: dict[int, int]
+    counted: int  # modules that count for completion
+    done: int  # of those, completed
+    missing: list[Module]  # counted modules still to complete, in order
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.counted) if self.counted else 0
+
+
+def course_progress(enrollment: Enrollment, modules: Sequence[Module]) -> CourseProgress:
+    """Per-module state for the given live modules of the enrollment's course (one query)."""
+    rows = db.session.execute(
+        select(ModuleProgress.module_id, ModuleProgress.completed_at, ModuleProgress.best_score).where(
+            ModuleProgress.enrollment_id == enrollment.id
+        )
+    ).all()
+    completed = {row.module_id for row in rows if row.completed_at is not None}
+    states = {m.id: NOT_STARTED for m in modules}
+    for row in rows:
+        if row.module_id in states:
+            states[row.module_id] = COMPLETED if row.completed_at is not None else IN_PROGRESS
+    counted = [m for m in modules if m.is_required] or list(modules)
+    return CourseProgress(
+        states=states,
+        best_scores={row.module_id: row.best_score for row in rows if row.best_score is not None},
+        counted=len(counted),
+        done=sum(1 for m in counted if m.id in completed),
+        missing=[m for m in counted if m.id not in completed],
+    )
+
+
+def attempts_for(enrollment: Enrollment, module: Module) -> list[QuizAttempt]:
+    return list(
+        db.session.scalars(
+            select(QuizAttempt)
+            .where(QuizAttempt.enrollment_id == enrollment.id, QuizAttempt.module_id == module.id)
+            .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DashboardEntry:
+    enrollment: Enrollment
+    course: Course
+    counted: int
+    done: int
+    resume: Module | None
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.counted) if self.counted else 0
+
+
+def dashboard(user: User) -> list[DashboardEntry]:
+    """The user's enrollments with progress, in a fixed number of queries."""
+    rows = db.session.execute(
+        select(Enrollment, Course, Module)
+        .join(Course, Course.id == Enrollment.course_id)
+        .outerjoin(Module, and_(Module.id == Enrollment.last_module_id, Module.archived_at.is_(None)))
+        .where(Enrollment.user_id == user.id)
+        .order_by(Enrollment.enrolled_at.desc())
+    ).all()
+    if not rows:
+        return []
+    course_ids = [course.id for _, course, _ in rows]
+    totals = _counted_totals(course_ids)
+    done = _done_counts([enrollment.id for enrollment, _, _ in rows])
+    return [
+        DashboardEntry(enrollment, course, totals.get(course.id, 0), done.get(enrollment.id, 0), module)
+        for enrollment, course, module in rows
+    ]
+
+
+def _counted_totals(course_ids: list[int]) -> dict[int, int]:
+    required = func.sum(case((Module.is_required, 1), else_=0))
+    rows = db.session.execute(
+        select(Module.course_id, func.count(Module.id), required)
+        .where(Module.course_id.in_(course_ids), Module.archived_at.is_(None))
+        .group_by(Module.course_id)
+    ).all()
+    return {course_id: (required_count or total) for course_id, total, required_count in rows}
+
+
+def _done_counts(enrollment_ids: list[int]) -> dict[int, int]:
+    rows = db.session.execute(
+        select(ModuleProgress.enrollment_id, Enrollment.course_id, func.count(ModuleProgress.id))
+        .join(Enrollment, Enrollment.id == ModuleProgress.enrollment_id)
+        .join(Module, Module.id == ModuleProgress.module_id)
+        .where(
+            ModuleProgress.enrollment_id.in_(enrollment_ids),
+            ModuleProgress.completed_at.is_not(None),
+            _counted_modules(Enrollment.course_id),
+        )
+        .group_by(ModuleProgress.enrollment_id, Enrollment.course_id)
+    ).all()
+    return {enrollment_id: count for enrollment_id, _, count in rows}

@@ -1,0 +1,143 @@
+"""Enroll, mark a module done, take a quiz, see an attempt, and the learner's dashboard."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from courses.catalog import services as catalog
+from courses.extensions import db
+from courses.learning import services
+from courses.learning.forms import ActionForm, quiz_form
+from courses.learning.models import QuizAttempt
+
+bp = Blueprint("learning", __name__)
+
+
+def _course_and_module(slug: str, module_slug: str | None = None):
+    course = catalog.public_course(slug)
+    if course is None:
+        abort(404)
+    if module_slug is None:
+        return course, None
+    module = catalog.live_module(course, module_slug)
+    if module is None:
+        abort(404)
+    return course, module
+
+
+def _enrollment_or_403(course):
+    enrollment = services.get_enrollment(current_user, course)
+    if enrollment is None:
+        abort(403)
+    return enrollment
+
+
+@bp.post("/courses/<slug>/enroll")
+@login_required
+def enroll(slug: str):
+    """Enroll the current user (idempotent: a second click changes nothing)."""
+    course, _module = _course_and_module(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.enroll(current_user, course)
+    db.session.commit()
+    flash(_("You are enrolled. Good reading!"), "success")
+    return redirect(url_for("catalog.course", slug=slug))
+
+
+@bp.post("/courses/<slug>/<module_slug>/complete")
+@login_required
+def complete(slug: str, module_slug: str):
+    """Mark a module without quiz as done, then go on to the next one."""
+    course, module = _course_and_module(slug, module_slug)
+    enrollment = _enrollment_or_403(course)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.complete_module(enrollment, module)
+    except services.LearningError:
+        abort(400)
+    db.session.commit()
+    return redirect(_after_module(course, module, enrollment))
+
+
+def _after_module(course, module, enrollment) -> str:
+    if enrollment.completed_at is not None:
+        flash(_("Congratulations: you have completed this course."), "success")
+        return url_for("catalog.course", slug=course.slug)
+    following = catalog.next_module(course, module)
+    if following is None:
+        return url_for("catalog.course", slug=course.slug)
+    return url_for("catalog.module", slug=course.slug, module_slug=following.slug)
+
+
+@bp.post("/courses/<slug>/<module_slug>/quiz")
+@login_required
+def quiz(slug: str, module_slug: str):
+    """Grade a quiz attempt on the server and show its result."""
+    course, module = _course_and_module(slug, module_slug)
+    enrollment = _enrollment_or_403(course)
+    questions = module.active_questions
+    if not questions:
+        abort(404)
+    form = quiz_form(questions)
+    if not form.validate_on_submit():
+        modules = catalog.live_modules(course)
+        context = {**catalog.module_page(course, module, modules), **reader_context(course, module, modules)}
+        context["quiz"] = form
+        flash(_("Answer every question before checking."), "error")
+        return render_template("catalog/module.html", **context), 400
+    try:
+        attempt = services.submit_quiz(enrollment, module, form.answers())
+    except services.LearningError:
+        abort(400)
+    db.session.commit()
+    return redirect(url_for("learning.attempt", slug=slug, module_slug=module_slug, attempt_id=attempt.id))
+
+
+@bp.get("/courses/<slug>/<module_slug>/attempts/<int:attempt_id>")
+@login_required
+def attempt(slug: str, module_slug: str, attempt_id: int):
+    """One's own attempt: score, pass mark, and per-question feedback with explanations."""
+    course, module = _course_and_module(slug, module_slug)
+    enrollment = services.get_enrollment(current_user, course)
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if enrollment is None or attempt is None or attempt.enrollment_id != enrollment.id or attempt.module_id != module.id:
+        abort(404)
+    return render_template(
+        "learning/attempt.html", course=course, module=module, attempt=attempt, enrollment=enrollment,
+        following=catalog.next_module(course, module),
+    )  # fmt: skip
+
+
+@bp.get("/me/")
+@login_required
+def dashboard():
+    """The learner's courses: in progress with a resume link, then completed."""
+    entries = services.dashboard(current_user)
+    current = [e for e in entries if e.enrollment.completed_at is None]
+    completed = [e for e in entries if e.enrollment.completed_at is not None]
+    return render_template("learning/dashboard.html", current=current, completed=completed)
+
+
+def reader_context(course, module, modules) -> dict:
+    """Added to the course and module pages: enrollment, progress, the quiz form."""
+    if not current_user.is_authenticated:
+        return {"learner": None}
+    enrollment = services.get_enrollment(current_user, course)
+    if enrollment is None:
+        return {"learner": None, "enroll_form": ActionForm()}
+    if module is not None:
+        services.record_view(enrollment, module)
+        db.session.commit()
+    context = {
+        "learner": enrollment,
+        "progress": services.course_progress(enrollment, modules),
+        "action_form": ActionForm(),
+    }
+    if module is not None and module.active_questions:
+        context["attempts"] = services.attempts_for(enrollment, module)
+        context["quiz"] = quiz_form(module.active_questions)
+    return context

@@ -1,0 +1,225 @@
+"""A learner's journey through the pages, and what a learner can never do."""
+
+from __future__ import annotations
+
+import re
+import threading
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, func, select
+
+from courses.extensions import db
+from courses.learning.models import Enrollment, ModuleProgress, QuizAttempt
+
+QUIZ = """---
+title: Quiz final
+quiz:
+  - question: Combien de régions compte le Maroc depuis 2015 ?
+    choices: ["12", "16"]
+    answer: 0
+    explanation: Le découpage de 2015 a ramené le nombre de régions de 16 à 12.
+  - question: Lesquelles sont des collectivités territoriales ?
+    choices: [Communes, Ambassades, Régions]
+    answer: [0, 2]
+---
+Texte du quiz.
+"""
+
+
+@pytest.fixture
+def course(make_course, synced):
+    make_course(modules={"01-lire": ("Lire", "Premier module."), "02-quiz": QUIZ})
+    synced()
+    return "gouvernance"
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def question_ids(page: str) -> list[str]:
+    return sorted(set(re.findall(r'name="(q\d+)"', page)))
+
+
+def test_full_journey(app, client, course):
+    signup = {
+        "email": "salma@example.ma", "full_name": "Salma Benali", "password": "correct horse battery",
+        "confirm": "correct horse battery", "organisation_type": "media", "region": "fes-meknes",
+    }  # fmt: skip
+    assert client.post("/signup", data=signup).status_code == 302
+    page = client.get("/courses/gouvernance/").get_data(as_text=True)
+    assert "S'inscrire à ce cours" in page
+    assert client.post("/courses/gouvernance/enroll").status_code == 302
+    page = client.get("/courses/gouvernance/").get_data(as_text=True)
+    assert "Votre progression" in page and "0% fait" in page.replace("\xa0", "")
+
+    reader = client.get("/courses/gouvernance/lire/").get_data(as_text=True)
+    assert "J'ai terminé ce module" in reader
+    done = client.post("/courses/gouvernance/lire/complete")
+    assert done.headers["Location"] == "/courses/gouvernance/quiz/"
+
+    quiz_page = client.get("/courses/gouvernance/quiz/").get_data(as_text=True)
+    first, second = question_ids(quiz_page)
+    assert "<fieldset" in quiz_page and "<legend" in quiz_page
+    failed = client.post("/courses/gouvernance/quiz/quiz", data={first: "1", second: ["0", "2"]})
+    result = client.get(failed.headers["Location"]).get_data(as_text=True)
+    assert "50" in result and "Pas encore réussi" in result
+    assert "Le découpage de 2015" in result  # the trainer's explanation
+    passed = client.post("/courses/gouvernance/quiz/quiz", data={first: "0", second: ["0", "2"]})
+    assert "100" in client.get(passed.headers["Location"]).get_data(as_text=True)
+
+    course_page = client.get("/courses/gouvernance/").get_data(as_text=True)
+    assert "Terminé le" in course_page
+    dashboard = client.get("/me/").get_data(as_text=True)
+    assert "Gouvernance locale" in dashboard.split("Cours terminés")[1]
+    with app.app_context():
+        assert db.session.scalar(select(Enrollment.completed_at)) is not None
+
+
+def test_quiz_page_never_carries_the_answers(client, make_user, login, course):
+    login(make_user())
+    client.post("/courses/gouvernance/enroll")
+    page = client.get("/courses/gouvernance/quiz/").get_data(as_text=True)
+    assert "Le découpage de 2015" not in page
+    assert "bonne réponse" not in page and "data-answer" not in page
+
+
+def test_missing_answers_redisplay_the_form_and_store_nothing(app, client, make_user, login, course):
+    login(make_user())
+    client.post("/courses/gouvernance/enroll")
+    page = client.get("/courses/gouvernance/quiz/").get_data(as_text=True)
+    first, _second = question_ids(page)
+    response = client.post("/courses/gouvernance/quiz/quiz", data={first: "0"})
+    assert response.status_code == 400
+    assert "Cochez au moins une réponse." in response.get_data(as_text=True)
+    assert count(app, QuizAttempt) == 0
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda a, b: {a: "9", b: ["0"]},  # unknown choice
+        lambda a, b: {a: "0", b: ["0", "7"]},
+        lambda a, b: {a: "zéro", b: ["0"]},
+        lambda a, b: {a: "0" * 100_000, b: ["0"]},  # huge value
+        lambda a, b: {},
+    ],
+)
+def test_tampered_quiz_values_change_nothing(app, client, make_user, login, course, tamper):
+    login(make_user())
+    client.post("/courses/gouvernance/enroll")
+    first, second = question_ids(client.get("/courses/gouvernance/quiz/").get_data(as_text=True))
+    response = client.post("/courses/gouvernance/quiz/quiz", data=tamper(first, second))
+    assert response.status_code == 400
+    assert count(app, QuizAttempt) == 0
+
+
+def test_quiz_refused_without_enrollment(app, client, make_user, login, course):
+    login(make_user())
+    response = client.post("/courses/gouvernance/quiz/quiz", data={"q1": "0", "q2": ["0", "2"]})
+    assert response.status_code == 403
+    assert client.post("/courses/gouvernance/lire/complete").status_code == 403
+    assert count(app, QuizAttempt) == 0 and count(app, ModuleProgress) == 0
+
+
+def test_anonymous_is_sent_to_login(client, course):
+    for url in ("/courses/gouvernance/enroll", "/courses/gouvernance/lire/complete", "/courses/gouvernance/quiz/quiz"):
+        response = client.post(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], url
+    assert "/login" in client.get("/me/").headers["Location"]
+
+
+def test_a_learner_cannot_see_another_learners_attempt(app, client, make_user, login, course):
+    login(make_user("a@example.ma"))
+    client.post("/courses/gouvernance/enroll")
+    first, second = question_ids(client.get("/courses/gouvernance/quiz/").get_data(as_text=True))
+    url = client.post("/courses/gouvernance/quiz/quiz", data={first: "0", second: ["0"]}).headers["Location"]
+    assert client.get(url).status_code == 200
+    client.post("/logout")
+    login(make_user("b@example.ma"))
+    assert client.get(url).status_code == 404
+    client.post("/courses/gouvernance/enroll")
+    assert client.get(url).status_code == 404
+    assert "gouvernance" not in client.get("/me/").get_data(as_text=True).split("Cours terminés")[1]
+
+
+def test_enrolling_twice_keeps_one_enrollment(app, client, make_user, login, course):
+    login(make_user())
+    client.post("/courses/gouvernance/enroll")
+    client.post("/courses/gouvernance/enroll")
+    assert count(app, Enrollment) == 1
+
+
+def test_twenty_concurrent_completions_complete_once(app, client, make_user, login, course):
+    login(make_user())
+    client.post("/courses/gouvernance/enroll")
+    cookie = client.get_cookie("session").value
+    statuses: list[int] = []
+    barrier = threading.Barrier(20)
+
+    def fire():
+        other = app.test_client()
+        other.set_cookie("session", cookie)
+        barrier.wait()
+        statuses.append(other.post("/courses/gouvernance/lire/complete").status_code)
+
+    threads = [threading.Thread(target=fire) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [302] * 20
+    with app.app_context():
+        rows = db.session.scalars(select(ModuleProgress)).all()
+        assert len(rows) == 1 and rows[0].completed_at is not None
+
+
+@contextmanager
+def counting_queries(app):
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_page_queries_do_not_grow_with_data(app, client, make_course, make_user, login, synced):
+    def measure(modules: int, learners: int) -> dict[str, int]:
+        slug = f"cours-{modules}"
+        make_course(slug=slug, modules={f"{n:02d}-m{n}": (f"M{n}", "texte") for n in range(1, modules + 1)})
+        synced()
+        for n in range(learners):
+            other = make_user(f"{slug}-{n}@example.ma")
+            with app.app_context():
+                from courses.auth.models import User
+                from courses.catalog.models import Course
+                from courses.learning import services
+
+                services.enroll(db.session.get(User, other.id), db.session.scalar(select(Course).filter_by(slug=slug)))
+                db.session.commit()
+        user = make_user(f"reader-{slug}@example.ma")
+        login(user)
+        client.post(f"/courses/{slug}/enroll")
+        client.post(f"/courses/{slug}/m1/complete")
+        counts = {}
+        for name, url in (("module", f"/courses/{slug}/m2/"), ("course", f"/courses/{slug}/"), ("dashboard", "/me/")):
+            client.get(url)  # warm: first-view inserts happen once
+            with counting_queries(app) as statements:
+                assert client.get(url).status_code == 200
+            counts[name] = len(statements)
+        client.post("/logout")
+        return counts
+
+    small = measure(1 + 1, 1)
+    large = measure(50, 30)
+    assert small == large
+    assert max(large.values()) <= 12
