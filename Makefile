@@ -28,7 +28,7 @@ install: $(VENV)/.installed ## Create .venv and install the application
 install-dev: $(VENV)/.installed-dev ## Install what tests and linters need too
 
 translations: $(VENV)/.installed ## Compile the interface translations (.po -> .mo)
-	$(BIN)/pybabel compile -d courses/translations > /dev/null
+	$(BIN)/pybabel compile -d courses/translations > /dev/null 2>&1 || $(BIN)/pybabel compile -d courses/translations
 
 extract-translations: $(VENV)/.installed ## Extract strings and update the fr/ar/en catalogs
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o courses/translations/messages.pot .
@@ -44,8 +44,15 @@ run: install translations content ## Set up everything and serve on http://127.0
 	$(FLASK) users demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install-dev translations ## Run the whole test suite
+serve: install translations content ## Serve with gunicorn (production settings in gunicorn.conf.py)
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+test: install-dev translations ## Run the whole suite (again on TEST_DATABASE_URL's server when set)
 	$(BIN)/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on $$TEST_DATABASE_URL"; \
+		TADBIR_TEST_SERVER_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -m "not browser"; \
+	fi
 
 lint: install-dev ## Ruff (style, bugs, security rules)
 	$(BIN)/ruff check courses tests wsgi.py

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from courses import auth, catalog, errors, i18n, learning, security
+from courses import auth, catalog, errors, health, i18n, learning, security
 from courses.config import Defaults, ensure_secret_key, load_environment
 from courses.extensions import csrf, db, limiter, migrate
 
@@ -47,6 +47,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_features(app: Flask) -> None:
+    health.init_app(app)
     auth.init_app(app)
     catalog.init_app(app)
     learning.init_app(app)

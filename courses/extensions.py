@@ -9,7 +9,9 @@ from flask_wtf import CSRFProtect
 
 from courses.database import Base
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay readable after a commit: a view that commits (recording progress) and then renders
+# must not reload every row it already has, one query per row.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 babel = Babel()

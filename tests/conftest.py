@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 import yaml
 
 from courses import create_app
+from courses.config import normalise_database_url
 from courses.extensions import db
 
 
@@ -20,21 +22,52 @@ def content_dir(tmp_path: Path) -> Path:
     return root
 
 
+# `make test` runs the suite on SQLite; with TEST_DATABASE_URL set it runs it again on that
+# server (PostgreSQL), in a database of its own created here and dropped at the end.
+SERVER_URL = os.environ.get("TADBIR_TEST_SERVER_URL")
+
+
+@pytest.fixture(scope="session")
+def server_database_url():
+    if not SERVER_URL:
+        yield None
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(normalise_database_url(SERVER_URL))
+    name = f"tadbir_test_{os.getpid()}"
+    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
-def app(tmp_path: Path, content_dir: Path):
+def app(tmp_path: Path, content_dir: Path, server_database_url):
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
+            "SQLALCHEMY_DATABASE_URI": server_database_url or f"sqlite:///{tmp_path / 'test.sqlite'}",
             "CONTENT_DIR": str(content_dir),
+            "MAIL_OUTBOX": str(tmp_path / "outbox"),
             "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
         }
     )
     with app.app_context():
         db.create_all()
     yield app
     with app.app_context():
+        db.session.remove()
+        if server_database_url:
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
         db.engine.dispose()
 
 

@@ -14,7 +14,7 @@ LANGUAGE_CHOICES = [("", _l("Automatic")), ("fr", "Français"), ("ar", "العر
 
 
 def _choices(options: dict, empty: str) -> list[tuple[str, str]]:
-    return [("", empty)] + list(options.items())
+    return [("", empty), *list(options.items())]
 
 
 def _password_length():

@@ -116,7 +116,7 @@ def change_password():
             form.current.errors.append(ERRORS[error.code]())
         else:
             db.session.commit()
-            _start_session(current_user)
+            _start_session(current_user._get_current_object())
             flash(_("Your password is changed."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/password.html", form=form)

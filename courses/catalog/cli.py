@@ -56,7 +56,9 @@ def run_sync(root: Path, language: str = "fr", show_progress: bool = True) -> Sy
     total = material.count_files(root)
     try:
         if show_progress and total >= PROGRESS_THRESHOLD:
-            with click.progressbar(length=total, label="Lecture des fichiers" if language == "fr" else "Reading files", file=sys.stderr) as bar:
+            with click.progressbar(
+                length=total, label="Lecture des fichiers" if language == "fr" else "Reading files", file=sys.stderr
+            ) as bar:
                 report = sync(root, on_file=lambda path: bar.update(1))
         else:
             report = sync(root)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import format_decimal, lazy_gettext as _l, ngettext
+from flask_babel import format_decimal, ngettext
+from flask_babel import lazy_gettext as _l
 
 LEVEL_NAMES = {
     "beginner": _l("Beginner"),

@@ -73,9 +73,7 @@ def live_modules(course: Course) -> list[Module]:
 def translations(course: Course) -> list[Course]:
     """Published courses that are the same course in another language (siblings included)."""
     original = course.translation_of or course.slug
-    statement = _public().where(
-        Course.id != course.id, or_(Course.slug == original, Course.translation_of == original)
-    )
+    statement = _public().where(Course.id != course.id, or_(Course.slug == original, Course.translation_of == original))
     return list(db.session.scalars(statement.order_by(Course.language)))
 
 

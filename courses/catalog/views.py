@@ -72,7 +72,9 @@ def module(slug: str, module_slug: str):
     if module is None:
         abort(404)
     return render_template(
-        "catalog/module.html", **services.module_page(course, module, modules), **_extra_context(course, module, modules)
+        "catalog/module.html",
+        **services.module_page(course, module, modules),
+        **_extra_context(course, module, modules),
     )
 
 

@@ -35,9 +35,7 @@ class LearningError(ValueError):
 
 
 def get_enrollment(user: User, course: Course) -> Enrollment | None:
-    return db.session.scalar(
-        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
-    )
+    return db.session.scalar(select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id))
 
 
 def enroll(user: User, course: Course, source: str = "self", now: datetime | None = None) -> Enrollment:
@@ -160,9 +158,7 @@ def _counted_modules(course_id: int):
     """Modules that count for completion: required, not archived (all live ones if none is required)."""
     other = aliased(Module)
     has_required = (
-        select(other.id)
-        .where(other.course_id == course_id, other.archived_at.is_(None), other.is_required)
-        .exists()
+        select(other.id).where(other.course_id == course_id, other.archived_at.is_(None), other.is_required).exists()
     )
     return and_(Module.course_id == course_id, Module.archived_at.is_(None), Module.is_required | ~has_required)
 

@@ -104,7 +104,12 @@ def attempt(slug: str, module_slug: str, attempt_id: int):
     course, module = _course_and_module(slug, module_slug)
     enrollment = services.get_enrollment(current_user, course)
     attempt = db.session.get(QuizAttempt, attempt_id)
-    if enrollment is None or attempt is None or attempt.enrollment_id != enrollment.id or attempt.module_id != module.id:
+    if (
+        enrollment is None
+        or attempt is None
+        or attempt.enrollment_id != enrollment.id
+        or attempt.module_id != module.id
+    ):
         abort(404)
     return render_template(
         "learning/attempt.html", course=course, module=module, attempt=attempt, enrollment=enrollment,

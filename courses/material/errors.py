@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,10 +30,8 @@ class ContentError:
         """`file:line: reason`, the form editors and terminals make clickable."""
         path = self.path
         if root is not None:
-            try:
+            with contextlib.suppress(ValueError):
                 path = self.path.relative_to(root)
-            except ValueError:
-                pass
         return f"{path}:{self.line}: {self.reason(language)}"
 
 

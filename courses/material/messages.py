@@ -58,9 +58,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "l'image « {target} » doit se trouver dans le dossier assets/ du cours "
             "et être référencée par un chemin relatif (assets/…)"
         ),
-        "image_without_alt": (
-            "l'image « {target} » n'a pas de texte alternatif : écrivez ![description](…)"
-        ),
+        "image_without_alt": ("l'image « {target} » n'a pas de texte alternatif : écrivez ![description](…)"),
         "image_bad_type": "l'image « {target} » n'est pas d'un format accepté ({allowed})",
         "unsafe_svg": "l'image SVG « {target} » contient du code actif ({detail}) ; retirez-le",
         "broken_link": "le lien « {target} » désigne un module ou un cours qui n'existe pas",
@@ -103,8 +101,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "(NN = order number, then lowercase unaccented letters, digits and hyphens)"
         ),
         "unexpected_file": (
-            "unexpected file '{name}': a course folder holds course.md, NN-name.md modules "
-            "and the assets/ folder"
+            "unexpected file '{name}': a course folder holds course.md, NN-name.md modules and the assets/ folder"
         ),
         "missing_course_file": "the course folder has no course.md file",
         "no_modules": "a published course must contain at least one module",
@@ -116,8 +113,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "self_translation": "a course cannot be its own translation",
         "missing_image": "image '{target}' is not in the course's assets/ folder",
         "image_outside_assets": (
-            "image '{target}' must be in the course's assets/ folder, referenced by a relative path "
-            "(assets/…)"
+            "image '{target}' must be in the course's assets/ folder, referenced by a relative path (assets/…)"
         ),
         "image_without_alt": "image '{target}' has no alternative text: write ![description](…)",
         "image_bad_type": "image '{target}' is not an accepted format ({allowed})",

@@ -6,6 +6,7 @@ converts each present value, so a typo (`titel:`) is reported instead of silentl
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -154,10 +155,8 @@ def list_of(item: Callable[..., Any]) -> Callable[..., list]:
             raise reader.fail(node, "expected_list", key=key)
         values = []
         for child in node.value:
-            try:
+            with contextlib.suppress(Invalid):
                 values.append(item(reader, key, child))
-            except Invalid:
-                pass
         return values
 
     return convert

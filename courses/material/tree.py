@@ -38,9 +38,7 @@ IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 MAX_CHOICES = 8
 WORDS_PER_MINUTE = 180
 # Anything in an SVG that could run: served under a sandboxing CSP anyway, refused here too.
-SVG_ACTIVE = re.compile(
-    r"<\s*script|<\s*foreignObject|<!ENTITY|\bon[a-z]+\s*=|javascript:|<\s*iframe", re.IGNORECASE
-)
+SVG_ACTIVE = re.compile(r"<\s*script|<\s*foreignObject|<!ENTITY|\bon[a-z]+\s*=|javascript:|<\s*iframe", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,23 @@ def published(app, content_dir, make_course):
         slug="gouvernance",
         meta={"title": "Décentralisation au Maroc", "tags": ["gouvernance", "droit"], "trainers": ["Amina Alaoui"]},
         modules={
-            "01-fondements": ("Fondements", "## Constitution\n\n## Lois organiques\n\n## Régions\n\n![Carte](assets/carte.svg)\n"),
+            "01-fondements": (
+                "Fondements",
+                "## Constitution\n\n## Lois organiques\n\n## Régions\n\n![Carte](assets/carte.svg)\n",
+            ),
             "02-acteurs": ("Acteurs", "Voir [les fondements](01-fondements.md).\n"),
         },
         assets={"carte.svg": '<svg xmlns="http://www.w3.org/2000/svg"><title>Carte</title></svg>'},
     )
     make_course(
         slug="gouvernance-ar",
-        meta={"title": "اللامركزية في المغرب", "summary": "أسس اللامركزية.", "language": "ar", "translation_of": "gouvernance", "tags": ["حكامة"]},
+        meta={
+            "title": "اللامركزية في المغرب",
+            "summary": "أسس اللامركزية.",
+            "language": "ar",
+            "translation_of": "gouvernance",
+            "tags": ["حكامة"],
+        },
     )
     make_course(slug="brouillon", meta={"title": "Cours en préparation", "status": "draft"})
     with app.app_context():

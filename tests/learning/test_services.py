@@ -27,7 +27,13 @@ Texte
 
 @pytest.fixture
 def course_setup(ctx, make_course, make_user, synced):
-    make_course(modules={"01-lire": ("Lire", "texte"), "02-quiz": QUIZ, "03-bonus": "---\ntitle: Bonus\nrequired: false\n---\nx\n"})
+    make_course(
+        modules={
+            "01-lire": ("Lire", "texte"),
+            "02-quiz": QUIZ,
+            "03-bonus": "---\ntitle: Bonus\nrequired: false\n---\nx\n",
+        }
+    )
     synced()
     user = db.session.get(User, make_user().id)
     course = db.session.scalar(select(Course))

@@ -48,11 +48,11 @@ XSS_VECTORS = [
     '<img """><script>alert(1)</script>">',
     '<table background="javascript:alert(1)"><tr><td>x</td></tr></table>',
     '<video><source onerror="alert(1)"></video>',
-    '<audio src=x onerror=alert(1)>',
+    "<audio src=x onerror=alert(1)>",
     '<h2 id="x" onclick="alert(1)">titre</h2>',
     '<a href="https://ok.example" target="_blank" rel="opener">x</a>',
-    '<textarea autofocus onfocus=alert(1)>',
-    '<marquee onstart=alert(1)>x</marquee>',
+    "<textarea autofocus onfocus=alert(1)>",
+    "<marquee onstart=alert(1)>x</marquee>",
     '<div class="admonition" data-x="1" aria-hidden="true">x</div>',
     '<span class="evil-overlay">x</span>',
     "[a](//evil.example/%2e%2e)",
@@ -61,7 +61,8 @@ XSS_VECTORS = [
 DANGEROUS = [
     re.compile(p, re.IGNORECASE)
     for p in (
-        r"<\s*script", r"<\s*(iframe|object|embed|form|input|style|link|meta|base|svg|math|video|audio|textarea|marquee)\b",
+        r"<\s*script",
+        r"<\s*(iframe|object|embed|form|input|style|link|meta|base|svg|math|video|audio|textarea|marquee)\b",
         r"\son[a-z]+\s*=", r"javascript:", r"vbscript:", r"data:", r"\sstyle\s*=", r"\starget\s*=",
         r"\sbackground\s*=", r"evil-overlay", r"data-x", r"aria-hidden",
     )
