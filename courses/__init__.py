@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from courses import auth, catalog, errors, health, i18n, learning, security
+from courses import auth, catalog, certificates, errors, health, i18n, learning, security
 from courses.config import Defaults, ensure_secret_key, load_environment
 from courses.extensions import csrf, db, limiter, migrate
 
@@ -51,3 +51,4 @@ def register_features(app: Flask) -> None:
     auth.init_app(app)
     catalog.init_app(app)
     learning.init_app(app)
+    certificates.init_app(app)

@@ -32,12 +32,28 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     MAIL_SERVER: str | None = None  # unset: mail is written to instance/outbox/
     MAIL_DEFAULT_SENDER = "Tadbir <no-reply@localhost>"
+    # The address printed on certificates and in their QR codes: set it to the public site.
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    CERTIFICATE_SIGNING_KEY: str | None = None  # default: instance/certificate_signing_key.pem
+    CERTIFICATE_INSTITUTIONS = (
+        {"fr": "Direction générale des collectivités territoriales", "ar": "المديرية العامة للجماعات الترابية"},
+        {"fr": "Institut supérieur de l'information et de la communication", "ar": "المعهد العالي للإعلام والاتصال"},
+    )
+    CERTIFICATE_SIGNATORIES = (
+        {
+            "name": "La coordination du programme",
+            "title_fr": "Coordination pédagogique",
+            "title_ar": "التنسيق البيداغوجي",
+        },
+        {"name": "La direction des études", "title_fr": "Direction des études", "title_ar": "إدارة الدراسات"},
+    )
+    VERIFY_RATE_LIMIT = "30 per minute; 300 per hour"
 
 
 # Environment variables read as they are (no prefix), for operators' convenience.
 ENVIRONMENT_KEYS = (
     "SECRET_KEY", "CONTENT_DIR", "SERVER_NAME", "PREFERRED_URL_SCHEME", "RATELIMIT_STORAGE_URI",
-    "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER",
+    "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "PUBLIC_BASE_URL",
 )  # fmt: skip
 
 

@@ -79,4 +79,6 @@ def insert_ignoring_conflicts(session, model, values: dict) -> bool:
         statement = sqlite_insert(model).values(**values).on_conflict_do_nothing()
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise RuntimeError(f"unsupported database: {dialect}")
-    return session.execute(statement).rowcount == 1
+    # RETURNING tells reliably whether a row went in (drivers disagree on rowcount here).
+    primary_key = model.__table__.primary_key.columns
+    return session.execute(statement.returning(*primary_key)).first() is not None

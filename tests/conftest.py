@@ -47,7 +47,9 @@ def server_database_url():
 
 
 @pytest.fixture
-def app(tmp_path: Path, content_dir: Path, server_database_url):
+def app(request, tmp_path: Path, content_dir: Path, server_database_url):
+    """The application on a fresh database; `@pytest.mark.app_config(KEY=value)` adds settings."""
+    marker = request.node.get_closest_marker("app_config")
     app = create_app(
         {
             "TESTING": True,
@@ -57,6 +59,7 @@ def app(tmp_path: Path, content_dir: Path, server_database_url):
             "MAIL_OUTBOX": str(tmp_path / "outbox"),
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
+            **(marker.kwargs if marker else {}),
         }
     )
     with app.app_context():

@@ -14,6 +14,9 @@ from courses.learning.models import QuizAttempt
 
 bp = Blueprint("learning", __name__)
 
+#: Other features add to the dashboard: hook(user) -> template variables (certificates add theirs).
+dashboard_context_hooks: list = []
+
 
 def _course_and_module(slug: str, module_slug: str | None = None):
     course = catalog.public_course(slug)
@@ -124,7 +127,10 @@ def dashboard():
     entries = services.dashboard(current_user)
     current = [e for e in entries if e.enrollment.completed_at is None]
     completed = [e for e in entries if e.enrollment.completed_at is not None]
-    return render_template("learning/dashboard.html", current=current, completed=completed)
+    extra: dict = {}
+    for hook in dashboard_context_hooks:
+        extra.update(hook(current_user))
+    return render_template("learning/dashboard.html", current=current, completed=completed, **extra)
 
 
 def reader_context(course, module, modules) -> dict:

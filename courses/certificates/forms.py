@@ -1,0 +1,25 @@
+"""Forms for verification, re-issue and revocation."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class VerifyForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    code = StringField(_l("Certificate code"), validators=[DataRequired(), Length(max=40)])
+    submit = SubmitField(_l("Verify"))
+
+
+class ReissueForm(FlaskForm):
+    name = StringField(_l("Full name (Latin script)"), validators=[DataRequired(), Length(max=200)])
+    name_ar = StringField(_l("Full name in Arabic script (optional)"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Re-issue with these names"))
+
+
+class RevokeForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
+    submit = SubmitField(_l("Revoke this certificate"))

@@ -1,0 +1,289 @@
+"""The certificate PDF (A4 landscape, French and Arabic), drawn with fpdf2 and shaped by HarfBuzz.
+
+Speed: a naive fpdf2 document with a full Arabic font costs ~100 ms, nearly all of it parsing
+and subsetting the font. So, once per process, the font is cut down to what certificates print
+(Latin, Arabic letters, digits, punctuation — the repertoire below) and parsed; each document then
+reuses that parsed font (`TTFFont` copies share their immutable parts, as fpdf2's own recorder
+does) and embeds a subset of a copy stripped of layout tables, which HarfBuzz has already used.
+
+Honesty: text the fonts cannot draw is refused (`MissingGlyphs`) before anything is drawn, since
+fpdf2 would otherwise print blanks without a word.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import fontpkg_amiri
+import segno
+from babel.dates import format_date
+from fontTools import subset as font_subset
+from fontTools.ttLib import TTFont
+from fpdf import FPDF
+from fpdf.enums import TextMode
+
+FONT_FAMILY = "tadbir"
+TIFINAGH_FAMILY = "tadbirtfng"
+# What certificates print: Latin (with accents of European and transliterated names), Arabic
+# letters and signs used in Morocco, Arabic-Indic and Latin digits, common punctuation.
+REPERTOIRE = frozenset(
+    [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x2010, 0x2030), 0x20AC, *range(0x621, 0x653),
+     *range(0x660, 0x66A), 0x60C, 0x61B, 0x61F, 0x640, 0x670, 0x67E, 0x686, 0x6A4, 0x6A9, 0x6AF, 0x6CC]
+)  # fmt: skip
+# Features HarfBuzz needs for Arabic joining and marks; decorative alternates are left out so the
+# cut-down font stays small.
+SHAPING_FEATURES = ["ccmp", "locl", "isol", "init", "medi", "fina", "rlig", "mark", "mkmk", "kern", "liga"]
+TIFINAGH = range(0x2D30, 0x2D80)
+SYSTEM_FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+TIFINAGH_FILE = "NotoSansTifinagh-Regular.ttf"
+
+INK = (27, 31, 36)
+BRAND = (11, 93, 91)
+MUTED = (74, 85, 97)
+
+
+class MissingGlyphs(ValueError):
+    """The text holds characters no certificate font can draw."""
+
+    def __init__(self, characters: Sequence[str]):
+        self.characters = list(characters)
+        shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in self.characters[:10])
+        super().__init__(f"the certificate fonts cannot draw: {shown}")
+
+
+@dataclass(frozen=True)
+class PreparedFont:
+    path: Path  # cut-down font with layout tables: metrics and HarfBuzz shaping
+    embedded: bytes  # the same glyphs without layout tables: what each PDF subsets and embeds
+    coverage: frozenset[int]
+    template: Any  # an fpdf2 TTFFont parsed once, copied into each document
+
+
+def _cut_down(source: Path, unicodes: Iterable[int], folder: Path) -> tuple[Path, bytes, frozenset[int]]:
+    font = TTFont(source)
+    options = font_subset.Options()
+    options.layout_features = SHAPING_FEATURES
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.hinting = False
+    subsetter = font_subset.Subsetter(options)
+    subsetter.populate(unicodes=unicodes)
+    subsetter.subset(font)
+    path = folder / source.name
+    font.save(path)
+    coverage = frozenset(font.getBestCmap())
+    for table in ("GSUB", "GPOS", "GDEF"):
+        if table in font:
+            del font[table]
+    embedded = io.BytesIO()
+    font.save(embedded)
+    return path, embedded.getvalue(), coverage
+
+
+def _parse(family: str, path: Path) -> Any:
+    holder = FPDF()
+    holder.add_font(family, "", str(path))
+    template = holder.fonts[family]
+    template.hbfont  # noqa: B018 - build the HarfBuzz font once; copies share it
+    template.ttfont.close()  # each document reads its own copy of the embeddable font
+    return template
+
+
+@cache
+def _fonts_folder() -> Path:
+    return Path(tempfile.mkdtemp(prefix="tadbir-fonts-"))
+
+
+@cache
+def main_font() -> PreparedFont:
+    """Amiri (Latin and Arabic), cut down and parsed once per process."""
+    source = Path(fontpkg_amiri.__file__).parent / "files" / "Amiri-Regular.ttf"
+    path, embedded, coverage = _cut_down(source, REPERTOIRE, _fonts_folder())
+    return PreparedFont(path, embedded, coverage, _parse(FONT_FAMILY, path))
+
+
+def _find_system_font(name: str) -> Path | None:
+    for folder in SYSTEM_FONT_DIRS:
+        if folder.is_dir():
+            for found in folder.rglob(name):
+                return found
+    return None
+
+
+@cache
+def tifinagh_font() -> PreparedFont | None:
+    """Noto Sans Tifinagh from the system's fonts, when installed (Amazigh names)."""
+    source = _find_system_font(TIFINAGH_FILE)
+    if source is None:
+        return None
+    path, embedded, coverage = _cut_down(source, [*TIFINAGH, 0x20, 0x2D], _fonts_folder())
+    return PreparedFont(path, embedded, coverage, _parse(TIFINAGH_FAMILY, path))
+
+
+def missing_characters(texts: Iterable[str]) -> list[str]:
+    """Characters in `texts` that no available certificate font can draw."""
+    coverage = set(main_font().coverage)
+    needs_tifinagh = False
+    characters = sorted({c for text in texts for c in text if not c.isspace() and ord(c) >= 0x20})
+    for character in characters:
+        if ord(character) in TIFINAGH:
+            needs_tifinagh = True
+    if needs_tifinagh and (tifinagh := tifinagh_font()) is not None:
+        coverage |= tifinagh.coverage
+    # Bidi controls and joiners are not drawn; HarfBuzz handles them.
+    invisible = {0x200C, 0x200D, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+    return [c for c in characters if ord(c) not in coverage and ord(c) not in invisible]
+
+
+def _install(pdf: FPDF, family: str, prepared: PreparedFont) -> None:
+    font = copy.deepcopy(prepared.template)  # shares the parsed metrics and the HarfBuzz font
+    font.i = len(pdf.fonts) + 1
+    # Each document subsets (in place) its own lazily-read copy of the embeddable font.
+    font.ttfont = TTFont(io.BytesIO(prepared.embedded), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
+    pdf.fonts[family] = font
+
+
+def texts_of(snapshot: dict[str, Any]) -> list[str]:
+    """Every piece of snapshot text the PDF prints (for the coverage check)."""
+    holder = snapshot["holder"]
+    course = snapshot["course"]
+    texts = [holder["name"], holder.get("name_ar") or "", course["title"]]
+    cohort = snapshot.get("cohort") or {}
+    texts += [cohort.get("name") or "", cohort.get("place") or ""]
+    for institution in snapshot.get("institutions", []):
+        texts += [institution.get("fr", ""), institution.get("ar", "")]
+    for signatory in snapshot.get("signatories", []):
+        texts += [signatory.get("name", ""), signatory.get("title_fr", ""), signatory.get("title_ar", "")]
+    return texts
+
+
+class CertificateDocument:
+    """Draws certificates, one per page, into one fpdf2 document."""
+
+    def __init__(self, needs_tifinagh: bool = False):
+        self.pdf = FPDF(orientation="L", unit="mm", format="A4")
+        self.pdf.set_auto_page_break(False)
+        self.pdf.set_margins(0, 0, 0)
+        self.pdf.set_creator("Tadbir")
+        _install(self.pdf, FONT_FAMILY, main_font())
+        tifinagh = tifinagh_font() if needs_tifinagh else None
+        if tifinagh is not None:
+            _install(self.pdf, TIFINAGH_FAMILY, tifinagh)
+            self.pdf.set_fallback_fonts([TIFINAGH_FAMILY])
+        self.pdf.set_text_shaping(use_shaping_engine=True)
+
+    def _text(self, y: float, text: str, size: float, *, bold: bool = False, color=INK, x: float = 20, w: float = 257):
+        if not text:
+            return
+        pdf = self.pdf
+        pdf.set_font(FONT_FAMILY, "", size)
+        pdf.set_text_color(*color)
+        if bold:  # one font file for speed; weight comes from stroking the outline
+            pdf.text_mode = TextMode.FILL_STROKE
+            pdf.set_draw_color(*color)
+            pdf.set_line_width(size * 0.012)
+        pdf.set_xy(x, y)
+        pdf.cell(w, size * 0.5, text, align="C")
+        pdf.text_mode = TextMode.FILL
+
+    def add(self, snapshot: dict[str, Any], code: str, verify_url: str) -> None:
+        """Draw one certificate on a new page."""
+        missing = missing_characters([*texts_of(snapshot), code, verify_url])
+        if missing:
+            raise MissingGlyphs(missing)
+        pdf = self.pdf
+        pdf.add_page()
+        pdf.set_draw_color(*BRAND)
+        pdf.set_line_width(1.2)
+        pdf.rect(8, 8, 281, 194)
+        pdf.set_line_width(0.3)
+        pdf.rect(11, 11, 275, 188)
+
+        institutions = snapshot.get("institutions", [])
+        y = 18
+        for institution in institutions:
+            self._text(y, institution.get("fr", ""), 11, color=MUTED, x=16, w=125)
+            self._text(y, institution.get("ar", ""), 12, color=MUTED, x=156, w=125)
+            y += 7
+
+        self._text(44, "Certificat de formation", 26, bold=True, color=BRAND)
+        self._text(58, "شهادة التكوين", 26, bold=True, color=BRAND)
+        self._text(74, "décerné à · تُمنح إلى", 12, color=MUTED)
+        holder = snapshot["holder"]
+        self._text(84, holder["name"], 24, bold=True)
+        self._text(97, holder.get("name_ar") or "", 24, bold=True)
+
+        course = snapshot["course"]
+        self._text(112, "pour avoir suivi avec succès la formation · لإتمامه بنجاح التكوين", 12, color=MUTED)
+        self._text(121, course["title"], 17, bold=True, color=BRAND)
+        completed = date.fromisoformat(snapshot["completed_on"])
+        hours = _hours(course["hours"])
+        self._text(
+            133,
+            f"Durée : {hours} heures · Terminée le {format_date(completed, 'd MMMM y', locale='fr')}",
+            12,
+        )
+        self._text(140, f"المدة: {hours} ساعة · بتاريخ {format_date(completed, 'd MMMM y', locale='ar_MA')}", 12)
+        cohort = snapshot.get("cohort")
+        if cohort:
+            place = f" — {cohort['place']}" if cohort.get("place") else ""
+            self._text(147, f"{cohort['name']}{place}", 11, color=MUTED)
+
+        signatories = snapshot.get("signatories", [])
+        for index, signatory in enumerate(signatories[:2]):
+            x = 24 + index * 110
+            self._text(164, signatory.get("name", ""), 12, bold=True, x=x, w=100)
+            self._text(171, signatory.get("title_fr", ""), 10, color=MUTED, x=x, w=100)
+            self._text(177, signatory.get("title_ar", ""), 10, color=MUTED, x=x, w=100)
+
+        self._qr(verify_url, x=250, y=160, size=30)
+        self._text(191, f"{code} · {verify_url}", 9, color=MUTED, x=16, w=265)
+
+    def _qr(self, data: str, x: float, y: float, size: float) -> None:
+        matrix = segno.make(data, error="m").matrix
+        module = size / len(matrix)
+        pdf = self.pdf
+        pdf.set_fill_color(*INK)
+        for row_index, row in enumerate(matrix):
+            start = None
+            for column, dark in enumerate([*row, 0]):
+                if dark and start is None:
+                    start = column
+                elif not dark and start is not None:  # one rectangle per horizontal run
+                    pdf.rect(x + start * module, y + row_index * module, (column - start) * module, module, style="F")
+                    start = None
+
+    def output(self) -> bytes:
+        return bytes(self.pdf.output())
+
+
+def _hours(hours: float) -> str:
+    return str(int(hours)) if float(hours).is_integer() else f"{hours:g}".replace(".", ",")
+
+
+def _needs_tifinagh(snapshot: dict[str, Any]) -> bool:
+    return any(ord(c) in TIFINAGH for text in texts_of(snapshot) for c in text)
+
+
+def render(snapshot: dict[str, Any], code: str, verify_url: str) -> bytes:
+    """One certificate as a PDF document."""
+    document = CertificateDocument(needs_tifinagh=_needs_tifinagh(snapshot))
+    document.add(snapshot, code, verify_url)
+    return document.output()
+
+
+def render_many(items: Iterable[tuple[dict[str, Any], str, str]]) -> bytes:
+    """Several certificates in one PDF, a page each (for printing)."""
+    items = list(items)
+    document = CertificateDocument(needs_tifinagh=any(_needs_tifinagh(s) for s, _, _ in items))
+    for snapshot, code, verify_url in items:
+        document.add(snapshot, code, verify_url)
+    return document.output()

@@ -1,0 +1,185 @@
+"""Issue, verify, re-issue and revoke certificates. Plain functions; the web and the CLI call them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from courses.audit.services import record
+from courses.auth.models import User
+from courses.certificates import codes
+from courses.certificates.models import Certificate
+from courses.certificates.signing import Signer
+from courses.database import insert_ignoring_conflicts, utcnow
+from courses.extensions import db
+from courses.learning.models import Enrollment
+from courses.urls import public_url
+
+SNAPSHOT_VERSION = 1
+
+
+class CertificateError(ValueError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def signer() -> Signer:
+    config = current_app.config
+    path = config.get("CERTIFICATE_SIGNING_KEY") or Path(current_app.instance_path) / "certificate_signing_key.pem"
+    return Signer(Path(path))
+
+
+def verify_url(code: str) -> str:
+    """The public address that verifies `code` (printed and encoded in the QR code)."""
+    return public_url("certificates.verify", code=code)
+
+
+def build_snapshot(enrollment: Enrollment, holder_name: str, holder_name_ar: str | None) -> dict[str, Any]:
+    """Everything a certificate states, frozen at issue: later edits never change it."""
+    course = enrollment.course
+    config = current_app.config
+    cohort = getattr(enrollment, "cohort", None)
+    return {
+        "version": SNAPSHOT_VERSION,
+        "holder": {"name": holder_name, "name_ar": holder_name_ar or None},
+        "course": {
+            "slug": course.slug,
+            "title": course.title,
+            "language": course.language,
+            "hours": course.hours,
+            "content_version": course.content_hash[:12],
+        },
+        "completed_on": enrollment.completed_at.date().isoformat(),
+        "cohort": {"name": cohort.name, "place": cohort.place} if cohort is not None else None,
+        "institutions": list(config["CERTIFICATE_INSTITUTIONS"]),
+        "signatories": list(config["CERTIFICATE_SIGNATORIES"]),
+    }
+
+
+def _signed_document(code: str, enrollment_id: int, snapshot: dict[str, Any]) -> dict[str, Any]:
+    # The code and the enrollment are signed with the snapshot: a row cannot be re-pointed.
+    return {"code": code, "enrollment": enrollment_id, "snapshot": snapshot}
+
+
+def _create(enrollment: Enrollment, snapshot: dict[str, Any]) -> Certificate | None:
+    """Insert a current certificate for the enrollment unless one exists; None if one did."""
+    for _attempt in range(5):  # a code collision is astronomically rare; retry with a new one
+        code = codes.new_code()
+        if db.session.scalar(select(Certificate.id).where(Certificate.code == code)) is not None:
+            continue
+        values = {
+            "code": code,
+            "enrollment_id": enrollment.id,
+            "user_id": enrollment.user_id,
+            "course_id": enrollment.course_id,
+            "issued_at": utcnow(),
+            "snapshot": snapshot,
+            "signature": signer().sign(_signed_document(code, enrollment.id, snapshot)),
+        }
+        if not insert_ignoring_conflicts(db.session, Certificate, values):
+            return None
+        return db.session.scalar(select(Certificate).where(Certificate.code == code))
+    raise CertificateError("no_code")
+
+
+def current_certificate(enrollment: Enrollment) -> Certificate | None:
+    return db.session.scalar(
+        select(Certificate).where(Certificate.enrollment_id == enrollment.id, Certificate.replaced_at.is_(None))
+    )
+
+
+def issue(enrollment: Enrollment) -> Certificate | None:
+    """The certificate of a completed enrollment in a certifying course, issued once."""
+    if enrollment.completed_at is None or not enrollment.course.is_certifying:
+        return None
+    existing = current_certificate(enrollment)
+    if existing is not None:
+        return existing
+    user = enrollment.user
+    created = _create(enrollment, build_snapshot(enrollment, user.full_name, user.full_name_ar))
+    return created or current_certificate(enrollment)
+
+
+def find(code_text: str) -> Certificate | None:
+    """The certificate for a code typed in any case, with or without dashes; None if unknown."""
+    code = codes.normalise(code_text)
+    if code is None:
+        return None
+    return db.session.scalar(select(Certificate).where(Certificate.code == code))
+
+
+@dataclass(frozen=True)
+class Verification:
+    state: str  # valid | revoked | replaced | unknown | tampered
+    certificate: Certificate | None = None
+
+
+def verify(code_text: str) -> Verification:
+    """What anyone checking a code should be told."""
+    certificate = find(code_text)
+    if certificate is None:
+        return Verification("unknown")
+    document = _signed_document(certificate.code, certificate.enrollment_id, certificate.snapshot)
+    if not signer().verify(document, certificate.signature):
+        return Verification("tampered", certificate)
+    return Verification(certificate.status, certificate)
+
+
+def reissue(certificate: Certificate, actor: User | None, name: str, name_ar: str | None) -> Certificate:
+    """Correct the holder's names: a new certificate replaces this one, which stays verifiable."""
+    if certificate.replaced_at is not None:
+        raise CertificateError("already_replaced")
+    if certificate.revoked_at is not None:
+        raise CertificateError("revoked")
+    name, name_ar = name.strip(), (name_ar or "").strip() or None
+    if not name:
+        raise CertificateError("name_required")
+    now = utcnow()
+    certificate.replaced_at = now
+    db.session.flush()  # frees the "one current certificate" slot before the new row takes it
+    enrollment = certificate.enrollment
+    snapshot = {**certificate.snapshot, "holder": {"name": name, "name_ar": name_ar}}
+    replacement = _create(enrollment, snapshot)
+    if replacement is None:
+        raise CertificateError("conflict")
+    certificate.replaced_by_id = replacement.id
+    user = enrollment.user
+    user.full_name, user.full_name_ar = name, name_ar  # the profile says the same from now on
+    record(
+        actor, "certificate.reissue", "certificate", certificate.code,
+        replacement=replacement.code, old_name=certificate.snapshot["holder"], new_name=replacement.snapshot["holder"],
+    )  # fmt: skip
+    return replacement
+
+
+def revoke(certificate: Certificate, actor: User | None, reason: str) -> None:
+    """Withdraw a certificate; verification then says so, with the date and reason."""
+    reason = reason.strip()
+    if not reason:
+        raise CertificateError("reason_required")
+    if certificate.revoked_at is not None:
+        raise CertificateError("already_revoked")
+    certificate.revoked_at = utcnow()
+    certificate.revoke_reason = reason
+    record(actor, "certificate.revoke", "certificate", certificate.code, reason=reason)
+
+
+def certificates_of(user: User) -> list[Certificate]:
+    """A user's current certificates, newest first (with their course)."""
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .where(Certificate.user_id == user.id, Certificate.replaced_at.is_(None))
+            .order_by(Certificate.issued_at.desc())
+        )
+    )
+
+
+def can_download(user: User, certificate: Certificate) -> bool:
+    """The holder, coordinators and admins; nobody else."""
+    return user.is_authenticated and (certificate.user_id == user.id or user.has_role("coordinator"))
