@@ -57,6 +57,7 @@ test: install-dev translations ## Run the whole suite (again on TEST_DATABASE_UR
 lint: install-dev ## Ruff (style, bugs, security rules)
 	$(BIN)/ruff check courses tests wsgi.py
 	$(BIN)/ruff format --check courses tests wsgi.py
+	$(BIN)/bandit -c pyproject.toml -r courses -q
 
 clean: ## Remove the virtual environment and caches (keeps instance/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache

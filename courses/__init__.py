@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from courses import auth, catalog, certificates, errors, health, i18n, learning, security
+from courses import admin, auth, backup, catalog, certificates, coordination, errors, health, i18n, learning, security
 from courses.config import Defaults, ensure_secret_key, load_environment
 from courses.extensions import csrf, db, limiter, migrate
 
@@ -34,6 +35,11 @@ def configure(app: Flask, test_config: dict | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = ensure_secret_key(Path(app.instance_path))
     app.config["CONTENT_DIR"] = str(Path(app.config["CONTENT_DIR"]).resolve())
+    if app.config["PROXY_FIX_X_FOR"] or app.config["PROXY_FIX_X_PROTO"]:
+        # Client address and scheme from the reverse proxy: rate limits and HTTPS cookies need them.
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]), x_proto=int(app.config["PROXY_FIX_X_PROTO"])
+        )
 
 
 def register_extensions(app: Flask) -> None:
@@ -52,3 +58,6 @@ def register_features(app: Flask) -> None:
     catalog.init_app(app)
     learning.init_app(app)
     certificates.init_app(app)
+    coordination.init_app(app)
+    admin.init_app(app)
+    backup.init_app(app)

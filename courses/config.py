@@ -6,8 +6,11 @@ or is generated once into `instance/secret_key`.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +51,9 @@ class Defaults:
         {"name": "La direction des études", "title_fr": "Direction des études", "title_ar": "إدارة الدراسات"},
     )
     VERIFY_RATE_LIMIT = "30 per minute; 300 per hour"
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0: trust none).
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
 
 
 # Environment variables read as they are (no prefix), for operators' convenience.
@@ -67,7 +73,15 @@ def load_environment(config: dict) -> None:
     prefix = "TADBIR_"
     for key, value in os.environ.items():
         if key.startswith(prefix):
-            config[key[len(prefix) :]] = value
+            config[key[len(prefix) :]] = _parse(value)
+
+
+def _parse(value: str):
+    """`true`, `0`, `["a"]` become JSON values; anything else stays a string."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
 
 
 def normalise_database_url(url: str) -> str:
@@ -78,14 +92,25 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def create_once(path: Path, content: bytes) -> bytes:
+    """Write `content` to `path` unless it exists; return what the file holds.
+
+    Several workers may start at once: the file is written under a temporary name and linked
+    into place, so no worker ever reads a half-written file, and the first link wins.
+    """
+    if not path.exists():
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content)
+            os.chmod(temporary, 0o600)
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+    return path.read_bytes()
+
+
 def ensure_secret_key(instance_path: Path) -> str:
-    """Read `instance/secret_key`, creating it once (atomically, even with several workers)."""
-    path = instance_path / "secret_key"
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        key = secrets.token_hex(32)
-        handle.write(key)
-    return key
+    """Read `instance/secret_key`, creating it once."""
+    return create_once(instance_path / "secret_key", secrets.token_hex(32).encode()).decode().strip()

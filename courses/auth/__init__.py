@@ -4,6 +4,7 @@ from flask import Flask
 
 from courses.auth.access import login_manager
 from courses.auth.cli import users_cli
+from courses.auth.labels import breakdown_bar, organisation_type_name, region_name, role_name
 from courses.auth.views import bp
 
 
@@ -11,3 +12,6 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.register_blueprint(bp)
     app.cli.add_command(users_cli)
+    for helper in (role_name, region_name, organisation_type_name):
+        app.add_template_global(helper)
+    app.add_template_filter(breakdown_bar)

@@ -15,6 +15,8 @@ from courses.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
 RESET_MAX_AGE = 3600  # seconds a reset link stays valid
+INVITATION_MAX_AGE = 14 * 24 * 3600  # an imported learner may open the invitation days later
+TOKEN_MAX_AGES = {"reset": RESET_MAX_AGE, "invitation": INVITATION_MAX_AGE}
 # Compared against when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
 
@@ -110,16 +112,18 @@ def _password_fingerprint(user: User) -> str:
     return (user.password_hash or "unset")[-16:]
 
 
-def reset_token(user: User, secret_key: str) -> str:
+def reset_token(user: User, secret_key: str, kind: str = "reset") -> str:
     """A signed, expiring token that lets the holder set this user's password once."""
-    return _reset_serializer(secret_key).dumps([user.id, _password_fingerprint(user)])
+    return _reset_serializer(secret_key).dumps([user.id, _password_fingerprint(user), kind])
 
 
-def user_for_reset_token(token: str, secret_key: str, max_age: int = RESET_MAX_AGE) -> User | None:
+def user_for_reset_token(token: str, secret_key: str, max_age: int | None = None) -> User | None:
     """The user a valid, unused, unexpired token was made for; None otherwise."""
+    serializer = _reset_serializer(secret_key)
     try:
-        user_id, fingerprint = _reset_serializer(secret_key).loads(token, max_age=max_age)
-    except (BadSignature, SignatureExpired, ValueError, TypeError):
+        user_id, fingerprint, kind = serializer.loads(token)  # signature first, then age by kind
+        serializer.loads(token, max_age=max_age if max_age is not None else TOKEN_MAX_AGES[kind])
+    except (BadSignature, SignatureExpired, ValueError, TypeError, KeyError):
         return None
     user = db.session.get(User, user_id)
     if user is None or not user.is_active or not secrets.compare_digest(_password_fingerprint(user), fingerprint):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -17,7 +18,7 @@ from courses.auth.forms import (
 )
 from courses.extensions import db, limiter
 from courses.mail import send_mail
-from courses.urls import safe_next_url
+from courses.urls import public_url, safe_next_url
 
 bp = Blueprint("auth", __name__)
 
@@ -136,17 +137,29 @@ def reset_request():
     return render_template("auth/reset_request.html", form=form)
 
 
-def send_reset_link(user) -> None:
-    """Email `user` a link to set a password (also used for invitations)."""
-    token = services.reset_token(user, current_app.config["SECRET_KEY"])
-    link = url_for("auth.reset", token=token, _external=True)
-    body = _(
-        "Hello %(name)s,\n\nTo set a new password for Tadbir, open this link within one hour:\n%(link)s\n\n"
-        "If you did not ask for it, ignore this message.",
-        name=user.full_name,
-        link=link,
-    )
-    send_mail(user.email, _("Tadbir: set your password"), body)
+def send_reset_link(user, invitation: bool = False) -> None:
+    """Email `user` a link to set a password: a reset, or an invitation for an imported account."""
+    kind = "invitation" if invitation else "reset"
+    token = services.reset_token(user, current_app.config["SECRET_KEY"], kind)
+    link = public_url("auth.reset", token=token)
+    with force_locale(user.preferred_language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        if invitation:
+            subject = _("Tadbir: you are invited to a training session")
+            body = _(
+                "Hello %(name)s,\n\nYou have been enrolled in a training session on Tadbir.\n"
+                "To choose your password and start, open this link within 14 days:\n%(link)s\n",
+                name=user.full_name,
+                link=link,
+            )
+        else:
+            subject = _("Tadbir: set your password")
+            body = _(
+                "Hello %(name)s,\n\nTo set a new password for Tadbir, open this link within one hour:\n%(link)s\n\n"
+                "If you did not ask for it, ignore this message.",
+                name=user.full_name,
+                link=link,
+            )
+        send_mail(user.email, subject, body)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])

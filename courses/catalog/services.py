@@ -58,6 +58,11 @@ def public_course(slug: str) -> Course | None:
     return db.session.scalar(_public().where(Course.slug == slug))
 
 
+def previewable_course(slug: str) -> Course | None:
+    """Any live course, drafts included (for staff previews), or None."""
+    return db.session.scalar(select(Course).where(Course.slug == slug, Course.archived_at.is_(None)))
+
+
 def live_modules(course: Course) -> list[Module]:
     """The course's modules that are not archived, in order."""
     return list(

@@ -7,6 +7,7 @@ concurrent workers; services insert with ON CONFLICT DO NOTHING and update condi
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,6 +16,9 @@ from courses.auth.models import User
 from courses.catalog.models import Course, Module, Question
 from courses.database import UTCDateTime, utcnow
 from courses.extensions import db
+
+if TYPE_CHECKING:  # the coordination feature builds on learning, not the other way round
+    from courses.coordination.models import Cohort
 
 SOURCES = ("self", "coordinator", "import")
 
@@ -30,10 +34,13 @@ class Enrollment(db.Model):
     # Set once, when the last required module is completed; never moved or cleared afterwards.
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_module_id: Mapped[int | None] = mapped_column(ForeignKey("module.id"))
+    # The training session (coordination feature) the learner follows the course in, if any.
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id"), index=True)
 
     user: Mapped[User] = relationship()
     course: Mapped[Course] = relationship()
     last_module: Mapped[Module | None] = relationship()
+    cohort: Mapped[Cohort | None] = relationship()
 
     __table_args__ = (
         UniqueConstraint("user_id", "course_id"),

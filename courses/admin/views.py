@@ -1,0 +1,137 @@
+"""Admin pages: accounts (search, role, deactivate, reset link) and the audit log."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from courses.admin import services
+from courses.audit.services import record
+from courses.auth.access import role_required
+from courses.auth.labels import role_name
+from courses.auth.models import ROLES, User
+from courses.auth.services import AccountError
+from courses.auth.views import send_reset_link
+from courses.coordination.exports import csv_stream
+from courses.coordination.forms import ActionForm
+from courses.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.get("/users")
+@role_required("admin")
+def users():
+    """Search accounts; change roles; deactivate; send reset links."""
+    query, role = request.args.get("q", ""), request.args.get("role", "")
+    page = request.args.get("page", 1, type=int)
+    found, total = services.find_users(query, role if role in ROLES else "", page)
+    return render_template(
+        "admin/users.html", users=found, total=total, query=query, role=role, roles=ROLES, page=page,
+        pages=max(1, -(-total // services.PAGE_SIZE)), action=ActionForm(),
+    )  # fmt: skip
+
+
+def _back():
+    return redirect(
+        request.referrer
+        if request.referrer and request.referrer.startswith(request.host_url)
+        else url_for("admin.users")
+    )
+
+
+@bp.post("/users/<int:user_id>/role")
+@role_required("admin")
+def change_role(user_id: int):
+    user = _user_or_404(user_id)
+    role = request.form.get("role", "")
+    if role not in ROLES or not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.change_role(user, role, current_user)
+    except AccountError:
+        flash(_("You cannot change your own role."), "error")
+        return _back()
+    db.session.commit()
+    flash(_("%(email)s is now %(role)s.", email=user.email, role=role_name(role)), "success")
+    return _back()
+
+
+@bp.post("/users/<int:user_id>/active")
+@role_required("admin")
+def set_active(user_id: int):
+    user = _user_or_404(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.set_active(user, request.form.get("active") == "1", current_user)
+    except AccountError:
+        flash(_("You cannot deactivate your own account."), "error")
+        return _back()
+    db.session.commit()
+    flash(_("Account updated."), "success")
+    return _back()
+
+
+@bp.post("/users/<int:user_id>/reset-link")
+@role_required("admin")
+def reset_link(user_id: int):
+    user = _user_or_404(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    record(current_user, "user.reset_link", "user", user.email)
+    db.session.commit()
+    send_reset_link(user)
+    flash(_("A link to set a password was sent to %(email)s.", email=user.email), "success")
+    return _back()
+
+
+def _audit_filters() -> services.AuditFilter:
+    def day(name: str) -> date | None:
+        try:
+            return date.fromisoformat(request.args.get(name, ""))
+        except ValueError:
+            return None
+
+    return services.AuditFilter(
+        action=request.args.get("action", ""),
+        actor=request.args.get("actor", ""),
+        since=day("since"),
+        until=day("until"),
+    )
+
+
+@bp.get("/audit")
+@role_required("admin")
+def audit():
+    """The audit log: who did what to whom, filterable."""
+    filters = _audit_filters()
+    page = request.args.get("page", 1, type=int)
+    events, total = services.audit_page(filters, page)
+    return render_template(
+        "admin/audit.html", events=events, total=total, filters=filters, actions=services.actions(), page=page,
+        pages=max(1, -(-total // services.PAGE_SIZE)),
+    )  # fmt: skip
+
+
+@bp.get("/audit.csv")
+@role_required("admin")
+def audit_csv():
+    """The filtered audit log as CSV."""
+    rows = ([*row[:-1], json.dumps(row[-1], ensure_ascii=False)] for row in services.audit_rows(_audit_filters()))
+    return Response(
+        stream_with_context(csv_stream(["at", "actor", "action", "subject_type", "subject", "data"], rows)),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="tadbir-audit.csv"'},
+    )

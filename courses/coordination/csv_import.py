@@ -1,0 +1,259 @@
+"""Bulk enrollment from a CSV file: read, check every row, preview, then import all or nothing.
+
+Files come from Excel as often as not: UTF-8 with or without BOM, comma or semicolon, headers in
+French or English. Every problem is reported with its line; nothing is written until the
+coordinator confirms a file whose every row is valid.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+
+from courses.audit.services import record
+from courses.auth import services as accounts
+from courses.auth.models import User
+from courses.auth.territory import ORGANISATION_TYPES, REGIONS
+from courses.coordination import services
+from courses.coordination.models import Cohort
+from courses.extensions import db
+from courses.learning.models import Enrollment
+
+MAX_ROWS = 20_000
+
+# Column -> accepted header spellings (compared without accents, case or spaces).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "email": ("email", "e-mail", "courriel", "adresse electronique", "mail", "البريد الالكتروني"),
+    "full_name": ("full name", "nom complet", "nom", "name", "nom et prenom", "الاسم الكامل بالحروف اللاتينية"),
+    "full_name_ar": ("arabic name", "nom arabe", "nom en arabe", "الاسم الكامل", "الاسم بالعربية", "الاسم"),
+    "organisation": ("organisation", "organization", "organisme", "institution", "الهيئة", "المؤسسة"),
+    "organisation_type": ("organisation type", "organization type", "type d'organisation", "type", "نوع الهيئة"),
+    "region": ("region", "الجهة"),
+    "job_title": ("function", "fonction", "poste", "job title", "الوظيفة"),
+}
+REQUIRED = ("email", "full_name")
+
+# Values people write for organisation types and regions, mapped to our codes.
+ORGANISATION_ALIASES = {
+    "commune": "commune", "communes": "commune", "جماعة": "commune",
+    "province": "province", "prefecture": "province", "province prefecture": "province",
+    "province/prefecture": "province", "prefecture/province": "province", "عمالة": "province", "إقليم": "province",
+    "region": "region", "conseil regional": "region", "جهة": "region",
+    "ministere": "ministry", "ministry": "ministry", "وزارة": "ministry",
+    "media": "media", "medias": "media", "presse": "media", "journal": "media", "إعلام": "media",
+    "ecole": "school", "school": "school", "universite": "school", "university": "school", "مدرسة": "school",
+    "autre": "other", "other": "other", "أخرى": "other",
+}  # fmt: skip
+
+
+def _key(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.replace("_", " ").replace("-", " ").split())
+
+
+def _index(aliases: dict[str, str]) -> dict[str, str]:
+    return {_key(alias): code for alias, code in aliases.items()}
+
+
+_ORGANISATIONS = _index({**ORGANISATION_ALIASES, **{code: code for code in ORGANISATION_TYPES}})
+_REGIONS = _index({**{code: code for code in REGIONS}, **{str(label): code for code, label in REGIONS.items()}})
+_HEADERS = {_key(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
+
+# Row statuses: what will happen to each row.
+NEW, EXISTING, ALREADY, OTHER_COHORT, INVALID = "new", "existing", "already", "other_cohort", "invalid"
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict[str, str]
+    status: str = NEW
+    problems: list[str] = field(default_factory=list)  # codes; the view words them
+
+    @property
+    def email(self) -> str:
+        return self.values.get("email", "")
+
+
+@dataclass
+class Preview:
+    rows: list[Row] = field(default_factory=list)
+    file_problems: list[str] = field(default_factory=list)  # codes: encoding, missing columns, …
+    missing_columns: list[str] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.file_problems and all(row.status != INVALID for row in self.rows)
+
+    def counts(self) -> dict[str, int]:
+        counts = {status: 0 for status in (NEW, EXISTING, ALREADY, OTHER_COHORT, INVALID)}
+        for row in self.rows:
+            counts[row.status] += 1
+        return counts
+
+
+def decode(raw: bytes) -> str | None:
+    """UTF-8 text, with or without a BOM; None when the bytes are not UTF-8."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def neutralise(value: str) -> str:
+    """Cells are data, never formulas: a leading =, +, -, @ (or tab/CR) is kept as text."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _dialect(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    return ";" if first.count(";") > first.count(",") else ","
+
+
+def read(text: str) -> Preview:
+    """Parse and check the file's shape and every row's values (no database needed)."""
+    preview = Preview()
+    if not text.strip():
+        preview.file_problems.append("empty")
+        return preview
+    reader = csv.reader(io.StringIO(text), delimiter=_dialect(text))
+    try:
+        header = next(reader)
+    except csv.Error:
+        preview.file_problems.append("unreadable")
+        return preview
+    columns = [_HEADERS.get(_key(name)) for name in header]
+    preview.missing_columns = [c for c in REQUIRED if c not in columns]
+    if preview.missing_columns:
+        preview.file_problems.append("missing_columns")
+        return preview
+    seen: dict[str, int] = {}
+    try:
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(preview.rows) >= MAX_ROWS:
+                preview.file_problems.append("too_many_rows")
+                return preview
+            values = {column: cell.strip() for column, cell in zip(columns, cells, strict=False) if column}
+            row = Row(line=reader.line_num, values=values)
+            _check_values(row)
+            if row.email:
+                if row.email in seen:
+                    row.problems.append("duplicate")
+                seen.setdefault(row.email, row.line)
+            if row.problems:
+                row.status = INVALID
+            preview.rows.append(row)
+    except csv.Error:
+        preview.file_problems.append("unreadable")
+    if not preview.rows and not preview.file_problems:
+        preview.file_problems.append("empty")
+    return preview
+
+
+def _check_values(row: Row) -> None:
+    values = row.values
+    try:
+        values["email"] = validate_email(values.get("email", ""), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        row.problems.append("invalid_email")
+    if not values.get("full_name"):
+        row.problems.append("missing_name")
+    for column in values:
+        if len(values[column]) > 200:
+            row.problems.append("too_long")
+            break
+    if values.get("organisation_type"):
+        code = _ORGANISATIONS.get(_key(values["organisation_type"]))
+        if code is None:
+            row.problems.append("unknown_organisation_type")
+        else:
+            values["organisation_type"] = code
+    if values.get("region"):
+        code = _REGIONS.get(_key(values["region"]))
+        if code is None:
+            row.problems.append("unknown_region")
+        else:
+            values["region"] = code
+
+
+def preview(cohort: Cohort, text: str | None) -> Preview:
+    """What importing `text` into `cohort` would do, row by row (reads the database, writes nothing)."""
+    if text is None:
+        return Preview(file_problems=["encoding"])
+    result = read(text)
+    valid = [row for row in result.rows if row.status != INVALID]
+    emails = [row.email for row in valid]
+    users: dict[str, User] = {}
+    for start in range(0, len(emails), 500):  # bounded IN lists
+        chunk = emails[start : start + 500]
+        users.update({u.email: u for u in db.session.scalars(select(User).where(User.email.in_(chunk)))})
+    enrolled = {
+        user_id: cohort_id
+        for user_id, cohort_id in db.session.execute(
+            select(Enrollment.user_id, Enrollment.cohort_id).where(Enrollment.course_id == cohort.course_id)
+        )
+    }
+    for row in valid:
+        user = users.get(row.email)
+        if user is None:
+            row.status = NEW
+        elif user.id in enrolled:
+            row.status = ALREADY if enrolled[user.id] in (cohort.id, None) else OTHER_COHORT
+        else:
+            row.status = EXISTING
+    return result
+
+
+@dataclass
+class ImportResult:
+    created: list[User] = field(default_factory=list)  # invite these once the transaction commits
+    enrolled: int = 0
+    unchanged: int = 0
+
+
+def apply(
+    cohort: Cohort, text: str | None, actor: User | None, on_row: Callable[[], None] | None = None
+) -> ImportResult:
+    """Import every row, or raise CoordinationError('invalid_file') and write nothing."""
+    checked = preview(cohort, text)
+    if not checked.is_valid:
+        raise services.CoordinationError("invalid_file")
+    if cohort.capacity is not None:
+        incoming = sum(1 for row in checked.rows if row.status in (NEW, EXISTING))
+        if services.enrolled_count(cohort) + incoming > cohort.capacity:
+            raise services.CoordinationError("full")
+    result = ImportResult()
+    for row in checked.rows:
+        user = accounts.find_user(row.email)
+        if user is None:
+            profile = accounts.Profile(
+                full_name=row.values["full_name"],
+                full_name_ar=row.values.get("full_name_ar"),
+                organisation=row.values.get("organisation", ""),
+                organisation_type=row.values.get("organisation_type"),
+                region=row.values.get("region"),
+                job_title=row.values.get("job_title", ""),
+            )
+            user = accounts.create_user(row.email, profile, password=None)
+            result.created.append(user)
+        outcome = services.enroll_in_cohort(cohort, user, actor=None, source="import")
+        if outcome in ("enrolled", "attached"):
+            result.enrolled += 1
+        else:
+            result.unchanged += 1
+        if on_row:
+            on_row()
+    record(
+        actor, "cohort.import", "cohort", cohort.id,
+        rows=len(checked.rows), created=len(result.created), enrolled=result.enrolled, unchanged=result.unchanged,
+    )  # fmt: skip
+    return result

@@ -1,0 +1,35 @@
+"""Coordinators' forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+
+class CohortForm(FlaskForm):
+    course = SelectField(_l("Course"), validators=[DataRequired()])
+    name = StringField(_l("Name of the session"), validators=[DataRequired(), Length(max=200)])
+    starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
+    ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
+    place = StringField(_l("Place (leave empty for an online session)"), validators=[Optional(), Length(max=200)])
+    capacity = IntegerField(_l("Capacity (optional)"), validators=[Optional(), NumberRange(min=1, max=100_000)])
+    trainers = SelectMultipleField(_l("Trainers"), coerce=int, validators=[Optional()])
+    submit = SubmitField(_l("Save the session"))
+
+    def validate_ends_on(self, field):
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The end date must not be before the start date."))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV file"), validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))]
+    )
+    submit = SubmitField(_l("Check the file"))
+
+
+class ActionForm(FlaskForm):
+    """A button: CSRF only."""

@@ -1,0 +1,221 @@
+"""Completion reports for a course or a cohort, computed in SQL.
+
+The number of queries is fixed whatever the number of learners: totals, breakdowns, item
+analysis and completions over time are GROUP BY queries; the per-learner table reads one page.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Select, case, func, select
+
+from courses.auth.models import User
+from courses.catalog.models import Course, Module, Question
+from courses.coordination.models import Cohort
+from courses.extensions import db
+from courses.learning.models import Enrollment, ModuleProgress, QuizAnswer, QuizAttempt
+
+PAGE_SIZE = 50
+SORTS = {
+    "name": User.full_name,
+    "email": User.email,
+    "enrolled": Enrollment.enrolled_at,
+    "completed": Enrollment.completed_at,
+    "organisation": User.organisation,
+    "region": User.region,
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A course, or one cohort of it."""
+
+    course: Course
+    cohort: Cohort | None = None
+
+    def filter(self, statement: Select) -> Select:
+        statement = statement.where(Enrollment.course_id == self.course.id)
+        if self.cohort is not None:
+            statement = statement.where(Enrollment.cohort_id == self.cohort.id)
+        return statement
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    key: str | None
+    enrolled: int
+    completed: int
+
+    @property
+    def rate(self) -> float:
+        return self.completed / self.enrolled if self.enrolled else 0.0
+
+
+@dataclass
+class Summary:
+    enrolled: int = 0
+    started: int = 0
+    completed: int = 0
+    median_days: float | None = None
+    by_organisation_type: list[Breakdown] = field(default_factory=list)
+    by_region: list[Breakdown] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.completed / self.enrolled if self.enrolled else 0.0
+
+
+def summary(scope: Scope) -> Summary:
+    """Enrolled, started, completed, completion rate, median days to complete, breakdowns."""
+    started = select(ModuleProgress.id).where(ModuleProgress.enrollment_id == Enrollment.id).exists()
+    enrolled, started_count, completed = db.session.execute(
+        scope.filter(
+            select(
+                func.count(Enrollment.id),
+                func.sum(case((started, 1), else_=0)),
+                func.count(Enrollment.completed_at),
+            )
+        )
+    ).one()
+    result = Summary(enrolled=enrolled, started=started_count or 0, completed=completed)
+    durations = db.session.execute(
+        scope.filter(
+            select(Enrollment.enrolled_at, Enrollment.completed_at).where(Enrollment.completed_at.is_not(None))
+        )
+    ).all()
+    if durations:
+        result.median_days = statistics.median((done - start).total_seconds() / 86400 for start, done in durations)
+    result.by_organisation_type = _breakdown(scope, User.organisation_type)
+    result.by_region = _breakdown(scope, User.region)
+    return result
+
+
+def _breakdown(scope: Scope, column) -> list[Breakdown]:
+    rows = db.session.execute(
+        scope.filter(
+            select(column, func.count(Enrollment.id), func.count(Enrollment.completed_at))
+            .join(User, User.id == Enrollment.user_id)
+            .group_by(column)
+            .order_by(func.count(Enrollment.id).desc())
+        )
+    ).all()
+    return [Breakdown(key, enrolled, completed) for key, enrolled, completed in rows]
+
+
+@dataclass(frozen=True)
+class LearnerRow:
+    enrollment: Enrollment
+    user: User
+    states: dict[int, str]  # module id -> state
+    best_scores: dict[int, int]
+
+
+@dataclass(frozen=True)
+class LearnerPage:
+    rows: list[LearnerRow]
+    modules: list[Module]
+    total: int
+    page: int
+    pages: int
+
+
+def learners(
+    scope: Scope, page: int = 1, sort: str = "name", descending: bool = False, status: str = "", query: str = ""
+) -> LearnerPage:
+    """One page of learners with each module's state, sortable and filterable."""
+    statement = scope.filter(select(Enrollment, User).join(User, User.id == Enrollment.user_id))
+    if status == "completed":
+        statement = statement.where(Enrollment.completed_at.is_not(None))
+    elif status == "in_progress":
+        statement = statement.where(Enrollment.completed_at.is_(None))
+    if query:
+        pattern = f"%{query.strip().lower()}%"
+        statement = statement.where(
+            func.lower(User.full_name).like(pattern)
+            | User.email.like(pattern)
+            | func.lower(User.organisation).like(pattern)
+        )
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    order = SORTS.get(sort, User.full_name)
+    statement = statement.order_by(order.desc() if descending else order, Enrollment.id)
+    rows = db.session.execute(statement.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    modules = list(
+        db.session.scalars(
+            select(Module)
+            .where(Module.course_id == scope.course.id, Module.archived_at.is_(None))
+            .order_by(Module.position)
+        )
+    )
+    columns = (ModuleProgress.enrollment_id, ModuleProgress.module_id, ModuleProgress.completed_at)
+    progress = db.session.execute(
+        select(*columns, ModuleProgress.best_score).where(
+            ModuleProgress.enrollment_id.in_([enrollment.id for enrollment, _ in rows])
+        )
+    ).all()
+    states: dict[int, dict[int, str]] = {}
+    scores: dict[int, dict[int, int]] = {}
+    for enrollment_id, module_id, completed_at, best in progress:
+        states.setdefault(enrollment_id, {})[module_id] = "completed" if completed_at else "in_progress"
+        if best is not None:
+            scores.setdefault(enrollment_id, {})[module_id] = best
+    return LearnerPage(
+        rows=[LearnerRow(e, u, states.get(e.id, {}), scores.get(e.id, {})) for e, u in rows],
+        modules=modules,
+        total=total,
+        page=page,
+        pages=pages,
+    )
+
+
+@dataclass(frozen=True)
+class ItemStat:
+    question: Question
+    module: Module
+    answers: int
+    wrong: int
+
+    @property
+    def wrong_share(self) -> float:
+        return self.wrong / self.answers if self.answers else 0.0
+
+
+def item_analysis(scope: Scope) -> list[ItemStat]:
+    """For every quiz question: how many answers, how many wrong (trainers see what to explain better)."""
+    wrong = func.sum(case((QuizAnswer.is_correct, 0), else_=1))
+    rows = db.session.execute(
+        scope.filter(
+            select(Question, Module, func.count(QuizAnswer.id), wrong)
+            .join(QuizAnswer, QuizAnswer.question_id == Question.id)
+            .join(QuizAttempt, QuizAttempt.id == QuizAnswer.attempt_id)
+            .join(Enrollment, Enrollment.id == QuizAttempt.enrollment_id)
+            .join(Module, Module.id == Question.module_id)
+            .group_by(Question.id, Module.id)
+            .order_by(Module.position, Question.position)
+        )
+    ).all()
+    return [ItemStat(question, module, answers, wrong or 0) for question, module, answers, wrong in rows]
+
+
+def completions_by_week(scope: Scope, weeks: int = 12, today: date | None = None) -> list[tuple[date, int]]:
+    """Completions per week over the last `weeks` weeks (for the progress-over-time chart)."""
+    today = today or date.today()
+    start = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
+    dates = db.session.scalars(
+        scope.filter(select(Enrollment.completed_at).where(Enrollment.completed_at >= _midnight(start)))
+    ).all()  # one column of the window only; bucketing in Python keeps SQL portable
+    buckets = {start + timedelta(weeks=i): 0 for i in range(weeks)}
+    for moment in dates:
+        day = moment.date()
+        week = day - timedelta(days=day.weekday())
+        if week in buckets:
+            buckets[week] += 1
+    return sorted(buckets.items())
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)

@@ -1,0 +1,138 @@
+"""Cohorts and enrollment by coordinators. Plain functions; views and the CLI call them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, or_, select
+
+from courses.audit.services import record
+from courses.auth.models import User
+from courses.catalog.models import Course
+from courses.coordination.models import Cohort
+from courses.database import utcnow
+from courses.extensions import db
+from courses.learning import services as learning
+from courses.learning.models import Enrollment
+
+
+class CoordinationError(ValueError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class CohortFields:
+    course: Course
+    name: str
+    starts_on: date
+    ends_on: date
+    place: str = ""
+    capacity: int | None = None
+    trainers: tuple[User, ...] = ()
+
+
+def _apply(cohort: Cohort, fields: CohortFields) -> None:
+    if fields.ends_on < fields.starts_on:
+        raise CoordinationError("dates")
+    cohort.course_id = fields.course.id
+    cohort.name = fields.name.strip()
+    cohort.starts_on, cohort.ends_on = fields.starts_on, fields.ends_on
+    cohort.place = fields.place.strip()
+    cohort.capacity = fields.capacity
+    cohort.trainers = list(fields.trainers)
+
+
+def create_cohort(fields: CohortFields, actor: User | None) -> Cohort:
+    cohort = Cohort()
+    _apply(cohort, fields)
+    db.session.add(cohort)
+    db.session.flush()
+    record(actor, "cohort.create", "cohort", cohort.id, name=cohort.name, course=fields.course.slug)
+    return cohort
+
+
+def update_cohort(cohort: Cohort, fields: CohortFields, actor: User | None) -> None:
+    if fields.course.id != cohort.course_id and enrolled_count(cohort):
+        raise CoordinationError("course_locked")
+    _apply(cohort, fields)
+    record(actor, "cohort.update", "cohort", cohort.id, name=cohort.name)
+
+
+def close_cohort(cohort: Cohort, actor: User | None) -> None:
+    if cohort.closed_at is None:
+        cohort.closed_at = utcnow()
+        record(actor, "cohort.close", "cohort", cohort.id)
+
+
+def enrolled_count(cohort: Cohort) -> int:
+    return db.session.scalar(select(func.count()).select_from(Enrollment).where(Enrollment.cohort_id == cohort.id))
+
+
+def enroll_in_cohort(cohort: Cohort, user: User, actor: User | None, source: str = "coordinator") -> str:
+    """Enroll a learner in the cohort's course and attach them to the cohort.
+
+    Returns what happened: "enrolled", "attached" (was enrolled without a cohort), "already"
+    (already in this cohort) or "other_cohort" (left in the cohort they follow).
+    """
+    if not cohort.is_open:
+        raise CoordinationError("closed")
+    enrollment = learning.get_enrollment(user, cohort.course)
+    if enrollment is not None:
+        if enrollment.cohort_id == cohort.id:
+            return "already"
+        if enrollment.cohort_id is not None:
+            return "other_cohort"
+        enrollment.cohort_id = cohort.id
+        record(actor, "enrollment.attach", "enrollment", enrollment.id, cohort=cohort.id, user=user.email)
+        return "attached"
+    if cohort.capacity is not None and enrolled_count(cohort) >= cohort.capacity:
+        raise CoordinationError("full")
+    enrollment = learning.enroll(user, cohort.course, source=source)
+    enrollment.cohort_id = cohort.id
+    record(actor, "enrollment.create", "enrollment", enrollment.id, cohort=cohort.id, user=user.email, source=source)
+    return "enrolled"
+
+
+def search_users(text: str, limit: int = 20) -> list[User]:
+    """Active accounts whose email or names contain `text`."""
+    pattern = f"%{text.strip().lower()}%"
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.is_active,
+                or_(
+                    User.email.like(pattern), func.lower(User.full_name).like(pattern), User.full_name_ar.like(pattern)
+                ),
+            )
+            .order_by(User.full_name)
+            .limit(limit)
+        )
+    )
+
+
+def cohorts_for(user: User) -> list[Cohort]:
+    """Every cohort for coordinators and admins; a trainer's own cohorts otherwise."""
+    statement = select(Cohort).order_by(Cohort.closed_at.is_not(None), Cohort.starts_on.desc())
+    if not user.has_role("coordinator"):
+        statement = statement.where(Cohort.trainers.any(User.id == user.id))
+    return list(db.session.scalars(statement))
+
+
+def trains(user: User, course: Course) -> bool:
+    """Coordinators and admins see every course; a trainer sees the courses they train."""
+    if user.has_role("coordinator"):
+        return True
+    if not user.has_role("trainer"):
+        return False
+    if any((t.get("email") or "").lower() == user.email for t in course.trainers):
+        return True
+    return (
+        db.session.scalar(
+            select(Cohort.id).where(Cohort.course_id == course.id, Cohort.trainers.any(User.id == user.id)).limit(1)
+        )
+        is not None
+    )

@@ -1,0 +1,330 @@
+"""The coordinators' console: cohorts, enrollment, CSV import, reports and exports.
+
+Coordinators and admins do everything here; trainers read reports of the courses they train.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from courses.audit.services import record
+from courses.auth.access import role_required
+from courses.auth.models import User
+from courses.auth.views import send_reset_link
+from courses.catalog.models import Course
+from courses.coordination import charts, csv_import, exports, reports, services
+from courses.coordination.forms import ActionForm, CohortForm, ImportForm
+from courses.coordination.models import Cohort, CsvImport
+from courses.database import utcnow
+from courses.extensions import db
+
+bp = Blueprint("coordination", __name__, url_prefix="/coordination")
+
+
+def _cohort_or_404(cohort_id: int) -> Cohort:
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        abort(404)
+    return cohort
+
+
+def _course_or_404(slug: str) -> Course:
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None:
+        abort(404)
+    return course
+
+
+def _readable_course(slug: str) -> Course:
+    course = _course_or_404(slug)
+    if not services.trains(current_user, course):
+        abort(403)
+    return course
+
+
+def _scope(course: Course) -> reports.Scope:
+    cohort_id = request.args.get("cohort", type=int)
+    cohort = db.session.get(Cohort, cohort_id) if cohort_id else None
+    if cohort is not None and cohort.course_id != course.id:
+        abort(404)
+    return reports.Scope(course, cohort)
+
+
+@bp.get("/")
+@role_required("trainer", "coordinator")
+def index():
+    """Sessions and courses the current user coordinates or trains."""
+    courses = [c for c in db.session.scalars(select(Course).order_by(Course.title)) if services.trains(current_user, c)]
+    return render_template("coordination/index.html", cohorts=services.cohorts_for(current_user), courses=courses)
+
+
+def _cohort_form(cohort: Cohort | None = None) -> CohortForm:
+    form = CohortForm(obj=cohort)
+    courses = db.session.scalars(select(Course).where(Course.archived_at.is_(None)).order_by(Course.title)).all()
+    form.course.choices = [(c.slug, c.title) for c in courses]
+    trainers = db.session.scalars(select(User).where(User.role == "trainer").order_by(User.full_name)).all()
+    form.trainers.choices = [(t.id, f"{t.full_name} <{t.email}>") for t in trainers]
+    if cohort is not None and request.method == "GET":
+        form.course.data = cohort.course.slug
+        form.trainers.data = [t.id for t in cohort.trainers]
+    return form
+
+
+def _fields(form: CohortForm) -> services.CohortFields:
+    trainers = db.session.scalars(select(User).where(User.id.in_(form.trainers.data or []))).all()
+    return services.CohortFields(
+        course=_course_or_404(form.course.data), name=form.name.data, starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data, place=form.place.data or "", capacity=form.capacity.data, trainers=tuple(trainers),
+    )  # fmt: skip
+
+
+@bp.route("/cohorts/new", methods=["GET", "POST"])
+@role_required("coordinator")
+def new_cohort():
+    """Create a training session."""
+    form = _cohort_form()
+    if form.validate_on_submit():
+        cohort = services.create_cohort(_fields(form), current_user)
+        db.session.commit()
+        flash(_("Session created."), "success")
+        return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
+    return render_template("coordination/cohort_form.html", form=form, cohort=None)
+
+
+@bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+@role_required("coordinator")
+def edit_cohort(cohort_id: int):
+    """Edit a training session."""
+    cohort = _cohort_or_404(cohort_id)
+    form = _cohort_form(cohort)
+    if form.validate_on_submit():
+        try:
+            services.update_cohort(cohort, _fields(form), current_user)
+        except services.CoordinationError:
+            form.course.errors.append(_("The course cannot change once learners are enrolled."))
+        else:
+            db.session.commit()
+            flash(_("Session saved."), "success")
+            return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
+    return render_template("coordination/cohort_form.html", form=form, cohort=cohort)
+
+
+@bp.post("/cohorts/<int:cohort_id>/close")
+@role_required("coordinator")
+def close_cohort(cohort_id: int):
+    """Close a session: no more enrollment in it."""
+    cohort = _cohort_or_404(cohort_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.close_cohort(cohort, current_user)
+    db.session.commit()
+    flash(_("Session closed."), "success")
+    return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
+
+
+@bp.get("/cohorts/<int:cohort_id>")
+@role_required("trainer", "coordinator")
+def cohort(cohort_id: int):
+    """A session: its learners' progress, adding learners, importing a CSV, exports."""
+    cohort = _cohort_or_404(cohort_id)
+    if not current_user.has_role("coordinator") and current_user not in cohort.trainers:
+        abort(403)
+    query = request.args.get("q", "").strip()
+    matches = services.search_users(query) if query and current_user.has_role("coordinator") else []
+    page = reports.learners(
+        reports.Scope(cohort.course, cohort), page=request.args.get("page", 1, type=int),
+        sort=request.args.get("sort", "name"), descending=request.args.get("dir") == "desc",
+    )  # fmt: skip
+    return render_template(
+        "coordination/cohort.html", cohort=cohort, page=page, query=query, matches=matches,
+        action=ActionForm(), import_form=ImportForm(), count=services.enrolled_count(cohort),
+    )  # fmt: skip
+
+
+@bp.post("/cohorts/<int:cohort_id>/learners")
+@role_required("coordinator")
+def add_learner(cohort_id: int):
+    """Enroll one existing account in the session."""
+    cohort = _cohort_or_404(cohort_id)
+    user = db.session.get(User, request.form.get("user_id", type=int) or 0)
+    if user is None or not ActionForm().validate_on_submit():
+        abort(400)
+    messages = {
+        "enrolled": _("%(name)s is enrolled."),
+        "attached": _("%(name)s is now in this session."),
+        "already": _("%(name)s is already in this session."),
+        "other_cohort": _("%(name)s follows this course in another session."),
+    }
+    try:
+        outcome = services.enroll_in_cohort(cohort, user, current_user)
+    except services.CoordinationError as error:
+        flash(_("This session is closed.") if error.code == "closed" else _("This session is full."), "error")
+    else:
+        db.session.commit()
+        flash(messages[outcome] % {"name": user.full_name}, "success")
+    return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
+
+
+@bp.post("/cohorts/<int:cohort_id>/imports")
+@role_required("coordinator")
+def upload(cohort_id: int):
+    """Check an uploaded CSV and show what importing it would do (nothing is written yet)."""
+    cohort = _cohort_or_404(cohort_id)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        for error in form.file.errors:
+            flash(error, "error")
+        return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
+    text = csv_import.decode(form.file.data.read())
+    preview = csv_import.preview(cohort, text)
+    pending = None
+    if preview.is_valid and text is not None:
+        pending = CsvImport(
+            cohort_id=cohort.id,
+            uploaded_by_id=current_user.id,
+            filename=form.file.data.filename or "import.csv",
+            content=text,
+            summary=preview.counts(),
+        )
+        db.session.add(pending)
+        db.session.commit()
+    return render_template(
+        "coordination/import_preview.html", cohort=cohort, preview=preview, pending=pending, action=ActionForm()
+    )
+
+
+@bp.post("/cohorts/<int:cohort_id>/imports/<int:import_id>/confirm")
+@role_required("coordinator")
+def confirm_import(cohort_id: int, import_id: int):
+    """Import the checked file: every row or none; then send invitations to new accounts."""
+    cohort = _cohort_or_404(cohort_id)
+    pending = db.session.get(CsvImport, import_id)
+    if pending is None or pending.cohort_id != cohort.id or not ActionForm().validate_on_submit():
+        abort(404)
+    if pending.confirmed_at is not None:
+        flash(_("This file was already imported."), "info")
+        return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
+    try:
+        result = csv_import.apply(cohort, pending.content, current_user)
+    except services.CoordinationError as error:
+        db.session.rollback()
+        if error.code == "full":
+            flash(_("The session would exceed its capacity: nothing was imported."), "error")
+        else:
+            flash(_("The file no longer passes the checks: nothing was imported. Upload it again."), "error")
+        return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
+    pending.confirmed_at = utcnow()
+    db.session.commit()
+    for user in result.created:
+        send_reset_link(user, invitation=True)
+    flash(_("%(enrolled)d learners enrolled, %(created)d accounts created and invited.",
+            enrolled=result.enrolled, created=len(result.created)), "success")  # fmt: skip
+    return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
+
+
+@bp.get("/courses/<slug>/report")
+@role_required("trainer", "coordinator")
+def report(slug: str):
+    """Completion report of a course or one of its sessions."""
+    course = _readable_course(slug)
+    scope = _scope(course)
+    summary = reports.summary(scope)
+    page = reports.learners(
+        scope, page=request.args.get("page", 1, type=int), sort=request.args.get("sort", "name"),
+        descending=request.args.get("dir") == "desc", status=request.args.get("status", ""),
+        query=request.args.get("q", ""),
+    )  # fmt: skip
+    weeks = reports.completions_by_week(scope)
+    cohorts = db.session.scalars(select(Cohort).where(Cohort.course_id == course.id).order_by(Cohort.starts_on)).all()
+    return render_template(
+        "coordination/report.html", course=course, scope=scope, summary=summary, page=page,
+        items=reports.item_analysis(scope), weeks=weeks, cohorts=cohorts, charts=charts,
+    )  # fmt: skip
+
+
+def _export_name(course: Course, scope: reports.Scope, extension: str) -> str:
+    suffix = f"-session-{scope.cohort.id}" if scope.cohort else ""
+    return f"tadbir-{course.slug}{suffix}-{date.today().isoformat()}.{extension}"
+
+
+def _audit_export(kind: str, course: Course, scope: reports.Scope, **data) -> None:
+    record(
+        current_user, f"export.{kind}", "course", course.slug, cohort=scope.cohort.id if scope.cohort else None, **data
+    )
+    db.session.commit()
+
+
+@bp.get("/courses/<slug>/report.csv")
+@role_required("coordinator")
+def report_csv(slug: str):
+    """The learners of a course or session as CSV (UTF-8 with BOM, semicolons: Excel in French)."""
+    course = _course_or_404(slug)
+    scope = _scope(course)
+    _audit_export("report_csv", course, scope)
+    rows = exports.learner_rows(course, scope.cohort.id if scope.cohort else None)
+    return Response(
+        stream_with_context(exports.csv_stream(exports.LEARNER_HEADER, rows)),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{_export_name(course, scope, "csv")}"'},
+    )
+
+
+@bp.get("/courses/<slug>/report.xlsx")
+@role_required("coordinator")
+def report_xlsx(slug: str):
+    """The same table as an Excel workbook."""
+    course = _course_or_404(slug)
+    scope = _scope(course)
+    _audit_export("report_xlsx", course, scope)
+    data = exports.xlsx_bytes(
+        course.slug, exports.LEARNER_HEADER, exports.learner_rows(course, scope.cohort.id if scope.cohort else None)
+    )
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{_export_name(course, scope, "xlsx")}"'},
+    )
+
+
+def _certificate_selection(course: Course, scope: reports.Scope) -> exports.CertificateFilter:
+    since = request.args.get("since", "")
+    try:
+        since_date = date.fromisoformat(since) if since else None
+    except ValueError:
+        abort(400)
+    return exports.CertificateFilter(course, scope.cohort.id if scope.cohort else None, since_date)
+
+
+@bp.get("/courses/<slug>/certificates.zip")
+@role_required("coordinator")
+def certificates_zip(slug: str):
+    """Every certificate of the course or session (or since a date) as one streamed ZIP with a register."""
+    course = _course_or_404(slug)
+    scope = _scope(course)
+    selection = _certificate_selection(course, scope)
+    _audit_export("certificates_zip", course, scope, since=request.args.get("since") or None)
+    return Response(
+        stream_with_context(exports.certificates_zip(selection)),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{_export_name(course, scope, "zip")}"'},
+    )
+
+
+@bp.get("/courses/<slug>/certificates.pdf")
+@role_required("coordinator")
+def certificates_pdf(slug: str):
+    """The same certificates in one PDF for printing."""
+    course = _course_or_404(slug)
+    scope = _scope(course)
+    selection = _certificate_selection(course, scope)
+    _audit_export("certificates_pdf", course, scope, since=request.args.get("since") or None)
+    return Response(
+        exports.certificates_pdf(selection),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{_export_name(course, scope, "pdf")}"'},
+    )

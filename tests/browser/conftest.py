@@ -1,0 +1,144 @@
+"""Real-browser tests: Debian's Chromium driven by Playwright against a live server.
+
+Playwright cannot download its own browser here, so it is pointed at /usr/bin/chromium (installed
+by .ci/run when absent). Screenshots of failing tests land in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from courses import create_app
+from courses.auth import services as accounts
+from courses.catalog.sync import sync
+from courses.extensions import db
+from tests.conftest import PASSWORD, front_matter
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+LAUNCH_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
+
+QUIZ = """---
+title: {title}
+minutes: 5
+objectives:
+  - {objective}
+quiz:
+  - question: {question}
+    choices: [{right}, {wrong}]
+    answer: 0
+    explanation: {explanation}
+---
+{body}
+"""
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def _write_content(root: Path) -> None:
+    courses = {
+        "gouvernance": (
+            {"title": "Gouvernance locale", "summary": "Les bases.", "language": "fr", "hours": 2,
+             "status": "published", "tags": ["gouvernance"]},
+            "Un cours **court** pour les tests.\n",
+            {"01-lire": front_matter({"title": "Les communes", "minutes": 5}, "## Le conseil\n\nTexte du module.\n\n| A | B |\n|---|---|\n| 1 | 2 |\n"),
+             "02-quiz": QUIZ.format(title="Vérifier ses acquis", objective="Retenir le nombre de régions",
+                                    question="Combien de régions ?", right='"12"', wrong='"16"',
+                                    explanation="Douze régions depuis 2015.", body="## Rappel\n\nLe Maroc compte 12 régions.\n")},
+        ),
+        "hokama": (
+            {"title": "الحكامة المحلية", "summary": "أسس الحكامة.", "language": "ar", "hours": 2,
+             "status": "published", "tags": ["حكامة"], "translation_of": "gouvernance"},
+            "دورة قصيرة للاختبار.\n",
+            {"01-qiraa": front_matter({"title": "الجماعات", "minutes": 5}, "## المجلس\n\nنص الوحدة.\n"),
+             "02-ikhtibar": QUIZ.format(title="اختبار", objective="معرفة عدد الجهات", question="كم عدد الجهات؟",
+                                        right='"12"', wrong='"16"', explanation="اثنتا عشرة جهة منذ 2015.", body="## تذكير\n\nنص.\n")},
+        ),
+    }  # fmt: skip
+    for slug, (meta, intro, modules) in courses.items():
+        folder = root / slug
+        folder.mkdir(parents=True)
+        (folder / "course.md").write_text(front_matter(meta, intro), "utf-8")
+        for name, text in modules.items():
+            (folder / f"{name}.md").write_text(text, "utf-8")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The app served on a free loopback port, with two courses and one account per staff role."""
+    base = tmp_path_factory.mktemp("live")
+    content = base / "content"
+    _write_content(content)
+    app = create_app(
+        {
+            "TESTING": True, "SECRET_KEY": "browser-tests", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{base / 'live.sqlite'}",
+            "CONTENT_DIR": str(content), "MAIL_OUTBOX": str(base / "outbox"), "RATELIMIT_ENABLED": False,
+        }
+    )  # fmt: skip
+    with app.app_context():
+        db.create_all()
+        sync(content)
+        for role in ("coordinator", "admin", "trainer"):
+            accounts.create_user(
+                f"{role}@example.ma", accounts.Profile(full_name=f"{role.title()} Tadbir"), PASSWORD, role
+            )
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app.config["PUBLIC_BASE_URL"]
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (.ci/run installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(request, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.rep_call = report
+
+
+def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("#submit")
+    page.wait_for_url("**/me/")

@@ -1,0 +1,56 @@
+"""axe-core finds no WCAG 2.1 A/AA violation on any page type, in French and in Arabic."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import log_in
+
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+PAGES = [
+    # (name, path, who is logged in)
+    ("catalog", "/", None),
+    ("course", "/courses/gouvernance/", None),
+    ("module", "/courses/gouvernance/lire/", None),
+    ("arabic-course", "/courses/hokama/", None),
+    ("login", "/login", None),
+    ("signup", "/signup", None),
+    ("reset", "/password/reset", None),
+    ("verify", "/verify?code=TDB-2345-6789-ABCD", None),
+    ("not-found", "/courses/absent/", None),
+    ("dashboard", "/me/", "coordinator@example.ma"),
+    ("profile", "/account/", "coordinator@example.ma"),
+    ("quiz", "/courses/gouvernance/quiz/", "coordinator@example.ma"),
+    ("coordination", "/coordination/", "coordinator@example.ma"),
+    ("new-session", "/coordination/cohorts/new", "coordinator@example.ma"),
+    ("report", "/coordination/courses/gouvernance/report", "coordinator@example.ma"),
+    ("accounts", "/admin/users", "admin@example.ma"),
+    ("audit", "/admin/audit", "admin@example.ma"),
+]
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+@pytest.mark.parametrize(("name", "path", "who"), PAGES, ids=[p[0] for p in PAGES])
+def test_no_violations(page, live_server, axe, language, name, path, who):
+    if who:
+        log_in(page, live_server, who)
+        if name == "quiz":  # the quiz shows to enrolled learners
+            page.goto(f"{live_server}/courses/gouvernance/")
+            enroll = page.locator("form[action$='/enroll'] button")
+            if enroll.count():
+                enroll.click()
+    page.goto(live_server)
+    page.click(f"button[value={language}]")
+    page.goto(f"{live_server}{path}")
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+    assert page.locator("h1").count() == 1
+    results = axe.run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, results.generate_report()

@@ -1,0 +1,97 @@
+"""Journeys a person makes, in French and in Arabic, in a real browser."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from tests.browser.conftest import log_in
+from tests.conftest import PASSWORD
+
+
+def sign_up(page, base: str, email: str, name: str, name_ar: str) -> None:
+    page.goto(f"{base}/signup")
+    page.fill("#email", email)
+    page.fill("#full_name", name)
+    page.fill("#full_name_ar", name_ar)
+    page.select_option("#organisation_type", "media")
+    page.select_option("#region", "fes-meknes")
+    page.fill("#password", PASSWORD)
+    page.fill("#confirm", PASSWORD)
+    page.click("#submit")
+    page.wait_for_url("**/")
+
+
+@pytest.mark.parametrize(
+    ("language", "course", "first", "quiz", "enroll", "done", "check", "verify_word"),
+    [
+        ("fr", "gouvernance", "lire", "quiz", "S'inscrire à ce cours", "J'ai terminé ce module", "Vérifier mes réponses", "Certificat valide"),
+        ("ar", "hokama", "qiraa", "ikhtibar", "التسجيل في هذه الدورة", "أنهيت هذه الوحدة", "التحقق من إجاباتي", "شهادة صالحة"),
+    ],
+)  # fmt: skip
+def test_learner_journey(page, live_server, language, course, first, quiz, enroll, done, check, verify_word, tmp_path):
+    email = f"learner-{language}@example.ma"
+    if language == "ar":
+        page.goto(live_server)
+        page.click("button[value=ar]")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+    sign_up(page, live_server, email, "Salma Benali", "سلمى بنعلي")
+    page.goto(f"{live_server}/courses/{course}/")
+    page.get_by_role("button", name=enroll).click()
+    page.goto(f"{live_server}/courses/{course}/{first}/")
+    page.get_by_role("button", name=done).click()
+    page.wait_for_url(f"**/courses/{course}/{quiz}/")
+    # fail, then pass the quiz, with the keyboard only
+    page.locator("fieldset input").nth(1).focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name=check).click()
+    assert page.locator(".result-failed").is_visible()
+    page.goto(f"{live_server}/courses/{course}/{quiz}/")
+    page.locator("fieldset input").nth(0).check()
+    page.get_by_role("button", name=check).click()
+    assert page.locator(".result-passed").is_visible()
+    page.goto(f"{live_server}/me/")
+    link = page.locator(".certificate-links a.button")
+    with page.expect_download() as download_info:
+        link.click()
+    path = tmp_path / "certificate.pdf"
+    download_info.value.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            [shutil.which("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert "Salma Benali" in text
+    code = re.search(r"TDB-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", page.content()).group(0)
+    page.goto(f"{live_server}/verify")
+    page.fill("#code", code.lower().replace("-", ""))
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/verify/{code}")
+    assert verify_word in page.locator(".verdict h2").inner_text()
+
+
+def test_coordinator_journey(page, live_server, tmp_path):
+    log_in(page, live_server, "coordinator@example.ma")
+    page.goto(f"{live_server}/coordination/cohorts/new")
+    page.select_option("#course", "gouvernance")
+    page.fill("#name", "Session de Fès")
+    page.fill("#starts_on", "2026-12-01")
+    page.fill("#ends_on", "2026-12-05")
+    page.fill("#place", "Fès")
+    page.click("#submit")
+    page.wait_for_url(re.compile(r".*/coordination/cohorts/\d+$"))
+    csv_file = tmp_path / "liste.csv"
+    csv_file.write_text("email;nom complet;type;région\nnadia@example.ma;Nadia Tazi;commune;Fès-Meknès\n", "utf-8")
+    page.set_input_files("#file", str(csv_file))
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    assert "Nouveau compte" in page.content()
+    page.get_by_role("button", name="Confirmer l'import").click()
+    assert "Nadia Tazi" in page.locator("table.learners").inner_text()
+    page.get_by_role("link", name="Rapport").first.click()
+    assert page.locator(".figures").is_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Certificats (ZIP)").first.click()
+    assert download_info.value.suggested_filename.endswith(".zip")

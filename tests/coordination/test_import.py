@@ -1,0 +1,151 @@
+"""CSV enrollment: a per-row report first, then all or nothing."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from courses.audit.models import AuditEvent
+from courses.auth.models import User
+from courses.coordination import csv_import
+from courses.extensions import db
+from courses.learning.models import Enrollment
+
+GOOD = (
+    "email;nom complet;nom arabe;organisation;type d'organisation;région;fonction\n"
+    "salma@commune-sale.ma;Salma Benali;سلمى بنعلي;Commune de Salé;Commune;Rabat-Salé-Kénitra;Chargée de communication\n"
+    "karim@le360.ma;Karim Alami;;Le360;média;casablanca-settat;Journaliste\n"
+)
+
+
+def upload(client, cohort_id: int, content: bytes | str, name: str = "liste.csv"):
+    data = content.encode() if isinstance(content, str) else content
+    return client.post(
+        f"/coordination/cohorts/{cohort_id}/imports",
+        data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def confirm_url(page: str) -> str:
+    return re.search(r'action="([^"]+/confirm)"', page).group(1)
+
+
+def counts(app) -> tuple[int, int]:
+    with app.app_context():
+        users = db.session.scalar(select(func.count()).select_from(User))
+        enrollments = db.session.scalar(select(func.count()).select_from(Enrollment))
+        return users, enrollments
+
+
+def test_preview_then_confirm_imports_everyone(app, client, as_role, cohort_id):
+    as_role("coordinator")
+    before = counts(app)
+    response = upload(client, cohort_id, "\ufeff" + GOOD)  # Excel's BOM
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Nouveau compte" in page and "Confirmer l'import" in page
+    assert counts(app) == before  # the preview wrote nothing
+    confirm = confirm_url(page)
+    assert client.post(confirm).status_code == 302
+    assert counts(app) == (before[0] + 2, before[1] + 2)
+    with app.app_context():
+        salma = db.session.scalar(select(User).where(User.email == "salma@commune-sale.ma"))
+        assert salma.full_name_ar == "سلمى بنعلي" and salma.organisation_type == "commune"
+        assert salma.region == "rabat-sale-kenitra" and salma.password_hash is None
+        karim = db.session.scalar(select(User).where(User.email == "karim@le360.ma"))
+        assert karim.organisation_type == "media" and karim.region == "casablanca-settat"
+        sources = db.session.scalars(select(Enrollment.source)).all()
+        assert sources == ["import", "import"]
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "cohort.import"))
+        assert event.data["created"] == 2
+    invitations = list(__import__("pathlib").Path(app.config["MAIL_OUTBOX"]).glob("*.eml"))
+    assert len(invitations) == 2
+    assert client.post(confirm).status_code == 302  # confirming twice imports nothing more
+    assert counts(app) == (before[0] + 2, before[1] + 2)
+
+
+def test_an_invalid_row_blocks_everything(app, client, as_role, cohort_id):
+    as_role("coordinator")
+    before = counts(app)
+    bad = (
+        GOOD
+        + "pas-une-adresse;Quelqu'un;;;;;\nsalma@commune-sale.ma;Doublon;;;;;\nx@y.ma;X;;;secte;;\nz@y.ma;Z;;;;Atlantide;\n"
+    )
+    page = upload(client, cohort_id, bad).get_data(as_text=True)
+    assert "adresse électronique invalide" in page
+    assert "ligne en double" in page
+    assert "type d'organisation inconnu" in page.replace("&#39;", "'")
+    assert "région inconnue" in page
+    assert "Confirmer l'import" not in page
+    assert counts(app) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("Nom;Prénom\nA;B\n", "Colonnes obligatoires manquantes"),
+        (GOOD.encode("cp1252", errors="replace"), "n'est pas en UTF-8"),
+        ("", "Le fichier est vide"),
+    ],
+)
+def test_malformed_files_are_explained(app, client, as_role, cohort_id, content, message):
+    as_role("coordinator")
+    before = counts(app)
+    page = upload(client, cohort_id, content).get_data(as_text=True).replace("&#39;", "'")
+    assert message in page
+    assert counts(app) == before
+
+
+def test_comma_files_and_existing_accounts(app, client, as_role, cohort_id, make_user):
+    make_user("karim@le360.ma", full_name="Karim Alami")
+    as_role("coordinator")
+    page = upload(client, cohort_id, "email,full name\nkarim@le360.ma,Karim Alami\nnew@x.ma,Nouveau\n").get_data(
+        as_text=True
+    )
+    assert "Compte existant" in page and "Nouveau compte" in page
+
+
+def test_ten_thousand_rows_are_checked(app):
+    rows = "".join(f"person{n}@example.ma;Person {n}\n" for n in range(10_000))
+    preview = csv_import.read("email;full name\n" + rows + "broken;\n")
+    assert len(preview.rows) == 10_001
+    assert [row.line for row in preview.rows if row.problems] == [10_002]
+    assert not preview.is_valid
+
+
+def test_upload_limit(app, client, as_role, cohort_id):
+    as_role("coordinator")
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    assert upload(client, cohort_id, GOOD * 50).status_code == 413
+
+
+def test_formulas_are_stored_as_typed_and_neutralised_on_export(app, client, as_role, cohort_id):
+    as_role("coordinator")
+    page = upload(client, cohort_id, 'email;full name;organisation\nf@x.ma;=HYPERLINK("http://evil");@SUM(A1)\n')
+    client.post(confirm_url(page.get_data(as_text=True)))
+    export = client.get("/coordination/courses/gouvernance/report.csv").get_data(as_text=True)
+    assert export.startswith("\ufeff")
+    assert "'=HYPERLINK" in export and "'@SUM(A1)" in export
+
+
+def test_learners_cannot_import(client, as_role, cohort_id):
+    as_role("learner")
+    assert upload(client, cohort_id, GOOD).status_code == 403
+
+
+def test_cli_import(app, runner, cohort_id, tmp_path):
+    path = tmp_path / "liste.csv"
+    path.write_text(GOOD, "utf-8")
+    dry = runner.invoke(args=["cohorts", "import", str(cohort_id), str(path), "--dry-run"])
+    assert dry.exit_code == 0 and "2 new" in dry.output
+    assert counts(app)[1] == 0
+    result = runner.invoke(args=["cohorts", "import", str(cohort_id), str(path)])
+    assert result.exit_code == 0, result.output
+    assert "2 enrolled, 2 accounts created" in result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text(GOOD + "oops;X\n", "utf-8")
+    failed = runner.invoke(args=["cohorts", "import", str(cohort_id), str(bad)])
+    assert failed.exit_code == 1 and "bad.csv:4: invalid_email" in failed.output
