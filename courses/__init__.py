@@ -8,7 +8,20 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from courses import admin, auth, backup, catalog, certificates, coordination, errors, health, i18n, learning, security
+from courses import (
+    admin,
+    auth,
+    backup,
+    catalog,
+    certificates,
+    coordination,
+    errors,
+    health,
+    i18n,
+    learning,
+    logs,
+    security,
+)
 from courses.config import Defaults, ensure_secret_key, load_environment
 from courses.extensions import csrf, db, limiter, migrate
 
@@ -35,6 +48,9 @@ def configure(app: Flask, test_config: dict | None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = ensure_secret_key(Path(app.instance_path))
     app.config["CONTENT_DIR"] = str(Path(app.config["CONTENT_DIR"]).resolve())
+    if app.config.get("PREFERRED_URL_SCHEME") == "https":
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
     if app.config["PROXY_FIX_X_FOR"] or app.config["PROXY_FIX_X_PROTO"]:
         # Client address and scheme from the reverse proxy: rate limits and HTTPS cookies need them.
         app.wsgi_app = ProxyFix(
@@ -50,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    logs.init_app(app)
 
 
 def register_features(app: Flask) -> None:

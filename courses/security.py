@@ -7,7 +7,8 @@ in our origin even when opened directly.
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 
 PAGE_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
@@ -24,8 +25,26 @@ def apply_headers(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        _secure_cookies(response)
     return response
 
 
+def _secure_cookies(response: Response) -> None:
+    """Over HTTPS every cookie set by the views and extensions (language, remember-me) is Secure."""
+    cookies = response.headers.getlist("Set-Cookie")
+    if cookies:
+        response.headers.remove("Set-Cookie")
+        for cookie in cookies:
+            response.headers.add("Set-Cookie", cookie if "; Secure" in cookie else f"{cookie}; Secure")
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure on HTTPS requests even when the configuration does not say so."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     app.after_request(apply_headers)

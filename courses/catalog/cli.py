@@ -17,8 +17,57 @@ from courses.extensions import db
 content_cli = AppGroup("content", help="Check and import the Markdown courses.")
 
 PROGRESS_THRESHOLD = 50  # files: below this a progress bar is noise
+
+# The few phrases the commands print themselves; content errors are in courses/material/messages.py.
+TEXTS: dict[str, dict[str, str]] = {
+    "fr": {
+        "valid": "Contenu valide: {courses} cours, {modules} modules.",
+        "error": "{count} erreur.",
+        "errors": "{count} erreurs.",
+        "reading": "Lecture des fichiers",
+        "watching": "Surveillance de {root} (Ctrl-C pour arrêter)",
+        "courses": "cours",
+        "modules": "modules",
+        "count": "{count} {label}",
+        "separator": ", ",
+        "added": "ajoutés",
+        "changed": "modifiés",
+        "archived": "archivés",
+        "unchanged": "inchangés",
+    },
+    "en": {
+        "valid": "Content is valid: {courses} courses, {modules} modules.",
+        "error": "{count} error.",
+        "errors": "{count} errors.",
+        "reading": "Reading files",
+        "watching": "Watching {root}",
+        "courses": "courses",
+        "modules": "modules",
+        "count": "{count} {label}",
+        "separator": ", ",
+        "added": "added",
+        "changed": "changed",
+        "archived": "archived",
+        "unchanged": "unchanged",
+    },
+    "ar": {
+        "valid": "المحتوى صالح: عدد الدورات {courses}، عدد الوحدات {modules}.",
+        "error": "عدد الأخطاء: {count}.",
+        "errors": "عدد الأخطاء: {count}.",
+        "reading": "قراءة الملفات",
+        "watching": "مراقبة {root} (اضغط Ctrl-C للإيقاف)",
+        "courses": "الدورات",
+        "modules": "الوحدات",
+        "count": "{label} {count}",
+        "separator": "، ",
+        "added": "مضافة",
+        "changed": "معدّلة",
+        "archived": "مؤرشفة",
+        "unchanged": "دون تغيير",
+    },
+}
 LANGUAGE_OPTION = click.option(
-    "--lang", "language", default="fr", show_default=True, type=click.Choice(["fr", "en"]),
+    "--lang", "language", default="fr", show_default=True, type=click.Choice(list(TEXTS)),
     help="Language of error messages.",
 )  # fmt: skip
 
@@ -31,8 +80,8 @@ def _print_errors(errors: list[material.ContentError], language: str) -> None:
     cwd = Path.cwd()
     for item in errors:
         click.echo(item.format(language, root=cwd), err=True)
-    noun = "erreur" if language == "fr" else "error"
-    click.echo(f"{len(errors)} {noun}{'s' if len(errors) > 1 else ''}.", err=True)
+    text = TEXTS[language]["errors" if len(errors) > 1 else "error"]
+    click.echo(text.format(count=len(errors)), err=True)
 
 
 @content_cli.command("check")
@@ -47,8 +96,7 @@ def check_command(directory: str | None, language: str) -> None:
         raise SystemExit(1)
     courses = material.load(root)
     modules = sum(len(c.modules) for c in courses)
-    message = "Contenu valide" if language == "fr" else "Content is valid"
-    click.echo(f"{message}: {len(courses)} cours, {modules} modules.")
+    click.echo(TEXTS[language]["valid"].format(courses=len(courses), modules=modules))
 
 
 def run_sync(root: Path, language: str = "fr", show_progress: bool = True) -> SyncReport | None:
@@ -56,9 +104,7 @@ def run_sync(root: Path, language: str = "fr", show_progress: bool = True) -> Sy
     total = material.count_files(root)
     try:
         if show_progress and total >= PROGRESS_THRESHOLD:
-            with click.progressbar(
-                length=total, label="Lecture des fichiers" if language == "fr" else "Reading files", file=sys.stderr
-            ) as bar:
+            with click.progressbar(length=total, label=TEXTS[language]["reading"], file=sys.stderr) as bar:
                 report = sync(root, on_file=lambda path: bar.update(1))
         else:
             report = sync(root)
@@ -74,16 +120,13 @@ def run_sync(root: Path, language: str = "fr", show_progress: bool = True) -> Sy
 
 
 def _summary(report: SyncReport, language: str) -> str:
-    labels = (
-        ("ajoutés", "modifiés", "archivés", "inchangés")
-        if language == "fr"
-        else ("added", "changed", "archived", "unchanged")
-    )
+    text = TEXTS[language]
     lines = []
-    for title, tally in (("cours" if language == "fr" else "courses", report.courses), ("modules", report.modules)):
-        counts = tally.counts()
-        parts = ", ".join(f"{counts[key]} {label}" for key, label in zip(counts, labels, strict=True))
-        lines.append(f"{title}: {parts}")
+    for title, tally in (("courses", report.courses), ("modules", report.modules)):
+        parts = text["separator"].join(
+            text["count"].format(count=count, label=text[key]) for key, count in tally.counts().items()
+        )
+        lines.append(f"{text[title]}: {parts}")
     return "\n".join(lines)
 
 
@@ -115,7 +158,7 @@ def watch_command(directory: str | None, interval: float, language: str) -> None
     """Sync now, then again each time a file changes, until interrupted (Ctrl-C)."""
     root = _root(directory)
     seen: dict[str, tuple[float, int]] | None = None
-    click.echo(f"Surveillance de {root} (Ctrl-C pour arrêter)" if language == "fr" else f"Watching {root}")
+    click.echo(TEXTS[language]["watching"].format(root=root))
     try:
         while True:
             current = snapshot(root)

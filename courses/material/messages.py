@@ -1,4 +1,4 @@
-"""Messages for content errors, per language. French is the trainers' default.
+"""Messages for content errors, per language (fr, en, ar). French is the trainers' default.
 
 Kept apart from the web's gettext catalogs because the content pipeline runs without Flask
 (CLI, tests, watch loop) and its messages are addressed to trainers, not to learners.
@@ -121,5 +121,63 @@ MESSAGES: dict[str, dict[str, str]] = {
         "broken_link": "link '{target}' points to a module or course that does not exist",
         "missing_file_link": "link '{target}' points to a file that does not exist",
         "unsafe_link": "link '{target}' is not allowed (only http, https, mailto and tel are)",
+    },
+    "ar": {
+        "missing_content_dir": "مجلد المحتوى غير موجود",
+        "not_utf8": "ترميز الملف ليس UTF-8؛ احفظه بترميز UTF-8",
+        "no_front_matter": "ترويسة YAML مفقودة: يجب أن يبدأ الملف بسطر « --- »",
+        "unclosed_front_matter": "ترويسة YAML غير مغلقة: أضف سطر « --- » بعد الترويسة",
+        "yaml_syntax": "خطأ في صياغة YAML: {detail}",
+        "front_matter_not_mapping": "يجب أن تكون ترويسة YAML قائمة مفاتيح بصيغة « مفتاح: قيمة »",
+        "duplicate_key": "يظهر المفتاح « {key} » مرتين",
+        "unknown_key": "مفتاح غير معروف « {key} » (المفاتيح المسموح بها: {allowed})",
+        "missing_key": "المفتاح الإلزامي « {key} » مفقود",
+        "expected_text": "يجب أن تكون قيمة « {key} » نصًا",
+        "expected_integer": "يجب أن تكون قيمة « {key} » عددًا صحيحًا",
+        "expected_number": "يجب أن تكون قيمة « {key} » عددًا",
+        "expected_bool": "يجب أن تكون قيمة « {key} » true أو false",
+        "expected_list": "يجب أن تكون قيمة « {key} » قائمة",
+        "expected_mapping": "يجب أن تكون قيمة « {key} » مجموعة مفاتيح بصيغة « مفتاح: قيمة »",
+        "empty_text": "يجب ألا تكون قيمة « {key} » فارغة",
+        "text_too_long": "قيمة « {key} » طويلة جدًا ({length} حرفًا، والحد الأقصى {maximum})",
+        "not_positive": "يجب أن تكون قيمة « {key} » أكبر من صفر",
+        "out_of_range": "يجب أن تكون قيمة « {key} » بين {low} و{high}",
+        "bad_choice": "قيمة « {key} » هي « {value} »؛ القيم المسموح بها: {allowed}",
+        "too_few_choices": "يجب أن يقدّم السؤال اختيارين على الأقل",
+        "too_many_choices": "الحد الأقصى لعدد الاختيارات في السؤال هو {maximum}",
+        "duplicate_choice": "يظهر الاختيار « {value} » مرتين",
+        "answer_out_of_range": "الإجابة {value} لا تطابق أي اختيار (الأرقام من 0 إلى {high})",
+        "answer_unknown_text": "الإجابة « {value} » لا تطابق أي اختيار",
+        "answer_empty": "حدّد إجابة صحيحة واحدة على الأقل",
+        "answer_duplicate": "الإجابة {value} مذكورة مرتين",
+        "bad_course_slug": (
+            "اسم مجلد الدورة « {name} » غير صالح: يُسمح فقط بالحروف اللاتينية الصغيرة دون علامات (مثل é) "
+            "والأرقام والشرطات"
+        ),
+        "bad_module_name": (
+            "اسم ملف الوحدة « {name} » غير صالح: المتوقع NN-module-name.md "
+            "(NN = رقم الترتيب، ثم حروف لاتينية صغيرة دون علامات وأرقام وشرطات)"
+        ),
+        "unexpected_file": (
+            "ملف غير متوقع « {name} »: يحتوي مجلد الدورة على course.md والوحدات NN-name.md والمجلد assets/"
+        ),
+        "missing_course_file": "لا يحتوي مجلد الدورة على ملف course.md",
+        "no_modules": "يجب أن تحتوي الدورة المنشورة على وحدة واحدة على الأقل",
+        "duplicate_module_slug": "الوحدة « {slug} » موجودة مسبقًا في {other}",
+        "duplicate_position": "رقم الترتيب {position} مستخدم مسبقًا في {other}",
+        "duplicate_course_slug": "الدورة « {slug} » موجودة مسبقًا",
+        "unknown_translation": "يشير « translation_of » إلى دورة غير معروفة « {slug} »",
+        "same_language_translation": "يجب أن يشير « translation_of » إلى دورة بلغة أخرى",
+        "self_translation": "لا يمكن أن تكون الدورة ترجمةً لنفسها",
+        "missing_image": "الصورة « {target} » غير موجودة في مجلد assets/ الخاص بالدورة",
+        "image_outside_assets": (
+            "يجب أن تكون الصورة « {target} » داخل مجلد assets/ الخاص بالدورة وأن يُشار إليها بمسار نسبي (assets/…)"
+        ),
+        "image_without_alt": "الصورة « {target} » بلا نص بديل: اكتب ![description](…)",
+        "image_bad_type": "الصورة « {target} » ليست بصيغة مقبولة ({allowed})",
+        "unsafe_svg": "صورة SVG « {target} » تحتوي على شيفرة نشطة ({detail})؛ احذفها",
+        "broken_link": "الرابط « {target} » يشير إلى وحدة أو دورة غير موجودة",
+        "missing_file_link": "الرابط « {target} » يشير إلى ملف غير موجود",
+        "unsafe_link": "الرابط « {target} » غير مسموح به (لا يُسمح إلا بـ http و https و mailto و tel)",
     },
 }

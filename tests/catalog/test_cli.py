@@ -64,3 +64,12 @@ def test_sync_shows_progress_on_large_trees(runner, content_dir, make_course):
 def test_sync_of_a_small_tree_has_no_progress_bar(runner, make_course):
     make_course()
     assert "Lecture des fichiers" not in runner.invoke(args=["content", "sync"]).stderr
+
+
+def test_check_in_arabic(runner, content_dir, make_course):
+    make_course(modules={"01-a": "---\ntitel: x\n---\n"})
+    result = runner.invoke(args=["content", "check", "--lang", "ar", str(content_dir)])
+    assert result.exit_code == 1
+    assert "01-a.md:2: مفتاح غير معروف « titel »" in result.output
+    assert "01-a.md:2: المفتاح الإلزامي « title » مفقود" in result.output
+    assert "عدد الأخطاء: 2." in result.output

@@ -1,0 +1,1 @@
+"""Tadbir's benchmark suite: `python -m bench` (see docs/performance.md)."""

@@ -1,0 +1,124 @@
+"""Every route × every kind of visitor, generated from the URL map so no route can be forgotten."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from courses.auth.models import User
+from courses.catalog.models import Course, Module
+from courses.certificates.models import Certificate
+from courses.coordination import services as coordination
+from courses.coordination.models import CsvImport
+from courses.extensions import db
+from courses.learning import services as learning
+from courses.learning.models import QuizAttempt
+from tests.conftest import PASSWORD
+
+ROLES = ("anonymous", "learner", "other", "trainer", "coordinator", "admin")
+ALL = set(ROLES)
+SIGNED_IN = ALL - {"anonymous"}
+COORDINATORS = {"coordinator", "admin"}
+
+# endpoint -> who gets past authorization; everyone else: login page (anonymous), 403 or 404.
+POLICY: dict[str, set[str]] = {
+    "static": ALL, "catalog.index": ALL, "catalog.course": ALL, "catalog.module": ALL, "catalog.asset": ALL,
+    "certificates.verify": ALL, "certificates.verify_form": ALL, "certificates.public_key": ALL,
+    "health.healthz": ALL, "i18n.switch": ALL, "auth.login": ALL, "auth.signup": ALL, "auth.reset_request": ALL,
+    "auth.reset": ALL, "auth.logout": ALL,
+    "auth.profile": SIGNED_IN, "auth.change_password": SIGNED_IN, "learning.dashboard": SIGNED_IN,
+    "learning.enroll": SIGNED_IN,
+    "learning.complete": {"learner"}, "learning.quiz": {"learner"}, "learning.attempt": {"learner"},
+    "certificates.download": {"learner"} | COORDINATORS,
+    "certificates.manage": COORDINATORS, "certificates.reissue": COORDINATORS, "certificates.revoke": COORDINATORS,
+    "coordination.index": {"trainer"} | COORDINATORS, "coordination.cohort": {"trainer"} | COORDINATORS,
+    "coordination.report": {"trainer"} | COORDINATORS,
+    "coordination.new_cohort": COORDINATORS, "coordination.edit_cohort": COORDINATORS,
+    "coordination.close_cohort": COORDINATORS, "coordination.add_learner": COORDINATORS,
+    "coordination.upload": COORDINATORS, "coordination.confirm_import": COORDINATORS,
+    "coordination.report_csv": COORDINATORS, "coordination.report_xlsx": COORDINATORS,
+    "coordination.certificates_zip": COORDINATORS, "coordination.certificates_pdf": COORDINATORS,
+    "admin.users": {"admin"}, "admin.audit": {"admin"}, "admin.audit_csv": {"admin"},
+    "admin.change_role": {"admin"}, "admin.set_active": {"admin"}, "admin.reset_link": {"admin"},
+}  # fmt: skip
+
+# Routes whose refusal is a 404 (nothing to tell about someone else's record) rather than 403.
+HIDDEN = {"learning.attempt", "certificates.download"}
+# Routes that only make sense for someone enrolled: other signed-in users get 403.
+ENROLLED_ONLY = {"learning.complete", "learning.quiz"}
+
+
+@pytest.fixture
+def world(app, make_course, synced, make_user):
+    """A course with a quiz, a learner who completed it (attempt, certificate), a cohort, an import."""
+    quiz = "---\ntitle: Quiz\nquiz:\n  - question: Q ?\n    choices: [Oui, Non]\n    answer: 0\n---\nTexte\n"
+    make_course(modules={"01-quiz": quiz}, assets={"carte.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    synced()
+    users = {role: make_user(f"{role}@example.ma", role=role if role in ("trainer", "coordinator", "admin") else "learner")
+             for role in ROLES if role != "anonymous"}  # fmt: skip
+    target = make_user("target@example.ma")
+    with app.app_context():
+        course = db.session.scalar(select(Course))
+        module = db.session.scalar(select(Module))
+        learner = db.session.get(User, users["learner"].id)
+        enrollment = learning.enroll(learner, course)
+        learning.submit_quiz(enrollment, module, {q.id: [0] for q in module.active_questions})
+        fields = coordination.CohortFields(
+            course, "S", date(2026, 1, 1), date(2026, 1, 2), trainers=(db.session.get(User, users["trainer"].id),)
+        )
+        cohort = coordination.create_cohort(fields, None)
+        db.session.flush()
+        pending = CsvImport(cohort_id=cohort.id, filename="x.csv", content="email;full name\nx@y.ma;X\n")
+        db.session.add(pending)
+        db.session.commit()
+        return {
+            "slug": course.slug, "module_slug": module.slug, "filename": "carte.svg",
+            "code": db.session.scalar(select(Certificate.code)), "attempt_id": db.session.scalar(select(QuizAttempt.id)),
+            "cohort_id": cohort.id, "import_id": pending.id, "user_id": target.id, "token": "not-a-token",
+        }, users  # fmt: skip
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_route_has_a_policy(app):
+    assert {rule.endpoint for rule, _ in routes(app)} == set(POLICY)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_authorization_matrix(app, client, world, role):
+    values, users = world
+    if role != "anonymous":
+        assert client.post("/login", data={"email": users[role].email, "password": PASSWORD}).status_code == 302
+    failures = []
+    # Enrolling and logging out change who the visitor is: they go last.
+    last = ("learning.enroll", "auth.logout")
+    for rule, method in sorted(
+        routes(app), key=lambda item: last.index(item[0].endpoint) + 1 if item[0].endpoint in last else 0
+    ):
+        arguments = {name: (values["filename"] if name == "filename" and rule.endpoint == "catalog.asset" else
+                            "site.css" if name == "filename" else values[name]) for name in rule.arguments}  # fmt: skip
+        url = rule.build(arguments, append_unknown=False)[1]
+        response = client.open(url, method=method)
+        response.close()
+        status, location = response.status_code, response.headers.get("Location", "")
+        allowed = role in POLICY[rule.endpoint]
+        to_login = status == 302 and "/login" in location
+        if allowed:
+            ok = status < 500 and status not in (401, 403, 404) and not to_login
+        elif role == "anonymous":
+            ok = to_login
+        elif rule.endpoint in HIDDEN:
+            ok = status == 404
+        else:
+            ok = status == 403
+        if not ok:
+            failures.append(f"{method} {url} as {role}: {status} {location}")
+        if rule.endpoint == "auth.logout":
+            break
+    assert failures == []
