@@ -73,3 +73,21 @@ def test_check_in_arabic(runner, content_dir, make_course):
     assert "01-a.md:2: مفتاح غير معروف « titel »" in result.output
     assert "01-a.md:2: المفتاح الإلزامي « title » مفقود" in result.output
     assert "عدد الأخطاء: 2." in result.output
+
+
+def test_watch_syncs_then_resyncs_on_change(ctx, runner, content_dir, make_course, monkeypatch):
+    folder = make_course()
+    ticks = iter(range(3))
+
+    def fake_sleep(seconds):
+        step = next(ticks, None)
+        if step == 0:  # a trainer saves a new module between two checks
+            (folder / "02-suite.md").write_text("---\ntitle: Suite\n---\nTexte\n", "utf-8")
+        elif step is None:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("courses.catalog.cli.time.sleep", fake_sleep)
+    result = runner.invoke(args=["content", "watch", "--interval", "0"])
+    assert result.exit_code == 0, result.output
+    assert "modules: 1 ajoutés" in result.output.split("\n", 2)[-1]
+    assert db.session.scalar(select(func.count()).select_from(Module)) == 2

@@ -272,3 +272,15 @@ def test_verification_is_rate_limited(client):
     statuses = [client.get(f"/verify/TDB-2345-6789-ABC{n}").status_code for n in range(2, 9)]
     assert statuses[:5] == [404] * 5 and statuses[5:] == [429, 429]
     assert client.get("/verify/TDB-2345-6789-ABCD").status_code == 429  # per client, whatever the code
+
+
+@pytest.mark.skipif(not (shutil.which("zbarimg") and shutil.which("pdftoppm")), reason="zbar-tools or poppler missing")
+def test_qr_code_leads_to_the_verification_page(app, client, completed, tmp_path):
+    _user, code = completed
+    (tmp_path / "c.pdf").write_bytes(client.get(f"/certificates/{code}.pdf").data)
+    subprocess.run([shutil.which("pdftoppm"), "-png", "-r", "150", "-singlefile", str(tmp_path / "c.pdf"),
+                    str(tmp_path / "page")], check=True)  # fmt: skip
+    scanned = subprocess.run([shutil.which("zbarimg"), "-q", "--raw", str(tmp_path / "page.png")],
+                             capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    assert scanned == f"{app.config['PUBLIC_BASE_URL']}/verify/{code}"
+    assert "Certificat valide" in client.get(scanned.removeprefix(app.config["PUBLIC_BASE_URL"])).get_data(as_text=True)
