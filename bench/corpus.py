@@ -198,13 +198,13 @@ class Writer:
     def quote(self) -> str:
         return f"> « {self.sentence()} {self.sentence()} »"
 
-    def module_body(self, links: list[str], images: list[tuple[str, str]], sections: int = 6) -> str:
+    def module_body(self, links: list[str], images: list[tuple[str, str]], sections: int = 4) -> str:
         """About 18 KB of Markdown, which renders to about 20 KB of HTML."""
         blocks: list[str] = [self.paragraph(links), self.paragraph()]
         extras = (self.table, self.bullets, self.numbered, self.admonition, self.definitions, self.quote)
         for index in range(sections):
             blocks.append(f"## {self.title()}")
-            blocks += [self.paragraph(links) for _ in range(2)]
+            blocks += [self.paragraph(links) for _ in range(self.rng.randint(1, 2))]
             if index < len(images) and index % 2 == 0:
                 alt, path = images[index // 2 % len(images)]
                 blocks.append(f"![{alt}]({path})")
