@@ -24,6 +24,7 @@ from courses import (
 )
 from courses.config import Defaults, ensure_secret_key, load_environment
 from courses.extensions import csrf, db, limiter, migrate
+from courses.urls import list_url
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -70,6 +71,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_features(app: Flask) -> None:
+    app.add_template_global(list_url)
     health.init_app(app)
     auth.init_app(app)
     catalog.init_app(app)

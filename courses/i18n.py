@@ -6,7 +6,7 @@ from flask import Blueprint, Flask, current_app, redirect, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from courses.extensions import babel
+from courses.extensions import babel, db
 from courses.urls import safe_next_url
 
 bp = Blueprint("i18n", __name__)
@@ -38,6 +38,9 @@ def switch():
     response = redirect(safe_next_url(request.form.get("next")))
     if language in current_app.config["LANGUAGES"]:
         response.set_cookie(COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        if current_user.is_authenticated and current_user.preferred_language != language:
+            current_user.preferred_language = language  # the saved choice would otherwise win
+            db.session.commit()
     return response
 
 

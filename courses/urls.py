@@ -26,3 +26,23 @@ def public_url(endpoint: str, **values) -> str:
     base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
     return adapter.build(endpoint, values, force_external=True)
+
+
+MAX_INT = 2**31 - 1  # what every id and page number fits in (database integers)
+
+
+def int_arg(name: str, default: int | None = None) -> int | None:
+    """A positive integer query argument within database range; `default` otherwise."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_INT else default
+
+
+#: Query arguments list pages keep when they link to another page, sort or filter of themselves.
+LIST_ARGUMENTS = ("q", "status", "cohort", "sort", "dir", "page", "role", "action", "actor", "since", "until")
+
+
+def list_url(**changes) -> str:
+    """The current list page's URL with some arguments changed (only known arguments are kept)."""
+    arguments = {key: request.args[key] for key in LIST_ARGUMENTS if request.args.get(key)}
+    arguments.update({key: value for key, value in changes.items() if value is not None})
+    return url_for(request.endpoint, **(request.view_args or {}), **arguments)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from courses.audit.models import AuditEvent
 from courses.audit.services import record
@@ -21,7 +22,13 @@ def find_users(text: str = "", role: str = "", page: int = 1) -> tuple[list[User
     statement = select(User)
     if text:
         pattern = f"%{text.strip().lower()}%"
-        statement = statement.where(or_(User.email.like(pattern), func.lower(User.full_name).like(pattern)))
+        statement = statement.where(
+            or_(
+                User.email.like(pattern),
+                func.lower(User.full_name).like(pattern),
+                User.full_name_ar.like(f"%{text.strip()}%"),
+            )
+        )
     if role:
         statement = statement.where(User.role == role)
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
@@ -82,7 +89,12 @@ def audit_page(filters: AuditFilter, page: int = 1) -> tuple[list[AuditEvent], i
 
 def audit_rows(filters: AuditFilter):
     """Every matching event as a row, oldest first, read in batches (for CSV export)."""
-    statement = _audit_query(filters).order_by(AuditEvent.at, AuditEvent.id).execution_options(yield_per=500)
+    statement = (
+        _audit_query(filters)
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.at, AuditEvent.id)
+        .execution_options(yield_per=500)
+    )
     for event in db.session.scalars(statement):
         yield [
             event.at.isoformat(), event.actor.email if event.actor else "", event.action,

@@ -19,6 +19,7 @@ from courses.auth.views import send_reset_link
 from courses.coordination.exports import csv_stream
 from courses.coordination.forms import ActionForm
 from courses.extensions import db
+from courses.urls import int_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -35,7 +36,7 @@ def _user_or_404(user_id: int) -> User:
 def users():
     """Search accounts; change roles; deactivate; send reset links."""
     query, role = request.args.get("q", ""), request.args.get("role", "")
-    page = request.args.get("page", 1, type=int)
+    page = int_arg("page", 1)
     found, total = services.find_users(query, role if role in ROLES else "", page)
     return render_template(
         "admin/users.html", users=found, total=total, query=query, role=role, roles=ROLES, page=page,
@@ -100,9 +101,10 @@ def reset_link(user_id: int):
 def _audit_filters() -> services.AuditFilter:
     def day(name: str) -> date | None:
         try:
-            return date.fromisoformat(request.args.get(name, ""))
+            value = date.fromisoformat(request.args.get(name, ""))
         except ValueError:
             return None
+        return value if date(1900, 1, 1) <= value <= date(9000, 12, 31) else None
 
     return services.AuditFilter(
         action=request.args.get("action", ""),
@@ -117,7 +119,7 @@ def _audit_filters() -> services.AuditFilter:
 def audit():
     """The audit log: who did what to whom, filterable."""
     filters = _audit_filters()
-    page = request.args.get("page", 1, type=int)
+    page = int_arg("page", 1)
     events, total = services.audit_page(filters, page)
     return render_template(
         "admin/audit.html", events=events, total=total, filters=filters, actions=services.actions(), page=page,

@@ -19,9 +19,13 @@ login_manager.session_protection = "basic"  # "strong" would log phones out when
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.is_active else None
+def load_user(session_id: str) -> User | None:
+    """The active user a session belongs to, if the password has not changed since it began."""
+    user_id, _, _fingerprint = session_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 10 else None
+    if user is None or not user.is_active or user.get_id() != session_id:
+        return None
+    return user
 
 
 def role_required(*roles: str):

@@ -35,6 +35,13 @@ class User(UserMixin, db.Model):
 
     __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
 
+    def get_id(self) -> str:
+        """What the session and remember-me cookie hold: the id and a fingerprint of the password.
+
+        Changing or resetting the password changes the fingerprint, which ends every other session.
+        """
+        return f"{self.id}:{(self.password_hash or 'unset')[-12:]}"
+
     def has_role(self, *roles: str) -> bool:
         """True if the user's role is one of `roles` (admins pass every check)."""
         return self.role in roles or self.role == "admin"

@@ -17,7 +17,7 @@ from courses.auth.forms import (
     SignupForm,
 )
 from courses.extensions import db, limiter
-from courses.mail import send_mail
+from courses.mail import deliver
 from courses.urls import public_url, safe_next_url
 
 bp = Blueprint("auth", __name__)
@@ -67,8 +67,13 @@ def signup():
     return render_template("auth/signup.html", form=form)
 
 
+def _email_key() -> str:
+    return "login:" + services.normalise_email(request.form.get("email", ""))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+@limiter.limit("20 per hour", methods=["POST"], key_func=_email_key)  # guessing one account from many addresses
 def login():
     """Log in with email and password."""
     form = LoginForm(next=request.args.get("next", ""))
@@ -159,7 +164,7 @@ def send_reset_link(user, invitation: bool = False) -> None:
                 name=user.full_name,
                 link=link,
             )
-        send_mail(user.email, subject, body)
+        deliver(user.email, subject, body)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])

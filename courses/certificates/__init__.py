@@ -13,7 +13,7 @@ from courses.certificates.cli import certificates_cli
 from courses.certificates.views import bp
 from courses.learning.services import course_completed
 from courses.learning.views import dashboard_context_hooks
-from courses.mail import send_mail
+from courses.mail import send_after_commit
 from courses.urls import public_url
 
 
@@ -34,7 +34,7 @@ def issue_on_completion(enrollment) -> None:
             dashboard=public_url("learning.dashboard"),
             verify=services.verify_url(certificate.code),
         )
-        send_mail(user.email, _("Tadbir: your certificate"), body)
+        send_after_commit(user.email, _("Tadbir: your certificate"), body)
 
 
 def dashboard_certificates(user) -> dict:

@@ -117,6 +117,15 @@ def find(code_text: str) -> Certificate | None:
 class Verification:
     state: str  # valid | revoked | replaced | unknown | tampered
     certificate: Certificate | None = None
+    current: Certificate | None = None  # for a replaced certificate: the last of its replacements
+
+
+def _current(certificate: Certificate) -> Certificate:
+    seen = {certificate.id}
+    while certificate.replaced_by is not None and certificate.replaced_by.id not in seen:
+        certificate = certificate.replaced_by
+        seen.add(certificate.id)
+    return certificate
 
 
 def verify(code_text: str) -> Verification:
@@ -127,7 +136,8 @@ def verify(code_text: str) -> Verification:
     document = _signed_document(certificate.code, certificate.enrollment_id, certificate.snapshot)
     if not signer().verify(document, certificate.signature):
         return Verification("tampered", certificate)
-    return Verification(certificate.status, certificate)
+    current = _current(certificate) if certificate.status == "replaced" else None
+    return Verification(certificate.status, certificate, current)
 
 
 def reissue(certificate: Certificate, actor: User | None, name: str, name_ar: str | None) -> Certificate:
@@ -162,11 +172,18 @@ def revoke(certificate: Certificate, actor: User | None, reason: str) -> None:
     reason = reason.strip()
     if not reason:
         raise CertificateError("reason_required")
+    if certificate.replaced_at is not None:
+        raise CertificateError("already_replaced")  # revoke the current certificate instead
     if certificate.revoked_at is not None:
         raise CertificateError("already_revoked")
     certificate.revoked_at = utcnow()
     certificate.revoke_reason = reason
     record(actor, "certificate.revoke", "certificate", certificate.code, reason=reason)
+
+
+def can_print(certificate: Certificate) -> bool:
+    """A revoked or replaced certificate is not handed out again as a PDF."""
+    return certificate.status == "valid"
 
 
 def certificates_of(user: User) -> list[Certificate]:

@@ -25,6 +25,11 @@ def download(code: str):
     certificate = services.find(code)
     if certificate is None or not services.can_download(current_user, certificate):
         abort(404)
+    if not services.can_print(certificate):
+        message = _(
+            "This certificate was revoked or replaced: it can no longer be downloaded. See its verification page."
+        )
+        return render_template("certificates/error.html", message=message, certificate=certificate), 410
     try:
         document = pdf.render(certificate.snapshot, certificate.code, services.verify_url(certificate.code))
     except pdf.MissingGlyphs as error:
@@ -120,7 +125,7 @@ def revoke(code: str):
     try:
         services.revoke(certificate, current_user, form.reason.data)
     except services.CertificateError:
-        flash(_("This certificate is already revoked."), "error")
+        flash(_("Only the current certificate can be revoked, once."), "error")
         return redirect(url_for("certificates.manage", code=certificate.code))
     db.session.commit()
     flash(_("The certificate is revoked."), "success")

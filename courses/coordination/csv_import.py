@@ -31,6 +31,7 @@ MAX_ROWS = 20_000
 COLUMNS: dict[str, tuple[str, ...]] = {
     "email": ("email", "e-mail", "courriel", "adresse electronique", "mail", "البريد الالكتروني"),
     "full_name": ("full name", "nom complet", "nom", "name", "nom et prenom", "الاسم الكامل بالحروف اللاتينية"),
+    "first_name": ("first name", "given name", "prenom", "الاسم الشخصي"),
     "full_name_ar": ("arabic name", "nom arabe", "nom en arabe", "الاسم الكامل", "الاسم بالعربية", "الاسم"),
     "organisation": ("organisation", "organization", "organisme", "institution", "الهيئة", "المؤسسة"),
     "organisation_type": ("organisation type", "organization type", "type d'organisation", "type", "نوع الهيئة"),
@@ -67,7 +68,14 @@ _REGIONS = _index({**{code: code for code in REGIONS}, **{str(label): code for c
 _HEADERS = {_key(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
 
 # Row statuses: what will happen to each row.
-NEW, EXISTING, ALREADY, OTHER_COHORT, INVALID = "new", "existing", "already", "other_cohort", "invalid"
+NEW, EXISTING, ATTACH, ALREADY, OTHER_COHORT, INVALID = (
+    "new",
+    "existing",
+    "attach",
+    "already",
+    "other_cohort",
+    "invalid",
+)
 
 
 @dataclass
@@ -87,13 +95,14 @@ class Preview:
     rows: list[Row] = field(default_factory=list)
     file_problems: list[str] = field(default_factory=list)  # codes: encoding, missing columns, …
     missing_columns: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)  # headers we do not know, shown to the user
 
     @property
     def is_valid(self) -> bool:
         return not self.file_problems and all(row.status != INVALID for row in self.rows)
 
     def counts(self) -> dict[str, int]:
-        counts = {status: 0 for status in (NEW, EXISTING, ALREADY, OTHER_COHORT, INVALID)}
+        counts = {status: 0 for status in (NEW, EXISTING, ATTACH, ALREADY, OTHER_COHORT, INVALID)}
         for row in self.rows:
             counts[row.status] += 1
         return counts
@@ -130,6 +139,11 @@ def read(text: str) -> Preview:
         preview.file_problems.append("unreadable")
         return preview
     columns = [_HEADERS.get(_key(name)) for name in header]
+    preview.ignored_columns = [name for name, column in zip(header, columns, strict=True) if column is None and name]
+    known = [c for c in columns if c]
+    if len(known) != len(set(known)):  # two headers for one column: which value would win is a guess
+        preview.file_problems.append("duplicate_columns")
+        return preview
     preview.missing_columns = [c for c in REQUIRED if c not in columns]
     if preview.missing_columns:
         preview.file_problems.append("missing_columns")
@@ -161,6 +175,9 @@ def read(text: str) -> Preview:
 
 def _check_values(row: Row) -> None:
     values = row.values
+    first_name = values.pop("first_name", "")
+    if first_name and values.get("full_name"):  # "Prénom" and "Nom" columns, as French lists often have
+        values["full_name"] = f"{first_name} {values['full_name']}"
     try:
         values["email"] = validate_email(values.get("email", ""), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
@@ -190,6 +207,10 @@ def preview(cohort: Cohort, text: str | None) -> Preview:
     if text is None:
         return Preview(file_problems=["encoding"])
     result = read(text)
+    if not cohort.is_open:
+        result.file_problems.append("cohort_closed")
+    if not cohort.course.is_public:
+        result.file_problems.append("course_closed")
     valid = [row for row in result.rows if row.status != INVALID]
     emails = [row.email for row in valid]
     users: dict[str, User] = {}
@@ -207,7 +228,8 @@ def preview(cohort: Cohort, text: str | None) -> Preview:
         if user is None:
             row.status = NEW
         elif user.id in enrolled:
-            row.status = ALREADY if enrolled[user.id] in (cohort.id, None) else OTHER_COHORT
+            cohort_of_user = enrolled[user.id]
+            row.status = ALREADY if cohort_of_user == cohort.id else ATTACH if cohort_of_user is None else OTHER_COHORT
         else:
             row.status = EXISTING
     return result
@@ -228,7 +250,7 @@ def apply(
     if not checked.is_valid:
         raise services.CoordinationError("invalid_file")
     if cohort.capacity is not None:
-        incoming = sum(1 for row in checked.rows if row.status in (NEW, EXISTING))
+        incoming = sum(1 for row in checked.rows if row.status in (NEW, EXISTING, ATTACH))
         if services.enrolled_count(cohort) + incoming > cohort.capacity:
             raise services.CoordinationError("full")
     result = ImportResult()

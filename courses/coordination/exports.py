@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time
 
 import xlsxwriter
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from courses.auth.models import User
 from courses.catalog.models import Course
@@ -92,12 +92,16 @@ class CertificateFilter:
     since: date | None = None
 
 
-def certificates(selection: CertificateFilter) -> Iterator[Certificate]:
+def certificates(selection: CertificateFilter, statement_only: bool = False):
     """Current certificates of a course (optionally a cohort, or issued since a date), in batches."""
     statement = (
         select(Certificate)
         .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
-        .where(Certificate.course_id == selection.course.id, Certificate.replaced_at.is_(None))
+        .where(
+            Certificate.course_id == selection.course.id,
+            Certificate.replaced_at.is_(None),
+            Certificate.revoked_at.is_(None),  # exports are for handing out: never a revoked one
+        )
         .order_by(Certificate.issued_at, Certificate.id)
         .execution_options(yield_per=BATCH)
     )
@@ -105,11 +109,15 @@ def certificates(selection: CertificateFilter) -> Iterator[Certificate]:
         statement = statement.where(Enrollment.cohort_id == selection.cohort_id)
     if selection.since is not None:
         statement = statement.where(Certificate.issued_at >= datetime.combine(selection.since, time.min, tzinfo=UTC))
-    yield from db.session.scalars(statement)
+    if statement_only:
+        return statement
+    return iter(db.session.scalars(statement))
 
 
 def count_certificates(selection: CertificateFilter) -> int:
-    return sum(1 for _ in certificates(selection))
+    """How many certificates `certificates(selection)` yields (one COUNT query)."""
+    statement = certificates(selection, statement_only=True)
+    return db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
 
 
 def _slug(text: str) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from courses.audit.services import record
 from courses.auth.models import User
@@ -67,6 +68,13 @@ def close_cohort(cohort: Cohort, actor: User | None) -> None:
         record(actor, "cohort.close", "cohort", cohort.id)
 
 
+def _check_capacity(cohort: Cohort) -> None:
+    # Lock the cohort while counting so two coordinators cannot both take the last seat.
+    db.session.execute(select(Cohort.id).where(Cohort.id == cohort.id).with_for_update())
+    if cohort.capacity is not None and enrolled_count(cohort) >= cohort.capacity:
+        raise CoordinationError("full")
+
+
 def enrolled_count(cohort: Cohort) -> int:
     return db.session.scalar(select(func.count()).select_from(Enrollment).where(Enrollment.cohort_id == cohort.id))
 
@@ -79,17 +87,19 @@ def enroll_in_cohort(cohort: Cohort, user: User, actor: User | None, source: str
     """
     if not cohort.is_open:
         raise CoordinationError("closed")
+    if not cohort.course.is_public:
+        raise CoordinationError("course_closed")
     enrollment = learning.get_enrollment(user, cohort.course)
     if enrollment is not None:
         if enrollment.cohort_id == cohort.id:
             return "already"
         if enrollment.cohort_id is not None:
             return "other_cohort"
+        _check_capacity(cohort)
         enrollment.cohort_id = cohort.id
         record(actor, "enrollment.attach", "enrollment", enrollment.id, cohort=cohort.id, user=user.email)
         return "attached"
-    if cohort.capacity is not None and enrolled_count(cohort) >= cohort.capacity:
-        raise CoordinationError("full")
+    _check_capacity(cohort)
     enrollment = learning.enroll(user, cohort.course, source=source)
     enrollment.cohort_id = cohort.id
     record(actor, "enrollment.create", "enrollment", enrollment.id, cohort=cohort.id, user=user.email, source=source)
@@ -116,10 +126,30 @@ def search_users(text: str, limit: int = 20) -> list[User]:
 
 def cohorts_for(user: User) -> list[Cohort]:
     """Every cohort for coordinators and admins; a trainer's own cohorts otherwise."""
-    statement = select(Cohort).order_by(Cohort.closed_at.is_not(None), Cohort.starts_on.desc())
+    statement = (
+        select(Cohort)
+        .options(joinedload(Cohort.course))
+        .order_by(Cohort.closed_at.is_not(None), Cohort.starts_on.desc())
+    )
     if not user.has_role("coordinator"):
         statement = statement.where(Cohort.trainers.any(User.id == user.id))
     return list(db.session.scalars(statement))
+
+
+def trained_courses(user: User) -> list[Course]:
+    """The courses whose reports `user` may read (two queries, whatever the number of courses)."""
+    courses = list(db.session.scalars(select(Course).order_by(Course.title)))
+    if user.has_role("coordinator"):
+        return courses
+    if not user.has_role("trainer"):
+        return []
+    through_cohorts = set(
+        db.session.scalars(select(Cohort.course_id).where(Cohort.trainers.any(User.id == user.id)).distinct())
+    )
+    return [
+        c for c in courses
+        if c.id in through_cohorts or any((t.get("email") or "").lower() == user.email for t in c.trainers)
+    ]  # fmt: skip
 
 
 def trains(user: User, course: Course) -> bool:

@@ -10,7 +10,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from courses.audit.services import record
 from courses.auth.access import role_required
@@ -22,8 +22,11 @@ from courses.coordination.forms import ActionForm, CohortForm, ImportForm
 from courses.coordination.models import Cohort, CsvImport
 from courses.database import utcnow
 from courses.extensions import db
+from courses.urls import int_arg
 
 bp = Blueprint("coordination", __name__, url_prefix="/coordination")
+
+PRINT_LIMIT = 500  # one merged PDF is built in the request: keep it within the worker timeout
 
 
 def _cohort_or_404(cohort_id: int) -> Cohort:
@@ -48,7 +51,7 @@ def _readable_course(slug: str) -> Course:
 
 
 def _scope(course: Course) -> reports.Scope:
-    cohort_id = request.args.get("cohort", type=int)
+    cohort_id = int_arg("cohort")
     cohort = db.session.get(Cohort, cohort_id) if cohort_id else None
     if cohort is not None and cohort.course_id != course.id:
         abort(404)
@@ -59,13 +62,15 @@ def _scope(course: Course) -> reports.Scope:
 @role_required("trainer", "coordinator")
 def index():
     """Sessions and courses the current user coordinates or trains."""
-    courses = [c for c in db.session.scalars(select(Course).order_by(Course.title)) if services.trains(current_user, c)]
+    courses = services.trained_courses(current_user)
     return render_template("coordination/index.html", cohorts=services.cohorts_for(current_user), courses=courses)
 
 
 def _cohort_form(cohort: Cohort | None = None) -> CohortForm:
     form = CohortForm(obj=cohort)
-    courses = db.session.scalars(select(Course).where(Course.archived_at.is_(None)).order_by(Course.title)).all()
+    courses = db.session.scalars(
+        select(Course).where(Course.status == "published", Course.archived_at.is_(None)).order_by(Course.title)
+    ).all()
     form.course.choices = [(c.slug, c.title) for c in courses]
     trainers = db.session.scalars(select(User).where(User.role == "trainer").order_by(User.full_name)).all()
     form.trainers.choices = [(t.id, f"{t.full_name} <{t.email}>") for t in trainers]
@@ -137,7 +142,7 @@ def cohort(cohort_id: int):
     query = request.args.get("q", "").strip()
     matches = services.search_users(query) if query and current_user.has_role("coordinator") else []
     page = reports.learners(
-        reports.Scope(cohort.course, cohort), page=request.args.get("page", 1, type=int),
+        reports.Scope(cohort.course, cohort), page=int_arg("page", 1),
         sort=request.args.get("sort", "name"), descending=request.args.get("dir") == "desc",
     )  # fmt: skip
     return render_template(
@@ -151,7 +156,8 @@ def cohort(cohort_id: int):
 def add_learner(cohort_id: int):
     """Enroll one existing account in the session."""
     cohort = _cohort_or_404(cohort_id)
-    user = db.session.get(User, request.form.get("user_id", type=int) or 0)
+    user_id = request.form.get("user_id", type=int) or 0
+    user = db.session.get(User, user_id) if 0 < user_id < 2**31 else None
     if user is None or not ActionForm().validate_on_submit():
         abort(400)
     messages = {
@@ -163,7 +169,15 @@ def add_learner(cohort_id: int):
     try:
         outcome = services.enroll_in_cohort(cohort, user, current_user)
     except services.CoordinationError as error:
-        flash(_("This session is closed.") if error.code == "closed" else _("This session is full."), "error")
+        db.session.rollback()
+        flash(
+            {
+                "closed": _("This session is closed."),
+                "full": _("This session is full."),
+                "course_closed": _("The course of this session is not published."),
+            }[error.code],
+            "error",
+        )
     else:
         db.session.commit()
         flash(messages[outcome] % {"name": user.full_name}, "success")
@@ -206,7 +220,13 @@ def confirm_import(cohort_id: int, import_id: int):
     pending = db.session.get(CsvImport, import_id)
     if pending is None or pending.cohort_id != cohort.id or not ActionForm().validate_on_submit():
         abort(404)
-    if pending.confirmed_at is not None:
+    claimed = db.session.execute(  # one confirmation wins, even when clicked twice at once
+        update(CsvImport)
+        .where(CsvImport.id == pending.id, CsvImport.confirmed_at.is_(None))
+        .values(confirmed_at=utcnow())
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
         flash(_("This file was already imported."), "info")
         return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
     try:
@@ -215,10 +235,11 @@ def confirm_import(cohort_id: int, import_id: int):
         db.session.rollback()
         if error.code == "full":
             flash(_("The session would exceed its capacity: nothing was imported."), "error")
+        elif error.code in ("closed", "course_closed"):
+            flash(_("This session is closed or its course is not published: nothing was imported."), "error")
         else:
             flash(_("The file no longer passes the checks: nothing was imported. Upload it again."), "error")
         return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
-    pending.confirmed_at = utcnow()
     db.session.commit()
     for user in result.created:
         send_reset_link(user, invitation=True)
@@ -235,7 +256,7 @@ def report(slug: str):
     scope = _scope(course)
     summary = reports.summary(scope)
     page = reports.learners(
-        scope, page=request.args.get("page", 1, type=int), sort=request.args.get("sort", "name"),
+        scope, page=int_arg("page", 1), sort=request.args.get("sort", "name"),
         descending=request.args.get("dir") == "desc", status=request.args.get("status", ""),
         query=request.args.get("q", ""),
     )  # fmt: skip
@@ -322,6 +343,10 @@ def certificates_pdf(slug: str):
     course = _course_or_404(slug)
     scope = _scope(course)
     selection = _certificate_selection(course, scope)
+    if exports.count_certificates(selection) > PRINT_LIMIT:
+        flash(_("More than %(limit)d certificates: choose a session or a date, or use the ZIP export.",
+                limit=PRINT_LIMIT), "error")  # fmt: skip
+        return redirect(url_for("coordination.report", slug=course.slug))
     _audit_export("certificates_pdf", course, scope, since=request.args.get("since") or None)
     return Response(
         exports.certificates_pdf(selection),

@@ -167,6 +167,9 @@ def update_completion(enrollment: Enrollment, now: datetime | None = None) -> bo
     """Complete the enrollment if every counted module is done; True if this call completed it."""
     if enrollment.completed_at is not None:
         return False
+    # Two last modules completed at once: on PostgreSQL, lock the enrollment so the second
+    # transaction counts after the first commits (SQLite already serialises writers).
+    db.session.execute(select(Enrollment.id).where(Enrollment.id == enrollment.id).with_for_update())
     missing = db.session.scalar(
         select(func.count(Module.id))
         .outerjoin(
@@ -232,6 +235,17 @@ def course_progress(enrollment: Enrollment, modules: Sequence[Module]) -> Course
         done=sum(1 for m in counted if m.id in completed),
         missing=[m for m in counted if m.id not in completed],
     )
+
+
+def recheck_completion(enrollment: Enrollment, progress: CourseProgress) -> bool:
+    """Complete an enrollment whose counted modules are all done but which is not marked complete.
+
+    Content changes can shrink what counts (a required module archived or made optional);
+    nothing else would then complete the learner, so the pages that show progress call this.
+    """
+    if enrollment.completed_at is None and progress.counted and not progress.missing:
+        return update_completion(enrollment)
+    return False
 
 
 def attempts_for(enrollment: Enrollment, module: Module) -> list[QuizAttempt]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
 from courses.catalog import services as catalog
 from courses.extensions import db
 from courses.learning import services
 from courses.learning.forms import ActionForm, quiz_form
-from courses.learning.models import QuizAttempt
+from courses.learning.models import QuizAnswer, QuizAttempt
 
 bp = Blueprint("learning", __name__)
 
@@ -106,7 +107,9 @@ def attempt(slug: str, module_slug: str, attempt_id: int):
     """One's own attempt: score, pass mark, and per-question feedback with explanations."""
     course, module = _course_and_module(slug, module_slug)
     enrollment = services.get_enrollment(current_user, course)
-    attempt = db.session.get(QuizAttempt, attempt_id)
+    attempt = db.session.get(
+        QuizAttempt, attempt_id, options=[selectinload(QuizAttempt.answers).joinedload(QuizAnswer.question)]
+    )
     if (
         enrollment is None
         or attempt is None
@@ -125,6 +128,11 @@ def attempt(slug: str, module_slug: str, attempt_id: int):
 def dashboard():
     """The learner's courses: in progress with a resume link, then completed."""
     entries = services.dashboard(current_user)
+    if any(e.counted and e.done >= e.counted and e.enrollment.completed_at is None for e in entries):
+        for entry in entries:  # rare: content changes left someone done but not completed
+            if entry.counted and entry.done >= entry.counted:
+                services.update_completion(entry.enrollment)
+        db.session.commit()
     current = [e for e in entries if e.enrollment.completed_at is None]
     completed = [e for e in entries if e.enrollment.completed_at is not None]
     extra: dict = {}
@@ -142,12 +150,10 @@ def reader_context(course, module, modules) -> dict:
         return {"learner": None, "enroll_form": ActionForm()}
     if module is not None:
         services.record_view(enrollment, module)
-        db.session.commit()
-    context = {
-        "learner": enrollment,
-        "progress": services.course_progress(enrollment, modules),
-        "action_form": ActionForm(),
-    }
+    progress = services.course_progress(enrollment, modules)
+    services.recheck_completion(enrollment, progress)
+    db.session.commit()
+    context = {"learner": enrollment, "progress": progress, "action_form": ActionForm()}
     if module is not None and module.active_questions:
         context["attempts"] = services.attempts_for(enrollment, module)
         context["quiz"] = quiz_form(module.active_questions)
