@@ -75,6 +75,7 @@ def test_learner_journey(page, live_server, language, course, first, quiz, enrol
 
 def test_coordinator_journey(page, live_server, tmp_path):
     log_in(page, live_server, "coordinator@example.ma")
+    page.click("button[value=fr]")  # other tests may have saved another language for this account
     page.goto(f"{live_server}/coordination/cohorts/new")
     page.select_option("#course", "gouvernance")
     page.fill("#name", "Session de Fès")
