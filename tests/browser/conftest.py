@@ -119,7 +119,7 @@ def browser():
 def page(request, browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", accept_downloads=True)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)  # generous: CI machines are shared and slow at times
     yield page
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
