@@ -6,11 +6,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from courses.catalog import services
 from courses.catalog.forms import CatalogFilterForm
+from courses.catalog.fragments import catalog_fragments, catalog_version
 from courses.catalog.models import Course, Module
 from courses.i18n import LANGUAGE_NAMES
 
@@ -21,14 +24,18 @@ bp = Blueprint("catalog", __name__)
 def index():
     """The catalog of published courses, filtered by language, topic and words."""
     form = CatalogFilterForm(request.args)
-    languages, tags = services.catalog_facets()
+    version = (current_app.config["SQLALCHEMY_DATABASE_URI"], *catalog_version())
+    languages, tags = catalog_fragments.get_or_make(("facets", version), services.catalog_facets)
     form.language.choices = [("", _("All languages"))] + [(code, LANGUAGE_NAMES.get(code, code)) for code in languages]
     form.tag.choices = [("", _("All topics"))] + [(tag, tag) for tag in tags]
     filters = services.CatalogFilters()
     if form.validate():
         filters = services.CatalogFilters(form.language.data or None, form.tag.data or None, form.q.data or None)
-    courses = services.public_courses(filters)
-    return render_template("catalog/index.html", form=form, courses=courses, filters=filters)
+    key = ("list", version, str(get_locale()), filters)
+    course_list = catalog_fragments.get_or_make(
+        key, lambda: render_template("catalog/_course_list.html", courses=services.public_courses(filters))
+    )
+    return render_template("catalog/index.html", form=form, course_list=Markup(course_list), filters=filters)
 
 
 PREVIEW_ROLES = ("trainer", "coordinator")  # and admins: they pass every role check

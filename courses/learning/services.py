@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from blinker import Namespace
 from sqlalchemy import and_, case, func, select, update
@@ -47,17 +47,29 @@ def enroll(user: User, course: Course, source: str = "self", now: datetime | Non
     return get_enrollment(user, course)
 
 
-def record_view(enrollment: Enrollment, module: Module, now: datetime | None = None) -> None:
-    """Remember the first and last time this module was opened, and where to resume."""
+VIEW_RESOLUTION = timedelta(minutes=10)  # re-reading a module within this window writes nothing
+
+
+def record_view(
+    enrollment: Enrollment, module: Module, now: datetime | None = None, last_viewed_at: datetime | None = None
+) -> None:
+    """Remember the first and last time this module was opened, and where to resume.
+
+    `last_viewed_at` (when the caller already read the progress row) lets a re-read within a
+    few minutes skip the database write entirely: reading is the hot path, writing is not needed.
+    """
     now = now or utcnow()
-    _ensure_progress(enrollment, module, now)
+    if enrollment.last_module_id != module.id:
+        enrollment.last_module_id = module.id
+    if last_viewed_at is not None and now - last_viewed_at < VIEW_RESOLUTION:
+        return
+    if last_viewed_at is None:
+        _ensure_progress(enrollment, module, now)
     db.session.execute(
         update(ModuleProgress)
         .where(ModuleProgress.enrollment_id == enrollment.id, ModuleProgress.module_id == module.id)
         .values(last_viewed_at=now)
     )
-    if enrollment.last_module_id != module.id:
-        enrollment.last_module_id = module.id
 
 
 def _ensure_progress(enrollment: Enrollment, module: Module, now: datetime) -> None:
@@ -206,6 +218,7 @@ class CourseProgress:
 
     states: dict[int, str]  # module id -> NOT_STARTED | IN_PROGRESS | COMPLETED
     best_scores: dict[int, int]
+    last_viewed: dict[int, datetime]
     counted: int  # modules that count for completion
     done: int  # of those, completed
     missing: list[Module]  # counted modules still to complete, in order
@@ -218,9 +231,12 @@ class CourseProgress:
 def course_progress(enrollment: Enrollment, modules: Sequence[Module]) -> CourseProgress:
     """Per-module state for the given live modules of the enrollment's course (one query)."""
     rows = db.session.execute(
-        select(ModuleProgress.module_id, ModuleProgress.completed_at, ModuleProgress.best_score).where(
-            ModuleProgress.enrollment_id == enrollment.id
-        )
+        select(
+            ModuleProgress.module_id,
+            ModuleProgress.completed_at,
+            ModuleProgress.best_score,
+            ModuleProgress.last_viewed_at,
+        ).where(ModuleProgress.enrollment_id == enrollment.id)
     ).all()
     completed = {row.module_id for row in rows if row.completed_at is not None}
     states = {m.id: NOT_STARTED for m in modules}
@@ -231,6 +247,7 @@ def course_progress(enrollment: Enrollment, modules: Sequence[Module]) -> Course
     return CourseProgress(
         states=states,
         best_scores={row.module_id: row.best_score for row in rows if row.best_score is not None},
+        last_viewed={row.module_id: row.last_viewed_at for row in rows},
         counted=len(counted),
         done=sum(1 for m in counted if m.id in completed),
         missing=[m for m in counted if m.id not in completed],

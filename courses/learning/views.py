@@ -148,11 +148,13 @@ def reader_context(course, module, modules) -> dict:
     enrollment = services.get_enrollment(current_user, course)
     if enrollment is None:
         return {"learner": None, "enroll_form": ActionForm()}
-    if module is not None:
-        services.record_view(enrollment, module)
     progress = services.course_progress(enrollment, modules)
+    if module is not None:
+        services.record_view(enrollment, module, last_viewed_at=progress.last_viewed.get(module.id))
+        if progress.states.get(module.id) == services.NOT_STARTED:
+            progress.states[module.id] = services.IN_PROGRESS
     services.recheck_completion(enrollment, progress)
-    db.session.commit()
+    db.session.commit()  # cheap when nothing was written (a re-read within minutes)
     context = {"learner": enrollment, "progress": progress, "action_form": ActionForm()}
     if module is not None and module.active_questions:
         context["attempts"] = services.attempts_for(enrollment, module)

@@ -151,3 +151,14 @@ def test_language_switch_refuses_open_redirect(client):
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
         response = client.post("/language", data={"language": "en", "next": target})
         assert response.headers["Location"] == "/", target
+
+
+def test_catalog_shows_a_sync_at_the_next_request(app, client, published, make_course):
+    assert "Décentralisation au Maroc" in client.get("/").get_data(as_text=True)
+    make_course(slug="gouvernance", meta={"title": "Titre tout neuf", "tags": ["droit"]},
+                modules={"01-fondements": ("Fondements", "Texte")})  # fmt: skip
+    with app.app_context():
+        sync(app.config["CONTENT_DIR"] and __import__("pathlib").Path(app.config["CONTENT_DIR"]))
+        db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "Titre tout neuf" in page and "Décentralisation au Maroc" not in page

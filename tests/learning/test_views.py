@@ -78,6 +78,18 @@ def test_full_journey(app, client, course):
         assert db.session.scalar(select(Enrollment.completed_at)) is not None
 
 
+def test_opening_a_module_records_it_and_the_resume_point(app, client, make_user, login, course):
+    login(make_user())
+    client.post("/courses/gouvernance/enroll")
+    client.get("/courses/gouvernance/quiz/")
+    client.get("/courses/gouvernance/quiz/")  # a re-read writes nothing new
+    with app.app_context():
+        (progress,) = db.session.scalars(select(ModuleProgress)).all()
+        assert progress.first_viewed_at is not None and progress.completed_at is None
+        assert db.session.scalar(select(Enrollment.last_module_id)) == progress.module_id
+    assert "En cours" in client.get("/courses/gouvernance/").get_data(as_text=True)
+
+
 def test_quiz_page_never_carries_the_answers(client, make_user, login, course):
     login(make_user())
     client.post("/courses/gouvernance/enroll")

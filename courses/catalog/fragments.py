@@ -1,0 +1,58 @@
+"""Rendered fragments of catalog pages, kept in memory until the catalog changes.
+
+Pages are rendered from the database on each request, but the course list and the filters only
+change when a sync changes a course. A cheap "catalog version" query (latest change of any
+course) keys the cache, so every worker sees a sync at its next request; no invalidation step.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from sqlalchemy import func, select
+
+from courses.catalog.models import Course
+from courses.extensions import db
+
+T = TypeVar("T")
+
+
+class FragmentCache:
+    """A small thread-safe LRU map."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._items: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]  # type: ignore[return-value]
+        value = make()  # rendered outside the lock: two workers' threads may both render once
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+catalog_fragments = FragmentCache()
+
+
+def catalog_version() -> tuple:
+    """Changes whenever a sync adds, edits, archives or restores a course (one indexed query)."""
+    return tuple(
+        db.session.execute(
+            select(func.count(Course.id), func.max(Course.updated_at), func.max(Course.archived_at))
+        ).one()
+    )
