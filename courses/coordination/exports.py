@@ -177,7 +177,7 @@ def _render_job(job: tuple[dict, str, str]) -> bytes:
     return pdf.render(snapshot, code, url)
 
 
-def _rendered(jobs: Iterator[tuple[dict, str, str]], processes: int) -> Iterator[bytes]:
+def _rendered(jobs: list[tuple[dict, str, str]], processes: int) -> Iterator[bytes]:
     if processes <= 1:
         for job in jobs:
             yield _render_job(job)
@@ -198,7 +198,8 @@ def certificates_zip(
     batch: list[Certificate] = []
 
     def flush(archive: zipfile.ZipFile) -> Iterator[bytes]:
-        jobs = ((c.snapshot, c.code, verify_url(c.code)) for c in batch)
+        # A list, not a generator: the pool feeds jobs from its own thread, outside the app context.
+        jobs = [(c.snapshot, c.code, verify_url(c.code)) for c in batch]
         for certificate, document in zip(batch, _rendered(jobs, processes), strict=True):
             archive.writestr(pdf_name(certificate), document, compress_type=zipfile.ZIP_STORED)
             register_writer.writerow([neutralise(str(v)) for v in _register_row(certificate)])
