@@ -54,6 +54,9 @@ test: install-dev translations ## Run the whole suite (again on TEST_DATABASE_UR
 		TADBIR_TEST_SERVER_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -m "not browser"; \
 	fi
 
+bench: install-dev translations ## Benchmarks: pages under load, bulk work (figures in docs/performance.md)
+	$(BIN)/python -m bench
+
 lint: install-dev ## Ruff (style, bugs, security rules)
 	$(BIN)/ruff check courses tests wsgi.py
 	$(BIN)/ruff format --check courses tests wsgi.py
