@@ -7,6 +7,7 @@ chunks, so memory stays flat whatever the number of learners or certificates.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import multiprocessing
@@ -177,13 +178,19 @@ def _render_job(job: tuple[dict, str, str]) -> bytes:
     return pdf.render(snapshot, code, url)
 
 
-def _rendered(jobs: list[tuple[dict, str, str]], processes: int) -> Iterator[bytes]:
-    if processes <= 1:
+def _rendered(jobs: list[tuple[dict, str, str]], pool) -> Iterator[bytes]:
+    if pool is None:
         for job in jobs:
             yield _render_job(job)
         return
-    with multiprocessing.get_context("spawn").Pool(processes) as pool:
-        yield from pool.imap(_render_job, jobs, chunksize=8)
+    yield from pool.imap(_render_job, jobs, chunksize=8)
+
+
+def _pool(processes: int):
+    """One pool of worker processes for a whole export (starting one costs a second)."""
+    if processes <= 1:
+        return contextlib.nullcontext(None)
+    return multiprocessing.get_context("spawn").Pool(processes)
 
 
 def certificates_zip(
@@ -197,10 +204,10 @@ def certificates_zip(
     register_writer.writerow(REGISTER_HEADER)
     batch: list[Certificate] = []
 
-    def flush(archive: zipfile.ZipFile) -> Iterator[bytes]:
+    def flush(archive: zipfile.ZipFile, pool) -> Iterator[bytes]:
         # A list, not a generator: the pool feeds jobs from its own thread, outside the app context.
         jobs = [(c.snapshot, c.code, verify_url(c.code)) for c in batch]
-        for certificate, document in zip(batch, _rendered(jobs, processes), strict=True):
+        for certificate, document in zip(batch, _rendered(jobs, pool), strict=True):
             archive.writestr(pdf_name(certificate), document, compress_type=zipfile.ZIP_STORED)
             register_writer.writerow([neutralise(str(v)) for v in _register_row(certificate)])
             if on_certificate:
@@ -208,12 +215,12 @@ def certificates_zip(
             yield sink.take()
         batch.clear()
 
-    with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with _pool(processes) as pool, zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
         for certificate in certificates(selection):
             batch.append(certificate)
             if len(batch) >= 64:
-                yield from flush(archive)
-        yield from flush(archive)
+                yield from flush(archive, pool)
+        yield from flush(archive, pool)
         archive.writestr("registre.csv", register.getvalue().encode())
     yield sink.take()
 
