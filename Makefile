@@ -58,8 +58,8 @@ bench: install-dev translations ## Benchmarks: pages under load, bulk work (figu
 	$(BIN)/python -m bench
 
 lint: install-dev ## Ruff (style, bugs, security rules)
-	$(BIN)/ruff check courses tests wsgi.py
-	$(BIN)/ruff format --check courses tests wsgi.py
+	$(BIN)/ruff check courses tests bench wsgi.py
+	$(BIN)/ruff format --check courses tests bench wsgi.py
 	$(BIN)/bandit -c pyproject.toml -r courses -q
 
 clean: ## Remove the virtual environment and caches (keeps instance/)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-WORDS = (
+_TEXT = (
     "commune conseil région province préfecture budget délibération président élu citoyen association "
     "pétition programme développement compétence contrôle gouverneur wali collectivité territoire service "
     "public transport eau assainissement éclairage voirie marché équipement investissement fonctionnement "
@@ -16,13 +16,14 @@ WORDS = (
     "transparence information publication registre archive document rapport audit cour comptes juge "
     "administratif légalité décision arrêté session séance commission bureau vote majorité opposition "
     "journaliste rédaction enquête source témoin donnée chiffre tableau carte calendrier échéance procédure "
-    "demande réponse délai recours médiateur accès droit obligation principe subsidiarité solidarité "
-    "libre administration régionalisation décentralisation déconcentration état agence société groupement "
+    "demande réponse délai recours médiateur accès droit obligation principe subsidiarité solidarité libre "
+    "administration régionalisation décentralisation déconcentration état agence société groupement "
     "coopération intercommunale gestion déléguée contrat objectif indicateur évaluation suivi diagnostic "
     "population jeunesse femmes parité égalité quartier douar village ville centre périphérie littoral "
-    "montagne agriculture tourisme artisanat emploi formation école santé culture sport environnement "
-    "déchets énergie numérique portail plateforme réseau presse radio télévision site communiqué annonce"
-).split()
+    "montagne agriculture tourisme artisanat emploi formation école santé culture sport environnement déchets "
+    "énergie numérique portail plateforme réseau presse radio télévision site communiqué annonce"
+)
+WORDS = tuple(_TEXT.split())
 CONNECTORS = ("ainsi", "en outre", "par ailleurs", "toutefois", "en pratique", "de plus", "en revanche", "enfin")
 TOPICS = (
     ("gouvernance", "Gouvernance locale"), ("finances", "Finances locales"), ("budget", "Budget participatif"),
@@ -40,8 +41,12 @@ TAGS = (
     "services publics", "urbanisme", "environnement", "communication", "données ouvertes", "contrôle",
     "collectivités territoriales", "développement territorial", "parité", "numérique",
 )  # fmt: skip
-ABBREVIATIONS = (("PDR", "Programme de développement régional"), ("PAC", "Programme d'action de la commune"),
-                 ("CRC", "Cour régionale des comptes"), ("DGCT", "Direction générale des collectivités territoriales"))
+ABBREVIATIONS = (
+    ("PDR", "Programme de développement régional"),
+    ("PAC", "Programme d'action de la commune"),
+    ("CRC", "Cour régionale des comptes"),
+    ("DGCT", "Direction générale des collectivités territoriales"),
+)
 ADMONITIONS = (("note", "À retenir"), ("info", "Bon à savoir"), ("tip", "Conseil"), ("warning", "Attention"),
                ("example", "Exemple"), ("danger", "Erreur fréquente"))  # fmt: skip
 # Latin and Arabic spellings side by side, as certificates print them.
@@ -57,7 +62,18 @@ LAST_NAMES = (
     ("Ouazzani", "الوزاني"), ("Lahlou", "لحلو"), ("Fassi", "الفاسي"), ("Naciri", "الناصري"),
     ("Haddad", "حداد"), ("Kettani", "الكتاني"), ("Sqalli", "السقالي"), ("Bouzidi", "البوزيدي"),
 )  # fmt: skip
-CITIES = ("Rabat", "Casablanca", "Fès", "Marrakech", "Tanger", "Agadir", "Oujda", "Laâyoune", "Béni Mellal", "Errachidia")
+CITIES = (
+    "Rabat",
+    "Casablanca",
+    "Fès",
+    "Marrakech",
+    "Tanger",
+    "Agadir",
+    "Oujda",
+    "Laâyoune",
+    "Béni Mellal",
+    "Errachidia",
+)
 
 SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 240" role="img">
 <title>{title}</title>
@@ -236,7 +252,7 @@ class Writer:
 
 def courses(seed: int = 2024, count: int = 50, modules: int = 10) -> list[CourseText]:
     """`count` courses of `modules` modules each, the same for the same seed."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible sample data, not secrets
     writer = Writer(rng)
     result: list[CourseText] = []
     for number in range(count):
@@ -252,10 +268,14 @@ def courses(seed: int = 2024, count: int = 50, modules: int = 10) -> list[Course
             links = [*others, "[plan du cours](course.md)", "[le site du SGG](https://www.sgg.gov.ma)"]
             module_texts.append(
                 ModuleText(
-                    slug=module_slug, position=position, title=writer.title(4, 9), minutes=rng.randint(20, 45),
-                    objectives=tuple(writer.title(6, 12) for _ in range(3)), quiz=writer.quiz(),
+                    slug=module_slug,
+                    position=position,
+                    title=writer.title(4, 9),
+                    minutes=rng.randint(20, 45),
+                    objectives=tuple(writer.title(6, 12) for _ in range(3)),
+                    quiz=writer.quiz(),
                     body=writer.module_body(links, images),
-                )  # fmt: skip
+                )
             )
         translated = number == count - 1 and count > 1  # one English version, linked to a French course
         result.append(

@@ -12,8 +12,10 @@ fpdf2 would otherwise print blanks without a word.
 
 from __future__ import annotations
 
+import atexit
 import copy
 import io
+import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -99,7 +101,9 @@ def _parse(family: str, path: Path) -> Any:
 
 @cache
 def _fonts_folder() -> Path:
-    return Path(tempfile.mkdtemp(prefix="tadbir-fonts-"))
+    folder = Path(tempfile.mkdtemp(prefix="tadbir-fonts-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # one per process; leave nothing behind
+    return folder
 
 
 @cache
