@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import textwrap
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,23 +28,32 @@ def content_dir(tmp_path: Path) -> Path:
 SERVER_URL = os.environ.get("TADBIR_TEST_SERVER_URL")
 
 
+@contextmanager
+def server_database(prefix: str):
+    """A fresh database on the test server (PostgreSQL), dropped afterwards; yields its URL."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(normalise_database_url(SERVER_URL))
+    name = f"{prefix}_{os.getpid()}"
+    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def server_database_url():
     if not SERVER_URL:
         yield None
         return
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    url = make_url(normalise_database_url(SERVER_URL))
-    name = f"tadbir_test_{os.getpid()}"
-    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with server_database("tadbir_test") as url:
+        yield url
 
 
 @pytest.fixture
@@ -192,3 +202,25 @@ def synced(app, content_dir):
             return report
 
     return do
+
+
+def fire_concurrently(app, client, method: str, url: str, times: int = 20) -> list[int]:
+    """Send the same request `times` times at once with the client's session; return the statuses."""
+    import threading
+
+    cookie = client.get_cookie("session").value
+    barrier = threading.Barrier(times)
+    statuses: list[int] = []
+
+    def fire():
+        other = app.test_client()
+        other.set_cookie("session", cookie)
+        barrier.wait()
+        statuses.append(other.open(url, method=method).status_code)
+
+    threads = [threading.Thread(target=fire) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -12,7 +10,7 @@ from sqlalchemy import inspect
 
 from courses import create_app
 from courses.extensions import db
-from tests.conftest import SERVER_URL
+from tests.conftest import SERVER_URL, server_database
 
 
 @pytest.fixture
@@ -20,20 +18,8 @@ def empty_database_url(tmp_path):
     if not SERVER_URL:
         yield f"sqlite:///{tmp_path / 'migrated.sqlite'}"
         return
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    from courses.config import normalise_database_url
-
-    url = make_url(normalise_database_url(SERVER_URL))
-    name = f"tadbir_migrations_{os.getpid()}"
-    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with server_database("tadbir_migrations") as url:
+        yield url
 
 
 def test_upgrade_to_head_matches_the_models(empty_database_url, content_dir):

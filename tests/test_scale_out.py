@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.conftest import PASSWORD, SERVER_URL, front_matter
+from tests.conftest import PASSWORD, SERVER_URL, front_matter, server_database
 
 REDIS = ("127.0.0.1", 6379)
 BIN = Path(sys.executable).parent
@@ -47,17 +47,11 @@ def free_port() -> int:
 
 @pytest.fixture
 def two_servers(tmp_path):
-    import psycopg
-    from sqlalchemy.engine import make_url
+    with server_database("tadbir_scale") as database_url:
+        yield from _serve_twice(tmp_path, database_url)
 
-    from courses.config import normalise_database_url
 
-    url = make_url(normalise_database_url(SERVER_URL))
-    name = f"tadbir_scale_{os.getpid()}"
-    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
+def _serve_twice(tmp_path, database_url: str):
     content = tmp_path / "content"
     (content / "cours").mkdir(parents=True)
     meta = {"title": "Cours partagé", "summary": "S.", "language": "fr", "hours": 1, "status": "published"}
@@ -65,7 +59,7 @@ def two_servers(tmp_path):
     (content / "cours" / "01-lire.md").write_text(front_matter({"title": "Lire"}, "Texte\n"), "utf-8")
     env = {
         **os.environ,
-        "DATABASE_URL": url.set(database=name).render_as_string(hide_password=False),
+        "DATABASE_URL": database_url,
         "SECRET_KEY": "shared-between-servers",
         "CONTENT_DIR": str(content),
         "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
@@ -105,8 +99,6 @@ def two_servers(tmp_path):
             server.terminate()
             server.wait(timeout=10)
         limits.flushdb()
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class Browser:

@@ -7,7 +7,6 @@ import email.policy
 import re
 import shutil
 import subprocess
-import threading
 
 import pytest
 from sqlalchemy import func, select, update
@@ -17,7 +16,7 @@ from courses.certificates import codes, pdf, services
 from courses.certificates.models import Certificate
 from courses.extensions import db
 from courses.learning.models import Enrollment
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, fire_concurrently
 
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) missing")
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -78,21 +77,7 @@ def test_no_certificate_for_a_course_without_one(app, client, make_course, synce
 def test_concurrent_completions_issue_one_certificate(app, client, make_user, login, one_module_course):
     login(make_user())
     client.post("/courses/gouvernance/enroll")
-    cookie = client.get_cookie("session").value
-    barrier = threading.Barrier(20)
-    statuses = []
-
-    def fire():
-        other = app.test_client()
-        other.set_cookie("session", cookie)
-        barrier.wait()
-        statuses.append(other.post("/courses/gouvernance/lire/complete").status_code)
-
-    threads = [threading.Thread(target=fire) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = fire_concurrently(app, client, "POST", "/courses/gouvernance/lire/complete")
     assert statuses == [302] * 20
     assert count_certificates(app) == 1
 

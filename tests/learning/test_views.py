@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from contextlib import contextmanager
 
 import pytest
@@ -11,6 +10,7 @@ from sqlalchemy import event, func, select
 
 from courses.extensions import db
 from courses.learning.models import Enrollment, ModuleProgress, QuizAttempt
+from tests.conftest import fire_concurrently
 
 QUIZ = """---
 title: Quiz final
@@ -167,21 +167,7 @@ def test_enrolling_twice_keeps_one_enrollment(app, client, make_user, login, cou
 def test_twenty_concurrent_completions_complete_once(app, client, make_user, login, course):
     login(make_user())
     client.post("/courses/gouvernance/enroll")
-    cookie = client.get_cookie("session").value
-    statuses: list[int] = []
-    barrier = threading.Barrier(20)
-
-    def fire():
-        other = app.test_client()
-        other.set_cookie("session", cookie)
-        barrier.wait()
-        statuses.append(other.post("/courses/gouvernance/lire/complete").status_code)
-
-    threads = [threading.Thread(target=fire) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = fire_concurrently(app, client, "POST", "/courses/gouvernance/lire/complete")
     assert statuses == [302] * 20
     with app.app_context():
         rows = db.session.scalars(select(ModuleProgress)).all()
