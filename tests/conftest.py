@@ -110,6 +110,20 @@ def front_matter(meta: dict, body: str) -> str:
     return f"---\n{header}---\n{textwrap.dedent(body).lstrip()}"
 
 
+# A module with a one-answer and a several-answers question, shared by sync and learning tests.
+TWO_QUESTION_QUIZ = """---
+title: Quiz
+quiz:
+  - question: Combien de régions ?
+    choices: ["12", "16"]
+    answer: 0
+  - question: Lesquelles sont des collectivités ?
+    choices: [Communes, Ambassades, Régions]
+    answer: [0, 2]
+---
+Texte
+"""
+
 COURSE_META = {
     "title": "Gouvernance locale",
     "summary": "Les bases de la décentralisation.",

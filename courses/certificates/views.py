@@ -74,13 +74,23 @@ def public_key():
     return Response(services.signer().public_key_pem(), mimetype="application/x-pem-file")
 
 
+def _certificate_or_404(code: str):
+    certificate = services.find(code)
+    if certificate is None:
+        abort(404)
+    return certificate
+
+
+def _back_to_manage(certificate, message: str, category: str = "error"):
+    flash(message, category)
+    return redirect(url_for("certificates.manage", code=certificate.code))
+
+
 @bp.route("/certificates/<code>/manage", methods=["GET"])
 @role_required("coordinator")
 def manage(code: str):
     """A coordinator's view of one certificate: its history, re-issue and revocation."""
-    certificate = services.find(code)
-    if certificate is None:
-        abort(404)
+    certificate = _certificate_or_404(code)
     reissue_form = ReissueForm(
         name=certificate.snapshot["holder"]["name"], name_ar=certificate.snapshot["holder"].get("name_ar")
     )
@@ -94,39 +104,29 @@ def manage(code: str):
 @role_required("coordinator")
 def reissue(code: str):
     """Re-issue with corrected names; the old code then verifies as replaced."""
-    certificate = services.find(code)
-    if certificate is None:
-        abort(404)
+    certificate = _certificate_or_404(code)
     form = ReissueForm()
     if not form.validate_on_submit():
-        flash(_("Give at least the name in Latin script."), "error")
-        return redirect(url_for("certificates.manage", code=certificate.code))
+        return _back_to_manage(certificate, _("Give at least the name in Latin script."))
     try:
         replacement = services.reissue(certificate, current_user, form.name.data, form.name_ar.data)
     except services.CertificateError:
-        flash(_("This certificate cannot be re-issued (already replaced or revoked)."), "error")
-        return redirect(url_for("certificates.manage", code=certificate.code))
+        return _back_to_manage(certificate, _("This certificate cannot be re-issued (already replaced or revoked)."))
     db.session.commit()
-    flash(_("Re-issued as %(code)s.", code=replacement.code), "success")
-    return redirect(url_for("certificates.manage", code=replacement.code))
+    return _back_to_manage(replacement, _("Re-issued as %(code)s.", code=replacement.code), "success")
 
 
 @bp.post("/certificates/<code>/revoke")
 @role_required("coordinator")
 def revoke(code: str):
     """Revoke, with a reason shown on verification."""
-    certificate = services.find(code)
-    if certificate is None:
-        abort(404)
+    certificate = _certificate_or_404(code)
     form = RevokeForm()
     if not form.validate_on_submit():
-        flash(_("A reason is required to revoke a certificate."), "error")
-        return redirect(url_for("certificates.manage", code=certificate.code))
+        return _back_to_manage(certificate, _("A reason is required to revoke a certificate."))
     try:
         services.revoke(certificate, current_user, form.reason.data)
     except services.CertificateError:
-        flash(_("Only the current certificate can be revoked, once."), "error")
-        return redirect(url_for("certificates.manage", code=certificate.code))
+        return _back_to_manage(certificate, _("Only the current certificate can be revoked, once."))
     db.session.commit()
-    flash(_("The certificate is revoked."), "success")
-    return redirect(url_for("certificates.manage", code=certificate.code))
+    return _back_to_manage(certificate, _("The certificate is revoked."), "success")

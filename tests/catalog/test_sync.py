@@ -10,19 +10,9 @@ from courses.catalog import sync as sync_module
 from courses.catalog.models import Course, Module, Question
 from courses.catalog.sync import sync
 from courses.extensions import db
+from tests.conftest import TWO_QUESTION_QUIZ
 
-QUIZ_MODULE = """---
-title: Quiz
-quiz:
-  - question: Combien de régions ?
-    choices: ["12", "16"]
-    answer: 0
-  - question: Lesquelles sont des collectivités ?
-    choices: [Communes, Ambassades, Régions]
-    answer: [0, 2]
----
-Texte
-"""
+QUIZ_MODULE = TWO_QUESTION_QUIZ
 
 
 def table_counts() -> dict[str, int]:

@@ -10,19 +10,9 @@ from courses.catalog.models import Course, Module
 from courses.extensions import db
 from courses.learning import services
 from courses.learning.models import Enrollment, ModuleProgress, QuizAttempt
+from tests.conftest import TWO_QUESTION_QUIZ
 
-QUIZ = """---
-title: Quiz
-quiz:
-  - question: Combien de régions ?
-    choices: ["12", "16"]
-    answer: 0
-  - question: Lesquelles sont des collectivités ?
-    choices: [Communes, Ambassades, Régions]
-    answer: [0, 2]
----
-Texte
-"""
+QUIZ = TWO_QUESTION_QUIZ
 
 
 @pytest.fixture
