@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, String
+from sqlalchemy import Boolean, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courses.database import UTCDateTime, utcnow
@@ -32,15 +32,18 @@ class User(UserMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Advanced by logout: every session and remember-me cookie issued before then stops working.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
 
     def get_id(self) -> str:
-        """What the session and remember-me cookie hold: the id and a fingerprint of the password.
+        """What the session and remember-me cookie hold: the id, the session epoch and a password fingerprint.
 
-        Changing or resetting the password changes the fingerprint, which ends every other session.
+        Logging out advances the epoch and changing or resetting the password changes the
+        fingerprint: either ends every session and remember-me cookie issued before, server-side.
         """
-        return f"{self.id}:{(self.password_hash or 'unset')[-12:]}"
+        return f"{self.id}:{self.session_epoch or 0}:{(self.password_hash or 'unset')[-12:]}"
 
     def has_role(self, *roles: str) -> bool:
         """True if the user's role is one of `roles` (admins pass every check)."""

@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from courses.auth.models import ROLES, User
@@ -95,6 +95,15 @@ def change_password(user: User, current: str, new: str) -> None:
     if user.password_hash is None or not check_password_hash(user.password_hash, current):
         raise AccountError("wrong_password")
     set_password(user, new)
+
+
+def end_sessions(user: User) -> None:
+    """End every session and remember-me cookie of `user` (logout): advance the session epoch.
+
+    The increment happens in the database, so two logouts at once both count.
+    """
+    db.session.execute(update(User).where(User.id == user.id).values(session_epoch=User.session_epoch + 1))
+    db.session.refresh(user, ["session_epoch"])
 
 
 def set_role(user: User, role: str) -> None:

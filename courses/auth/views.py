@@ -90,9 +90,17 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Log out (POST only, so a link on another site cannot log anyone out)."""
-    logout_user()
+    """Log out (POST only, so a link on another site cannot log anyone out).
+
+    The session epoch advances, so this session and every copy of its cookies (the remember-me
+    cookie included) stop working server-side; then the session is cleared *before* Flask-Login's
+    logout, whose instruction to delete the remember-me cookie lives in the session.
+    """
+    if current_user.is_authenticated:
+        services.end_sessions(current_user._get_current_object())
+        db.session.commit()
     session.clear()
+    logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("catalog.index"))
 

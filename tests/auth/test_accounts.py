@@ -115,6 +115,38 @@ def test_remember_me_sets_a_long_cookie(client, make_user):
     assert any(c.startswith("remember_token=") for c in response.headers.getlist("Set-Cookie"))
 
 
+def _remember_login(client, user):
+    client.post("/login", data={"email": user.email, "password": PASSWORD, "remember": "y"})
+    return client.get_cookie("remember_token"), client.get_cookie("session")
+
+
+def test_logout_deletes_the_remember_cookie(client, make_user):
+    _remember_login(client, make_user())
+    response = client.post("/logout")
+    deleted = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
+    assert deleted and "Expires=Thu, 01 Jan 1970" in deleted[0]
+    assert client.get_cookie("remember_token") is None
+
+
+def test_cookies_copied_before_logout_stop_working(app, client, make_user):
+    user = make_user()
+    remember, session_cookie = _remember_login(client, user)
+    client.post("/logout")
+    for name, cookie in (("remember_token", remember), ("session", session_cookie)):
+        thief = app.test_client()
+        thief.set_cookie(name, cookie.value)
+        assert thief.get("/me/").status_code == 302, name
+
+
+def test_logout_ends_the_sessions_of_other_devices_too(app, make_user):
+    user = make_user()
+    phone, laptop = app.test_client(), app.test_client()
+    for device in (phone, laptop):
+        device.post("/login", data={"email": user.email, "password": PASSWORD})
+    phone.post("/logout")
+    assert laptop.get("/me/").status_code == 302
+
+
 def test_login_renews_the_session(client, make_user):
     user = make_user()
     with client.session_transaction() as session:

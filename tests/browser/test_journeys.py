@@ -96,3 +96,23 @@ def test_coordinator_journey(page, live_server, tmp_path):
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Certificats (ZIP)").first.click()
     assert download_info.value.suggested_filename.endswith(".zip")
+
+
+def test_logout_on_a_shared_computer_signs_out_for_the_next_person(page, live_server):
+    page.goto(f"{live_server}/login")
+    page.fill("#email", "trainer@example.ma")
+    page.fill("#password", PASSWORD)
+    page.check("#remember")
+    page.click("#submit")
+    page.wait_for_url("**/me/")
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url(f"{live_server}/")
+    # The next person opens the browser again: session cookies are gone, persistent ones stay.
+    context = page.context
+    kept = [c for c in context.cookies() if c.get("expires", -1) > 0]
+    assert not any(c["name"] == "remember_token" for c in kept)
+    context.clear_cookies()
+    context.add_cookies(kept)
+    page.goto(f"{live_server}/me/")
+    assert "/login" in page.url
+    assert page.get_by_role("button", name="Se déconnecter").count() == 0
