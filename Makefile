@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint install install-dev translations extract-translations db content demo serve bench clean help
+.PHONY: run worker test lint install install-dev translations extract-translations db content demo serve bench clean help
 .DEFAULT_GOAL := help
 
 help: ## List the targets
@@ -40,9 +40,13 @@ db: $(VENV)/.installed ## Create or upgrade the database schema
 content: db ## Check and import content/ into the database
 	$(FLASK) content sync
 
-run: install translations content ## Set up everything and serve on http://127.0.0.1:5000
+run: install translations content ## Set up everything and serve on http://127.0.0.1:5000 (with a task worker)
 	$(FLASK) users demo
+	$(FLASK) tasks worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+worker: install ## Run a task worker (mail, long exports) in the foreground
+	$(FLASK) tasks worker
 
 serve: install translations content ## Serve with gunicorn (production settings in gunicorn.conf.py)
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app

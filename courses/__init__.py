@@ -21,6 +21,7 @@ from courses import (
     learning,
     logs,
     security,
+    tasks,
 )
 from courses.config import Defaults, ensure_secret_key, load_environment
 from courses.extensions import csrf, db, limiter, migrate
@@ -64,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    tasks.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)

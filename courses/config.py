@@ -34,7 +34,16 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     MAIL_SERVER: str | None = None  # unset: mail is written to instance/outbox/
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "Tadbir <no-reply@localhost>"
+    MAIL_OUTBOX: str | None = None  # default: instance/outbox/
+    # The task queue (courses/tasks.py): unset, it lives in the application's database family
+    # (a SQLite file in instance/, or the PostgreSQL database); `redis://…` uses Redis.
+    TASK_QUEUE_URL: str | None = None
+    TASKS_IMMEDIATE = False  # True runs each task at once in the caller (tests)
     # The address printed on certificates and in their QR codes: set it to the public site.
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     CERTIFICATE_SIGNING_KEY: str | None = None  # default: instance/certificate_signing_key.pem
@@ -60,6 +69,7 @@ class Defaults:
 ENVIRONMENT_KEYS = (
     "SECRET_KEY", "CONTENT_DIR", "SERVER_NAME", "PREFERRED_URL_SCHEME", "RATELIMIT_STORAGE_URI",
     "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "PUBLIC_BASE_URL",
+    "TASK_QUEUE_URL",
 )  # fmt: skip
 
 

@@ -69,6 +69,7 @@ def app(request, tmp_path: Path, content_dir: Path, server_database_url):
             "MAIL_OUTBOX": str(tmp_path / "outbox"),
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
+            "TASKS_IMMEDIATE": True,
             **(marker.kwargs if marker else {}),
         }
     )
@@ -238,3 +239,25 @@ def fire_concurrently(app, client, method: str, url: str, times: int = 20) -> li
     for thread in threads:
         thread.join()
     return statuses
+
+
+def sent_mail(app) -> list:
+    """The messages written to the outbox so far (oldest first), as email.message.EmailMessage."""
+    import email
+    import email.policy
+
+    folder = Path(app.config["MAIL_OUTBOX"])
+    files = sorted(folder.glob("*.eml"), key=lambda path: path.stat().st_mtime_ns) if folder.exists() else []
+    return [email.message_from_bytes(path.read_bytes(), policy=email.policy.default) for path in files]
+
+
+def mail_text(message) -> str:
+    """The plain-text part of a message."""
+    return message.get_body(("plain",)).get_content()
+
+
+def mail_link(message, prefix: str = "/password/reset/") -> str:
+    """The path of the first link in the message's text that starts with `prefix`."""
+    import re
+
+    return re.search(rf"https?://[^/\s]+({re.escape(prefix)}\S+)", mail_text(message)).group(1)

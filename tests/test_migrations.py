@@ -10,6 +10,7 @@ from sqlalchemy import inspect
 
 from courses import create_app
 from courses.extensions import db
+from courses.tasks import include_in_schema
 from tests.conftest import SERVER_URL, server_database
 
 
@@ -28,7 +29,8 @@ def test_upgrade_to_head_matches_the_models(empty_database_url, content_dir):
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            options = {"compare_type": True, "include_object": include_in_schema}
+            context = MigrationContext.configure(connection, opts=options)
             differences = compare_metadata(context, db.metadata)
         assert differences == []
         downgrade(revision="base")

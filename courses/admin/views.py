@@ -14,8 +14,8 @@ from courses.audit.services import record
 from courses.auth.access import role_required
 from courses.auth.labels import role_name
 from courses.auth.models import ROLES, User
+from courses.auth.notifications import send_password_link
 from courses.auth.services import AccountError
-from courses.auth.views import send_reset_link
 from courses.coordination.exports import csv_stream
 from courses.coordination.forms import ActionForm
 from courses.extensions import db
@@ -92,8 +92,8 @@ def reset_link(user_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     record(current_user, "user.reset_link", "user", user.email)
+    send_password_link(user)
     db.session.commit()
-    send_reset_link(user)
     flash(_("A link to set a password was sent to %(email)s.", email=user.email), "success")
     return _back()
 

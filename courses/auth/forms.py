@@ -37,11 +37,9 @@ class ProfileFields(FlaskForm):
 
 
 class SignupForm(ProfileFields):
+    """The password is chosen on the activation page, reached from the emailed link."""
+
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), _password_length()])
-    confirm = PasswordField(
-        _l("Confirm the password"), validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))]
-    )
     submit = SubmitField(_l("Create my account"))
 
 

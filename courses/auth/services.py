@@ -16,7 +16,8 @@ from courses.extensions import db
 MIN_PASSWORD_LENGTH = 10
 RESET_MAX_AGE = 3600  # seconds a reset link stays valid
 INVITATION_MAX_AGE = 14 * 24 * 3600  # an imported learner may open the invitation days later
-TOKEN_MAX_AGES = {"reset": RESET_MAX_AGE, "invitation": INVITATION_MAX_AGE}
+ACTIVATION_MAX_AGE = 3 * 24 * 3600  # a sign-up's activation link
+TOKEN_MAX_AGES = {"reset": RESET_MAX_AGE, "invitation": INVITATION_MAX_AGE, "activation": ACTIVATION_MAX_AGE}
 # Compared against when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import force_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from courses.auth import services
+from courses.auth import services, tasks
 from courses.auth.forms import (
     LoginForm,
     PasswordChangeForm,
@@ -17,13 +19,11 @@ from courses.auth.forms import (
     SignupForm,
 )
 from courses.extensions import db, limiter
-from courses.mail import deliver
-from courses.urls import public_url, safe_next_url
+from courses.urls import safe_next_url
 
 bp = Blueprint("auth", __name__)
 
 ERRORS = {
-    "email_taken": lambda: _("An account already exists with this email. Log in or reset your password."),
     "weak_password": lambda: _("The password must have at least %(min)d characters.", min=services.MIN_PASSWORD_LENGTH),
     "wrong_password": lambda: _("The current password is not correct."),
 }
@@ -47,23 +47,26 @@ def _start_session(user, remember: bool = False) -> None:
     login_user(user, remember=remember)
 
 
+def _interface_language() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def signup():
-    """Create a learner account."""
+    """Ask for a learner account: the activation link (or, for a known address, a reminder) is emailed.
+
+    The page says the same whether the address has an account or not, and takes the same time:
+    the work happens in a task.
+    """
     if current_user.is_authenticated:
         return redirect(url_for("learning.dashboard"))
     form = SignupForm()
     if form.validate_on_submit():
-        try:
-            user = services.create_user(form.email.data, _profile(form), form.password.data)
-        except services.AccountError as error:
-            form.email.errors.append(ERRORS[error.code]())
-        else:
-            db.session.commit()
-            _start_session(user)
-            flash(_("Welcome, %(name)s. Your account is ready.", name=user.full_name), "success")
-            return redirect(safe_next_url(request.args.get("next")))
+        profile = asdict(_profile(form))
+        profile["preferred_language"] = profile["preferred_language"] or _interface_language()
+        tasks.signup_requested(form.email.data, profile, _interface_language())
+        return render_template("auth/check_mailbox.html", email=form.email.data)
     return render_template("auth/signup.html", form=form)
 
 
@@ -142,37 +145,10 @@ def reset_request():
     """Ask for a reset link by email. The answer is the same whether the account exists or not."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user = services.find_user(form.email.data)
-        if user is not None and user.is_active:
-            send_reset_link(user)
+        tasks.password_reset_requested(form.email.data, _interface_language())
         flash(_("If an account exists for this address, a link to set a new password has been sent."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
-
-
-def send_reset_link(user, invitation: bool = False) -> None:
-    """Email `user` a link to set a password: a reset, or an invitation for an imported account."""
-    kind = "invitation" if invitation else "reset"
-    token = services.reset_token(user, current_app.config["SECRET_KEY"], kind)
-    link = public_url("auth.reset", token=token)
-    with force_locale(user.preferred_language or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        if invitation:
-            subject = _("Tadbir: you are invited to a training session")
-            body = _(
-                "Hello %(name)s,\n\nYou have been enrolled in a training session on Tadbir.\n"
-                "To choose your password and start, open this link within 14 days:\n%(link)s\n",
-                name=user.full_name,
-                link=link,
-            )
-        else:
-            subject = _("Tadbir: set your password")
-            body = _(
-                "Hello %(name)s,\n\nTo set a new password for Tadbir, open this link within one hour:\n%(link)s\n\n"
-                "If you did not ask for it, ignore this message.",
-                name=user.full_name,
-                link=link,
-            )
-        deliver(user.email, subject, body)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -185,9 +161,13 @@ def reset(token: str):
         return redirect(url_for("auth.reset_request"))
     form = ResetForm()
     if form.validate_on_submit():
+        activating = user.password_hash is None
         services.set_password(user, form.password.data)
         db.session.commit()
         _start_session(user)
-        flash(_("Your password is set."), "success")
+        if activating:
+            flash(_("Welcome, %(name)s. Your account is active.", name=user.full_name), "success")
+        else:
+            flash(_("Your password is set."), "success")
         return redirect(url_for("learning.dashboard"))
-    return render_template("auth/reset.html", form=form)
+    return render_template("auth/reset.html", form=form, activating=user.password_hash is None)

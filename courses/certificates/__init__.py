@@ -4,37 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Flask, current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask import Flask
 
 from courses.certificates import services
 from courses.certificates.cli import certificates_cli
+from courses.certificates.notifications import send_certificate_issued
 from courses.certificates.views import bp
 from courses.learning.services import course_completed
 from courses.learning.views import dashboard_context_hooks
-from courses.mail import send_after_commit
-from courses.urls import public_url
 
 
 def issue_on_completion(enrollment) -> None:
     """Connected to `course_completed`: issue the certificate and tell the learner."""
     certificate = services.issue(enrollment)
-    if certificate is None:
-        return
-    user = enrollment.user
-    with force_locale(user.preferred_language or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        body = _(
-            "Hello %(name)s,\n\nCongratulations: you have completed the course “%(course)s”.\n"
-            "Your certificate %(code)s can be downloaded from your page:\n%(dashboard)s\n\n"
-            "Anyone can check it at:\n%(verify)s\n",
-            name=user.full_name,
-            course=enrollment.course.title,
-            code=certificate.code,
-            dashboard=public_url("learning.dashboard"),
-            verify=services.verify_url(certificate.code),
-        )
-        send_after_commit(user.email, _("Tadbir: your certificate"), body)
+    if certificate is not None:
+        send_certificate_issued(enrollment, certificate)
 
 
 def dashboard_certificates(user) -> dict:

@@ -10,7 +10,7 @@ import click
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from courses.auth.views import send_reset_link
+from courses.auth.notifications import send_password_link
 from courses.catalog.models import Course
 from courses.coordination import csv_import, exports, services
 from courses.coordination.models import Cohort
@@ -45,13 +45,12 @@ def import_command(cohort_id: int, file: str, dry_run: bool, no_invite: bool) ->
     with click.progressbar(length=len(preview.rows), label="import", file=sys.stderr) as bar:
         try:
             result = csv_import.apply(cohort, text, None, on_row=lambda: bar.update(1))
+            for user in result.created if not no_invite else ():
+                send_password_link(user, "invitation")
         except services.CoordinationError as error:
             db.session.rollback()
             raise click.ClickException(f"{error.code}; nothing was imported") from error
     db.session.commit()
-    if not no_invite:
-        for user in result.created:
-            send_reset_link(user, invitation=True)
     click.echo(f"{result.enrolled} enrolled, {len(result.created)} accounts created, {result.unchanged} unchanged.")
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from courses.audit.services import record
 from courses.auth.access import role_required
 from courses.auth.models import User
-from courses.auth.views import send_reset_link
+from courses.auth.notifications import send_password_link
 from courses.catalog.models import Course
 from courses.coordination import charts, csv_import, exports, reports, services
 from courses.coordination.forms import ActionForm, CohortForm, ImportForm
@@ -231,6 +231,8 @@ def confirm_import(cohort_id: int, import_id: int):
         return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
     try:
         result = csv_import.apply(cohort, pending.content, current_user)
+        for user in result.created:  # queued in the import's transaction: no invitation without its account
+            send_password_link(user, "invitation")
     except services.CoordinationError as error:
         db.session.rollback()
         if error.code == "full":
@@ -241,8 +243,6 @@ def confirm_import(cohort_id: int, import_id: int):
             flash(_("The file no longer passes the checks: nothing was imported. Upload it again."), "error")
         return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
     db.session.commit()
-    for user in result.created:
-        send_reset_link(user, invitation=True)
     flash(_("%(enrolled)d learners enrolled, %(created)d accounts created and invited.",
             enrolled=result.enrolled, created=len(result.created)), "success")  # fmt: skip
     return redirect(url_for("coordination.cohort", cohort_id=cohort.id))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 from pathlib import Path
 
@@ -13,7 +11,7 @@ from sqlalchemy import select
 from courses.auth import services
 from courses.auth.models import User
 from courses.extensions import db
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, mail_link, sent_mail
 
 SIGNUP = {
     "email": "Salma.Benali@Commune.ma",
@@ -29,29 +27,51 @@ SIGNUP = {
 }
 
 
-def test_signup_creates_a_learner_and_logs_in(app, client):
+def test_signup_emails_an_activation_link_that_sets_the_password_and_logs_in(app, client):
     response = client.post("/signup", data=SIGNUP)
-    assert response.status_code == 302
+    assert response.status_code == 200 and "Consultez votre messagerie" in response.get_data(as_text=True)
     with app.app_context():
         user = db.session.scalar(select(User))
         assert user.email == "salma.benali@commune.ma" and user.role == "learner"
         assert user.full_name_ar == "سلمى بنعلي" and user.region == "rabat-sale-kenitra"
-        assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
+        assert user.password_hash is None and user.preferred_language == "fr"
+    assert client.post("/login", data={"email": SIGNUP["email"], "password": PASSWORD}).status_code == 200
+    (message,) = sent_mail(app)
+    assert message["To"] == "salma.benali@commune.ma" and "activez votre compte" in message["Subject"]
+    link = mail_link(message)
+    assert "Activez votre compte" in client.get(link).get_data(as_text=True)
+    assert client.post(link, data={"password": PASSWORD, "confirm": PASSWORD}).status_code == 302
     assert client.get("/me/").status_code == 200
+    with app.app_context():
+        assert services.authenticate(SIGNUP["email"], PASSWORD) is not None
 
 
-def test_signup_refuses_an_email_taken_in_another_case(client, make_user):
-    make_user("salma.benali@commune.ma")
+def test_signup_with_a_known_address_looks_the_same_and_tells_the_owner(app, client, make_user):
+    owner = make_user("salma.benali@commune.ma")
     response = client.post("/signup", data=SIGNUP)
-    assert response.status_code == 200
-    assert "Un compte existe déjà avec cette adresse" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "Consultez votre messagerie" in response.get_data(as_text=True)
+    fresh = app.test_client().post("/signup", data={**SIGNUP, "email": "autre@commune.ma"})
+
+    def shown(page, email):  # the page without the address typed and the session's CSRF token
+        return re.sub(r'name="csrf_token" value="[^"]+"', "", page.get_data(as_text=True).replace(email, "X"))
+
+    assert shown(fresh, "autre@commune.ma") == shown(response, SIGNUP["email"])
+    first = sent_mail(app)[0]
+    assert first["To"] == owner.email and "vous avez déjà un compte" in first["Subject"]
+    with app.app_context():
+        assert db.session.get(User, owner.id).full_name == owner.full_name  # nothing changed
+
+
+def test_signup_cannot_preset_the_password_of_someone_elses_address(app, client):
+    """The password is chosen from the mailbox: whoever signs up with another's address gains nothing."""
+    client.post("/signup", data={**SIGNUP, "password": PASSWORD})
+    page = client.post("/login", data={"email": SIGNUP["email"], "password": PASSWORD}).get_data(as_text=True)
+    assert "Adresse ou mot de passe incorrect." in page
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"password": "court", "confirm": "court"}, "At least 10 characters."),
-        ({"confirm": "autre chose du tout"}, "The passwords differ."),
         ({"email": "pas-une-adresse"}, "Invalid email address."),
         ({"organisation_type": "secte"}, "Not a valid choice."),
         ({"full_name": ""}, "This field is required."),
@@ -189,9 +209,8 @@ def test_password_reset_by_email(app, client, make_user, outbox):
     user = make_user()
     response = client.post("/password/reset", data={"email": user.email})
     assert response.status_code == 302
-    (mail,) = outbox.glob("*.eml")
-    text = email.message_from_bytes(mail.read_bytes(), policy=email.policy.default).get_content()
-    link = re.search(r"https?://[^/]+(/password/reset/\S+)", text).group(1)
+    (message,) = sent_mail(app)
+    link = mail_link(message)
     new = "mon nouveau mot de passe"
     assert client.post(link, data={"password": new, "confirm": new}).status_code == 302
     with app.app_context():

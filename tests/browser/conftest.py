@@ -17,7 +17,7 @@ from courses import create_app
 from courses.auth import services as accounts
 from courses.catalog.sync import sync
 from courses.extensions import db
-from tests.conftest import PASSWORD, front_matter
+from tests.conftest import PASSWORD, front_matter, mail_link
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -75,6 +75,27 @@ def _write_content(root: Path) -> None:
             (folder / f"{name}.md").write_text(text, "utf-8")
 
 
+class LiveServer(str):
+    """The live server's base URL, which also knows where its mail lands."""
+
+    def __new__(cls, url: str, outbox: Path):
+        server = super().__new__(cls, url)
+        server.outbox = outbox
+        return server
+
+    def last_link_to(self, address: str) -> str:
+        """The path of the password link in the latest message to `address`."""
+        import email
+        import email.policy
+
+        messages = sorted(self.outbox.glob("*.eml"), key=lambda path: path.stat().st_mtime_ns)
+        for path in reversed(messages):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if message["To"] == address:
+                return mail_link(message)
+        raise AssertionError(f"no message to {address}")
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """The app served on a free loopback port, with two courses and one account per staff role."""
@@ -85,6 +106,7 @@ def live_server(tmp_path_factory):
         {
             "TESTING": True, "SECRET_KEY": "browser-tests", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{base / 'live.sqlite'}",
             "CONTENT_DIR": str(content), "MAIL_OUTBOX": str(base / "outbox"), "RATELIMIT_ENABLED": False,
+            "TASKS_IMMEDIATE": True,
         }
     )  # fmt: skip
     with app.app_context():
@@ -99,7 +121,7 @@ def live_server(tmp_path_factory):
     app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield app.config["PUBLIC_BASE_URL"]
+    yield LiveServer(app.config["PUBLIC_BASE_URL"], outbox=Path(app.config["MAIL_OUTBOX"]))
     server.shutdown()
 
 

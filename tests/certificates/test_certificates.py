@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 import shutil
 import subprocess
@@ -16,7 +14,7 @@ from courses.certificates import codes, pdf, services
 from courses.certificates.models import Certificate
 from courses.extensions import db
 from courses.learning.models import Enrollment
-from tests.conftest import PASSWORD, fire_concurrently
+from tests.conftest import PASSWORD, fire_concurrently, mail_text, sent_mail
 
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) missing")
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -58,10 +56,9 @@ def test_completion_issues_one_certificate_and_mails_the_learner(app, client, co
     assert codes.is_well_formed(code)
     client.post("/courses/gouvernance/lire/complete")
     assert count_certificates(app) == 1
-    (mail,) = (p for p in __import__("pathlib").Path(app.config["MAIL_OUTBOX"]).glob("*.eml"))
-    message = email.message_from_bytes(mail.read_bytes(), policy=email.policy.default)
+    (message,) = sent_mail(app)
     assert message["To"] == user.email
-    assert f"/verify/{code}" in message.get_content()
+    assert f"/verify/{code}" in mail_text(message)
     assert code in client.get("/me/").get_data(as_text=True)
 
 

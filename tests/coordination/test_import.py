@@ -13,6 +13,7 @@ from courses.auth.models import User
 from courses.coordination import csv_import
 from courses.extensions import db
 from courses.learning.models import Enrollment
+from tests.conftest import mail_link, sent_mail
 
 GOOD = (
     "email;nom complet;nom arabe;organisation;type d'organisation;région;fonction\n"
@@ -61,8 +62,9 @@ def test_preview_then_confirm_imports_everyone(app, client, as_role, cohort_id):
         assert sources == ["import", "import"]
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "cohort.import"))
         assert event.data["created"] == 2
-    invitations = list(__import__("pathlib").Path(app.config["MAIL_OUTBOX"]).glob("*.eml"))
-    assert len(invitations) == 2
+    invitations = sent_mail(app)
+    assert sorted(m["To"] for m in invitations) == ["karim@le360.ma", "salma@commune-sale.ma"]
+    assert "/password/reset/" in mail_link(invitations[0])
     assert client.post(confirm).status_code == 302  # confirming twice imports nothing more
     assert counts(app) == (before[0] + 2, before[1] + 2)
 

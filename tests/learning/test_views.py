@@ -10,7 +10,7 @@ from sqlalchemy import event, func, select
 
 from courses.extensions import db
 from courses.learning.models import Enrollment, ModuleProgress, QuizAttempt
-from tests.conftest import fire_concurrently
+from tests.conftest import fire_concurrently, mail_link, sent_mail
 
 QUIZ = """---
 title: Quiz final
@@ -45,10 +45,15 @@ def question_ids(page: str) -> list[str]:
 
 def test_full_journey(app, client, course):
     signup = {
-        "email": "salma@example.ma", "full_name": "Salma Benali", "password": "correct horse battery",
-        "confirm": "correct horse battery", "organisation_type": "media", "region": "fes-meknes",
-    }  # fmt: skip
-    assert client.post("/signup", data=signup).status_code == 302
+        "email": "salma@example.ma",
+        "full_name": "Salma Benali",
+        "organisation_type": "media",
+        "region": "fes-meknes",
+    }
+    assert client.post("/signup", data=signup).status_code == 200
+    activation = mail_link(sent_mail(app)[-1])
+    password = "correct horse battery"
+    assert client.post(activation, data={"password": password, "confirm": password}).status_code == 302
     page = client.get("/courses/gouvernance/").get_data(as_text=True)
     assert "S'inscrire à ce cours" in page
     assert client.post("/courses/gouvernance/enroll").status_code == 302

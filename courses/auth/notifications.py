@@ -1,0 +1,50 @@
+"""Messages about accounts: password links, invitations, sign-up. Queued in the caller's transaction."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from courses.auth import services
+from courses.auth.models import User
+from courses.mail import queue_template
+from courses.urls import public_url
+
+SUBJECTS = {
+    "reset": _l("Tadbir: set your password"),
+    "invitation": _l("Tadbir: you are invited to a training session"),
+    "activation": _l("Tadbir: activate your account"),
+}
+TEMPLATES = {"reset": "password_reset", "invitation": "invitation", "activation": "signup_activation"}
+
+
+def language_of(user: User) -> str:
+    """The language to write to `user` in: their saved preference, else the site's default."""
+    return user.preferred_language or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def password_link(user: User, kind: str) -> str:
+    token = services.reset_token(user, current_app.config["SECRET_KEY"], kind)
+    return public_url("auth.reset", token=token)
+
+
+def send_password_link(user: User, kind: str = "reset", language: str | None = None) -> None:
+    """Queue a link that lets `user` set a password: a reset, an invitation or a sign-up activation.
+
+    Written in the user's saved language, else `language` (the one they used to ask), else the default.
+    """
+    language = user.preferred_language or language or language_of(user)
+    queue_template(user.email, language, SUBJECTS[kind], TEMPLATES[kind], user=user, link=password_link(user, kind))
+
+
+def send_account_exists(user: User) -> None:
+    """Tell the owner of an address that someone tried to sign up with it (they already have an account)."""
+    queue_template(
+        user.email,
+        language_of(user),
+        _l("Tadbir: you already have an account"),
+        "signup_existing",
+        user=user,
+        login=public_url("auth.login"),
+        link=password_link(user, "reset"),
+    )
