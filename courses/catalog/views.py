@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+from flask import Blueprint, abort, current_app, render_template, request, send_file
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from courses import material
 from courses.catalog import services
 from courses.catalog.forms import CatalogFilterForm
 from courses.catalog.fragments import catalog_fragments, catalog_version
@@ -96,7 +97,13 @@ def module(slug: str, module_slug: str):
 
 @bp.get("/courses/<slug>/assets/<path:filename>")
 def asset(slug: str, filename: str):
-    """A file from the course's assets/ folder; nothing outside it is reachable."""
-    _course_or_404(slug)
-    directory = Path(current_app.config["CONTENT_DIR"]) / slug / "assets"
-    return send_from_directory(directory, filename, max_age=current_app.config["ASSET_MAX_AGE"])
+    """A regular file from the course's assets/ folder; nothing else, even through a link, is reachable.
+
+    The path is checked again here, not only by `flask content check`: the tree can change after
+    a sync.
+    """
+    course = _course_or_404(slug)
+    path = material.asset_file(Path(current_app.config["CONTENT_DIR"]), course.slug, filename)
+    if path is None:
+        abort(404)
+    return send_file(path, max_age=current_app.config["ASSET_MAX_AGE"])
