@@ -122,3 +122,59 @@ def test_authorization_matrix(app, client, world, role):
         if rule.endpoint == "auth.logout":
             break
     assert failures == []
+
+
+# A course that is not public (a draft, or `status: archived` in its front matter) is read by its
+# own trainers (listed in `trainers:` or training one of its cohorts) and admins; everyone else,
+# anonymous visitors included, gets 404, as for a course that does not exist.
+VISITORS = ("anonymous", "learner", "listed_trainer", "cohort_trainer", "other_trainer", "coordinator", "admin")
+PREVIEWERS = {"listed_trainer", "cohort_trainer", "admin"}
+
+
+@pytest.fixture(params=["draft", "archived"])
+def unpublished(request, app, make_course, synced, make_user):
+    """A published course trained by `other_trainer`, and an unpublished one with its own trainers."""
+    carte = {"carte.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"}
+    make_course("publie", meta={"trainers": [{"name": "O", "email": "other_trainer@example.ma"}]}, assets=carte)
+    meta = {
+        "status": request.param,
+        "title": "Secret",
+        "trainers": [{"name": "L", "email": "Listed_Trainer@example.ma"}],
+    }
+    make_course("brouillon", meta=meta, intro="Introduction confidentielle.\n", assets=carte)
+    synced()
+    roles = {"listed_trainer": "trainer", "cohort_trainer": "trainer", "other_trainer": "trainer"}
+    users = {kind: make_user(f"{kind}@example.ma", role=roles.get(kind, kind))
+             for kind in VISITORS if kind != "anonymous"}  # fmt: skip
+    with app.app_context():
+        course = db.session.scalar(select(Course).where(Course.slug == "brouillon"))
+        trainer = db.session.get(User, users["cohort_trainer"].id)
+        coordination.create_cohort(
+            coordination.CohortFields(course, "S", date(2026, 1, 1), date(2026, 1, 2), trainers=(trainer,)), None
+        )
+        db.session.commit()
+    return {"slug": "brouillon", "module_slug": "introduction", "filename": "carte.svg"}, users
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_unpublished_course_pages_and_assets_matrix(app, client, unpublished, visitor):
+    values, users = unpublished
+    if visitor != "anonymous":
+        assert client.post("/login", data={"email": users[visitor].email, "password": PASSWORD}).status_code == 302
+    pages = [rule for rule, method in routes(app) if rule.endpoint.startswith("catalog.") and "slug" in rule.arguments]
+    assert {rule.endpoint for rule in pages} == {"catalog.course", "catalog.module", "catalog.asset"}
+    failures = []
+    for rule in pages:
+        url = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
+        response = client.get(url)
+        response.close()
+        cache = response.headers.get("Cache-Control", "")
+        if visitor not in PREVIEWERS:
+            ok = response.status_code == 404 and b"Secret" not in response.data
+        elif rule.endpoint == "catalog.asset":
+            ok = response.status_code == 200 and "private" in cache and "public" not in cache
+        else:
+            ok = response.status_code == 200 and "Aperçu du brouillon" in response.get_data(as_text=True)
+        if not ok:
+            failures.append(f"{url} as {visitor}: {response.status_code} {cache}")
+    assert failures == []

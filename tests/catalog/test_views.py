@@ -104,6 +104,7 @@ def test_asset_is_served_with_cache_and_sandbox(client, published):
     assert response.status_code == 200
     assert response.mimetype == "image/svg+xml"
     assert "max-age=86400" in response.headers["Cache-Control"]
+    assert "public" in response.headers["Cache-Control"]
     assert "sandbox" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     response.close()
