@@ -178,3 +178,37 @@ def test_unpublished_course_pages_and_assets_matrix(app, client, unpublished, vi
         if not ok:
             failures.append(f"{url} as {visitor}: {response.status_code} {cache}")
     assert failures == []
+
+
+# Public files keep their caching; every other file a route sends is personal data.
+PUBLIC_FILES = {"static", "catalog.asset", "certificates.public_key"}
+
+
+@pytest.mark.parametrize("role", ["learner", "admin"])
+def test_every_download_is_sent_with_no_store(app, client, world, role):
+    """Every GET route, as the learner (their own certificate) and as an admin (every export)."""
+    values, users = world
+    assert client.post("/login", data={"email": users[role].email, "password": PASSWORD}).status_code == 302
+    downloads, failures = set(), []
+    for rule, method in routes(app):
+        if method != "GET" or rule.endpoint == "auth.logout":
+            continue
+        arguments = {name: (values["filename"] if name == "filename" and rule.endpoint == "catalog.asset" else
+                            "site.css" if name == "filename" else values[name]) for name in rule.arguments}  # fmt: skip
+        response = client.get(rule.build(arguments, append_unknown=False)[1])
+        response.close()
+        cache = response.headers.get("Cache-Control", "")
+        no_store = "no-store" in {directive.strip() for directive in cache.split(",")}
+        if rule.endpoint in PUBLIC_FILES:
+            if no_store or response.status_code != 200:
+                failures.append(f"{rule.endpoint} as {role} lost its caching: {response.status_code} {cache}")
+        elif response.status_code == 200 and response.mimetype != "text/html" and rule.endpoint != "health.healthz":
+            downloads.add(rule.endpoint)
+            if not no_store or not response.headers.get("Content-Disposition", "").startswith("attachment"):
+                failures.append(f"{rule.endpoint} as {role}: Cache-Control {cache!r}")
+    assert failures == []
+    expected = {"certificates.download"}
+    if role == "admin":
+        expected |= {"coordination.report_csv", "coordination.report_xlsx", "coordination.certificates_zip",
+                     "coordination.certificates_pdf", "admin.audit_csv"}  # fmt: skip
+    assert downloads == expected  # the loop above did meet every download
