@@ -3,6 +3,11 @@
 Pages allow only our own scripts, styles and images (no inline script); course assets, which
 trainers supply and may be SVG, are served with a sandboxing policy so they can never run script
 in our origin even when opened directly.
+
+Every file sent as an attachment (report CSV/XLSX, certificate ZIP and PDFs, the audit CSV, a
+learner's own certificate) is someone's personal data: it goes out with `Cache-Control: no-store`,
+whatever the view said, so no browser or proxy cache keeps a copy. Public files (course assets,
+the public key, static files) are not attachments and keep their caching.
 """
 
 from __future__ import annotations
@@ -23,10 +28,17 @@ def apply_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if is_download(response):
+        response.headers["Cache-Control"] = "no-store"
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         _secure_cookies(response)
     return response
+
+
+def is_download(response: Response) -> bool:
+    """A file the browser saves rather than shows: every personal export is sent this way."""
+    return response.headers.get("Content-Disposition", "").strip().lower().startswith("attachment")
 
 
 def _secure_cookies(response: Response) -> None:

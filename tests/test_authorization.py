@@ -122,3 +122,93 @@ def test_authorization_matrix(app, client, world, role):
         if rule.endpoint == "auth.logout":
             break
     assert failures == []
+
+
+# A course that is not public (a draft, or `status: archived` in its front matter) is read by its
+# own trainers (listed in `trainers:` or training one of its cohorts) and admins; everyone else,
+# anonymous visitors included, gets 404, as for a course that does not exist.
+VISITORS = ("anonymous", "learner", "listed_trainer", "cohort_trainer", "other_trainer", "coordinator", "admin")
+PREVIEWERS = {"listed_trainer", "cohort_trainer", "admin"}
+
+
+@pytest.fixture(params=["draft", "archived"])
+def unpublished(request, app, make_course, synced, make_user):
+    """A published course trained by `other_trainer`, and an unpublished one with its own trainers."""
+    carte = {"carte.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"}
+    make_course("publie", meta={"trainers": [{"name": "O", "email": "other_trainer@example.ma"}]}, assets=carte)
+    meta = {
+        "status": request.param,
+        "title": "Secret",
+        "trainers": [{"name": "L", "email": "Listed_Trainer@example.ma"}],
+    }
+    make_course("brouillon", meta=meta, intro="Introduction confidentielle.\n", assets=carte)
+    synced()
+    roles = {"listed_trainer": "trainer", "cohort_trainer": "trainer", "other_trainer": "trainer"}
+    users = {kind: make_user(f"{kind}@example.ma", role=roles.get(kind, kind))
+             for kind in VISITORS if kind != "anonymous"}  # fmt: skip
+    with app.app_context():
+        course = db.session.scalar(select(Course).where(Course.slug == "brouillon"))
+        trainer = db.session.get(User, users["cohort_trainer"].id)
+        coordination.create_cohort(
+            coordination.CohortFields(course, "S", date(2026, 1, 1), date(2026, 1, 2), trainers=(trainer,)), None
+        )
+        db.session.commit()
+    return {"slug": "brouillon", "module_slug": "introduction", "filename": "carte.svg"}, users
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_unpublished_course_pages_and_assets_matrix(app, client, unpublished, visitor):
+    values, users = unpublished
+    if visitor != "anonymous":
+        assert client.post("/login", data={"email": users[visitor].email, "password": PASSWORD}).status_code == 302
+    pages = [rule for rule, method in routes(app) if rule.endpoint.startswith("catalog.") and "slug" in rule.arguments]
+    assert {rule.endpoint for rule in pages} == {"catalog.course", "catalog.module", "catalog.asset"}
+    failures = []
+    for rule in pages:
+        url = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
+        response = client.get(url)
+        response.close()
+        cache = response.headers.get("Cache-Control", "")
+        if visitor not in PREVIEWERS:
+            ok = response.status_code == 404 and b"Secret" not in response.data
+        elif rule.endpoint == "catalog.asset":
+            ok = response.status_code == 200 and "private" in cache and "public" not in cache
+        else:
+            ok = response.status_code == 200 and "Aperçu du brouillon" in response.get_data(as_text=True)
+        if not ok:
+            failures.append(f"{url} as {visitor}: {response.status_code} {cache}")
+    assert failures == []
+
+
+# Public files keep their caching; every other file a route sends is personal data.
+PUBLIC_FILES = {"static", "catalog.asset", "certificates.public_key"}
+
+
+@pytest.mark.parametrize("role", ["learner", "admin"])
+def test_every_download_is_sent_with_no_store(app, client, world, role):
+    """Every GET route, as the learner (their own certificate) and as an admin (every export)."""
+    values, users = world
+    assert client.post("/login", data={"email": users[role].email, "password": PASSWORD}).status_code == 302
+    downloads, failures = set(), []
+    for rule, method in routes(app):
+        if method != "GET" or rule.endpoint == "auth.logout":
+            continue
+        arguments = {name: (values["filename"] if name == "filename" and rule.endpoint == "catalog.asset" else
+                            "site.css" if name == "filename" else values[name]) for name in rule.arguments}  # fmt: skip
+        response = client.get(rule.build(arguments, append_unknown=False)[1])
+        response.close()
+        cache = response.headers.get("Cache-Control", "")
+        no_store = "no-store" in {directive.strip() for directive in cache.split(",")}
+        if rule.endpoint in PUBLIC_FILES:
+            if no_store or response.status_code != 200:
+                failures.append(f"{rule.endpoint} as {role} lost its caching: {response.status_code} {cache}")
+        elif response.status_code == 200 and response.mimetype != "text/html" and rule.endpoint != "health.healthz":
+            downloads.add(rule.endpoint)
+            if not no_store or not response.headers.get("Content-Disposition", "").startswith("attachment"):
+                failures.append(f"{rule.endpoint} as {role}: Cache-Control {cache!r}")
+    assert failures == []
+    expected = {"certificates.download"}
+    if role == "admin":
+        expected |= {"coordination.report_csv", "coordination.report_xlsx", "coordination.certificates_zip",
+                     "coordination.certificates_pdf", "admin.audit_csv"}  # fmt: skip
+    assert downloads == expected  # the loop above did meet every download

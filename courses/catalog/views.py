@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+from flask import Blueprint, abort, current_app, render_template, request, send_file
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from courses import material
 from courses.catalog import services
 from courses.catalog.forms import CatalogFilterForm
 from courses.catalog.fragments import catalog_fragments, catalog_version
@@ -40,14 +41,16 @@ def index():
     return render_template("catalog/index.html", form=form, course_list=fragment, filters=filters)
 
 
-PREVIEW_ROLES = ("trainer", "coordinator")  # and admins: they pass every role check
-
-
 def _course_or_404(slug: str):
-    """A published course; a draft too for staff, who then see a "draft" banner."""
+    """A published course; one that is not (a draft) only for who may preview it, with a banner.
+
+    Everyone else gets 404, as for a course that does not exist: nothing tells a draft is there.
+    """
     course = services.public_course(slug)
-    if course is None and current_user.is_authenticated and current_user.has_role(*PREVIEW_ROLES):
+    if course is None and current_user.is_authenticated:
         course = services.previewable_course(slug)
+        if course is not None and not services.may_preview(current_user, course):
+            course = None
     if course is None:
         abort(404)
     return course
@@ -96,7 +99,17 @@ def module(slug: str, module_slug: str):
 
 @bp.get("/courses/<slug>/assets/<path:filename>")
 def asset(slug: str, filename: str):
-    """A file from the course's assets/ folder; nothing outside it is reachable."""
-    _course_or_404(slug)
-    directory = Path(current_app.config["CONTENT_DIR"]) / slug / "assets"
-    return send_from_directory(directory, filename, max_age=current_app.config["ASSET_MAX_AGE"])
+    """A regular file from the course's assets/ folder; nothing else, even through a link, is reachable.
+
+    The path is checked again here, not only by `flask content check`: the tree can change after
+    a sync. A preview's files are for one person: browsers may keep them, shared caches may not.
+    """
+    course = _course_or_404(slug)
+    path = material.asset_file(Path(current_app.config["CONTENT_DIR"]), course.slug, filename)
+    if path is None:
+        abort(404)
+    if course.is_public:
+        return send_file(path, max_age=current_app.config["ASSET_MAX_AGE"])
+    response = send_file(path, max_age=0)
+    response.cache_control.private = True
+    return response

@@ -153,9 +153,16 @@ def trained_courses(user: User) -> list[Course]:
 
 
 def trains(user: User, course: Course) -> bool:
-    """Coordinators and admins see every course; a trainer sees the courses they train."""
-    if user.has_role("coordinator"):
-        return True
+    """Whose reports `user` may read: coordinators and admins every course's; a trainer their own courses'."""
+    return user.has_role("coordinator") or is_trainer_of(user, course)
+
+
+def is_trainer_of(user: User, course: Course) -> bool:
+    """A trainer (or admin) whose email is in the course's `trainers`, or who trains one of its cohorts.
+
+    The one rule for "the course's own trainers": reports use it (through `trains`), and so do
+    previews of drafts (`catalog.services.preview_rules`), where coordinators get no exception.
+    """
     if not user.has_role("trainer"):
         return False
     if any((t.get("email") or "").lower() == user.email for t in course.trainers):

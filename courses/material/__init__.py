@@ -2,7 +2,16 @@
 
 from courses.material.errors import ContentError, ContentInvalid
 from courses.material.render import Rendered, TocEntry, render_document, render_markdown
-from courses.material.tree import CourseMaterial, ModuleMaterial, Question, Trainer, check, count_files, load
+from courses.material.tree import (
+    CourseMaterial,
+    ModuleMaterial,
+    Question,
+    Trainer,
+    asset_file,
+    check,
+    count_files,
+    load,
+)
 
 __all__ = [
     "ContentError",
@@ -13,6 +22,7 @@ __all__ = [
     "Rendered",
     "TocEntry",
     "Trainer",
+    "asset_file",
     "check",
     "count_files",
     "load",

@@ -46,6 +46,13 @@ MESSAGES: dict[str, dict[str, str]] = {
             "les modules NN-nom.md et le dossier assets/"
         ),
         "missing_course_file": "le dossier du cours n'a pas de fichier course.md",
+        "symlink": (
+            "« {name} » est un lien symbolique : le contenu n'en accepte aucun (il pourrait désigner "
+            "un fichier hors du dossier de contenu) ; remplacez-le par une copie du fichier ou du dossier"
+        ),
+        "special_file": (
+            "« {name} » n'est ni un fichier ordinaire ni un dossier (tube, socket ou périphérique) ; retirez-le"
+        ),
         "no_modules": "un cours publié doit contenir au moins un module",
         "duplicate_module_slug": "le module « {slug} » existe déjà dans {other}",
         "duplicate_position": "le numéro d'ordre {position} est déjà utilisé par {other}",
@@ -104,6 +111,11 @@ MESSAGES: dict[str, dict[str, str]] = {
             "unexpected file '{name}': a course folder holds course.md, NN-name.md modules and the assets/ folder"
         ),
         "missing_course_file": "the course folder has no course.md file",
+        "symlink": (
+            "'{name}' is a symbolic link: content may hold none (it could point outside the content "
+            "folder); replace it with a copy of the file or folder"
+        ),
+        "special_file": "'{name}' is neither a regular file nor a folder (pipe, socket or device); remove it",
         "no_modules": "a published course must contain at least one module",
         "duplicate_module_slug": "module '{slug}' already exists in {other}",
         "duplicate_position": "order number {position} is already used by {other}",
@@ -162,6 +174,11 @@ MESSAGES: dict[str, dict[str, str]] = {
             "ملف غير متوقع « {name} »: يحتوي مجلد الدورة على course.md والوحدات NN-name.md والمجلد assets/"
         ),
         "missing_course_file": "لا يحتوي مجلد الدورة على ملف course.md",
+        "symlink": (
+            "« {name} » رابط رمزي: لا يقبل المحتوى أي رابط رمزي (قد يشير إلى ملف خارج مجلد المحتوى)؛ "
+            "استبدله بنسخة من الملف أو المجلد"
+        ),
+        "special_file": "« {name} » ليس ملفًا عاديًا ولا مجلدًا (أنبوب أو مقبس أو جهاز)؛ احذفه",
         "no_modules": "يجب أن تحتوي الدورة المنشورة على وحدة واحدة على الأقل",
         "duplicate_module_slug": "الوحدة « {slug} » موجودة مسبقًا في {other}",
         "duplicate_position": "رقم الترتيب {position} مستخدم مسبقًا في {other}",

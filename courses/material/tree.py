@@ -8,8 +8,10 @@ the watch loop and the tests all call it the same way.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from collections.abc import Callable, Mapping
+import stat
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -224,8 +226,16 @@ class _Loader:
     def fail(self, path: Path, line: int, code: str, **params: object) -> None:
         self.errors.append(error(path, line, code, **params))
 
+    def refuse_unsafe(self, paths: Iterator[Path]) -> None:
+        """Report every symbolic link and special file among `paths`: they are never read nor served."""
+        for path in paths:
+            code = refusal(path)
+            if code is not None:
+                self.fail(path, 1, code, name=path.name)
+
     def tree(self) -> list[CourseMaterial]:
         courses = []
+        self.refuse_unsafe(_top_entries(self.root))
         for directory in course_directories(self.root):
             course = self.course(directory)
             if course is not None:
@@ -257,6 +267,9 @@ class _Loader:
         if not COURSE_SLUG.match(slug):
             self.fail(course_file, 1, "bad_course_slug", name=slug)
             return None
+        self.refuse_unsafe(_course_entries(directory))
+        if refusal(course_file) is not None:
+            return None  # refused above
         if not course_file.is_file():
             self.fail(course_file, 1, "missing_course_file")
             return None
@@ -300,7 +313,9 @@ class _Loader:
         self.module_files[course] = set()
         for path in sorted(directory.iterdir()):
             name = path.name
-            if name.startswith(".") or name == COURSE_FILE or (name == ASSETS_DIR and path.is_dir()):
+            if name.startswith(".") or name == COURSE_FILE or refusal(path) is not None:
+                continue  # hidden, the course file, or refused by refuse_unsafe
+            if name == ASSETS_DIR and path.is_dir():
                 continue
             match = MODULE_FILE.match(name)
             if not (path.is_file() and match):
@@ -415,15 +430,70 @@ def _key_line(path: Path, key: str) -> int:
     return 1
 
 
+def refusal(path: Path) -> str | None:
+    """Why the tree may not hold `path`: "symlink", "special_file" (FIFO, socket, device) or None.
+
+    A symbolic link could lead anywhere (`assets/key.txt -> ../../../instance/secret_key`) and a
+    special file could block a reader forever, so the tree holds only plain files and folders.
+    """
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return "special_file"
+
+
+def _top_entries(root: Path) -> Iterator[Path]:
+    """What the loader looks at in the content folder: entries not starting with `.` or `_`."""
+    return (p for p in sorted(root.iterdir()) if not p.name.startswith((".", "_")))
+
+
+def _walk(directory: Path) -> Iterator[Path]:
+    """Every entry below a real folder, in order, without following symbolic links."""
+    if refusal(directory) is not None or not directory.is_dir():
+        return
+    for folder, folders, files in os.walk(directory):
+        folders.sort()
+        for name in sorted(folders + files):
+            yield Path(folder) / name
+
+
+def _course_entries(directory: Path) -> Iterator[Path]:
+    """What the loader reads or the site serves in a course folder: its visible entries, all of assets/."""
+    yield from (p for p in sorted(directory.iterdir()) if not p.name.startswith("."))
+    yield from _walk(directory / ASSETS_DIR)
+
+
 def _assets(directory: Path) -> set[str]:
-    if not directory.is_dir():
-        return set()
-    return {p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file()}
+    """The regular files below assets/ (links and special files are refused, not listed)."""
+    return {p.relative_to(directory).as_posix() for p in _walk(directory) if stat.S_ISREG(p.lstat().st_mode)}
 
 
 def course_directories(root: Path) -> list[Path]:
-    """The course folders of a content tree: sub-folders not starting with `.` or `_`."""
-    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    """The course folders of a content tree: real sub-folders not starting with `.` or `_`."""
+    return [p for p in _top_entries(root) if refusal(p) is None and p.is_dir()]
+
+
+def asset_file(root: Path, course: str, name: str) -> Path | None:
+    """The regular file `name` of the course's assets/ folder, resolved, or None.
+
+    None for anything whose real path (every link followed) is not inside the real
+    `<root>/<course>/assets/` folder, and for anything but a regular file: the tree may have
+    changed since it was checked.
+    """
+    folder = root.resolve() / course / ASSETS_DIR
+    try:
+        path = (folder / name).resolve(strict=True)
+        mode = path.stat().st_mode
+    except (OSError, RuntimeError, ValueError):  # missing, a loop of links, too long, a NUL byte
+        return None
+    if not path.is_relative_to(folder) or not stat.S_ISREG(mode):
+        return None
+    return path
 
 
 def count_files(root: Path) -> int:

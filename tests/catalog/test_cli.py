@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
 from sqlalchemy import func, select
 
-from courses.catalog.models import Module
+from courses.catalog.models import Course, Module
 from courses.extensions import db
 
 
@@ -91,3 +94,41 @@ def test_watch_syncs_then_resyncs_on_change(ctx, runner, content_dir, make_cours
     assert result.exit_code == 0, result.output
     assert "modules: 1 ajoutés" in result.output.split("\n", 2)[-1]
     assert db.session.scalar(select(func.count()).select_from(Module)) == 2
+
+
+def plant_symlink(folder):
+    """The penetration test's tree: an asset that is a link to the instance's secret key."""
+    secret = folder.parent.parent / "instance" / "secret_key"
+    secret.parent.mkdir()
+    secret.write_text("not-for-the-web", "utf-8")
+    (folder / "assets" / "key.txt").symlink_to("../../../instance/secret_key")
+    return "key.txt", "est un lien symbolique"
+
+
+def plant_fifo(folder):
+    os.mkfifo(folder / "assets" / "tube.png")
+    return "tube.png", "n'est ni un fichier ordinaire ni un dossier"
+
+
+UNSAFE = pytest.mark.parametrize("plant", [plant_symlink, plant_fifo], ids=["symlink", "fifo"])
+
+
+@UNSAFE
+def test_check_refuses_links_and_special_files(runner, content_dir, make_course, plant):
+    folder = make_course(assets={"carte.svg": "<svg/>"})
+    name, reason = plant(folder)
+    result = runner.invoke(args=["content", "check", str(content_dir)])
+    assert result.exit_code == 1
+    assert f"gouvernance/assets/{name}:1: « {name} » {reason}" in result.output
+    assert "1 erreur." in result.output
+
+
+@UNSAFE
+def test_sync_refuses_links_and_special_files_and_imports_nothing(ctx, runner, content_dir, make_course, plant):
+    folder = make_course(assets={"carte.svg": "<svg/>"})
+    name, _reason = plant(folder)
+    result = runner.invoke(args=["content", "sync", "--lang", "en"])
+    assert result.exit_code == 1
+    assert f"gouvernance/assets/{name}:1: '{name}'" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Course)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Module)) == 0

@@ -104,6 +104,7 @@ def test_asset_is_served_with_cache_and_sandbox(client, published):
     assert response.status_code == 200
     assert response.mimetype == "image/svg+xml"
     assert "max-age=86400" in response.headers["Cache-Control"]
+    assert "public" in response.headers["Cache-Control"]
     assert "sandbox" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     response.close()
@@ -118,12 +119,51 @@ def test_asset_is_served_with_cache_and_sandbox(client, published):
         "/courses/gouvernance/assets/....//course.md",
         "/courses/gouvernance/assets//etc/passwd",
         "/courses/gouvernance/assets/%2fetc%2fpasswd",
+        "/courses/gouvernance/assets/carte.svg%00.png",
     ],
 )
 def test_path_traversal_is_refused(client, published, path):
     response = client.get(path, follow_redirects=True)
     assert response.status_code == 404
     assert b"title: " not in response.data and b"root:" not in response.data
+
+
+def plant(content_dir, name: str, target: str) -> None:
+    link = content_dir / "gouvernance" / "assets" / name
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(target)
+
+
+@pytest.mark.parametrize(
+    ("name", "target"),
+    [
+        ("key.txt", "../../../instance/secret_key"),  # the penetration test's link to the secret key
+        ("intro.txt", "../course.md"),  # inside the course, outside its assets/
+        ("autre/course.md", "../../../gouvernance-ar/course.md"),  # another course
+        ("instance", "../../../instance"),  # a folder outside: assets/instance/secret_key
+        ("absolu.txt", "{secret}"),  # an absolute link
+    ],
+)
+def test_asset_link_planted_after_sync_is_404(client, published, content_dir, name, target):
+    secret = content_dir.parent / "instance" / "secret_key"
+    secret.parent.mkdir()
+    secret.write_text("secret-key-value", "utf-8")
+    plant(content_dir, name, target.format(secret=secret))
+    url = f"/courses/gouvernance/assets/{name}"
+    for path in (url, f"{url}/secret_key"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert b"secret-key-value" not in response.data and b"title: " not in response.data
+
+
+def test_asset_that_is_not_a_regular_file_is_404(client, published, content_dir):
+    import os
+
+    os.mkfifo(content_dir / "gouvernance" / "assets" / "tube.svg")
+    (content_dir / "gouvernance" / "assets" / "dossier").mkdir()
+    assert client.get("/courses/gouvernance/assets/tube.svg").status_code == 404
+    assert client.get("/courses/gouvernance/assets/dossier").status_code == 404
+    assert client.get("/courses/gouvernance/assets/").status_code == 404
 
 
 def test_pages_carry_security_headers(client, published):

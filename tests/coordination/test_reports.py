@@ -223,12 +223,14 @@ def test_cohort_lifecycle_in_the_browser(app, client, as_role, course, make_user
     assert edit.status_code == 302
 
 
-def test_draft_preview_for_staff_only(app, client, as_role, make_course, synced):
-    make_course(slug="brouillon", meta={"status": "draft", "title": "En préparation"})
+def test_draft_preview_for_its_own_trainers_only(app, client, as_role, make_course, synced):
+    trainers = [{"name": "T2", "email": "T2@Example.ma"}]
+    make_course(slug="brouillon", meta={"status": "draft", "title": "En préparation", "trainers": trainers})
     synced()
     assert client.get("/courses/brouillon/").status_code == 404
-    as_role("learner")
-    assert client.get("/courses/brouillon/").status_code == 404
+    for role, email in (("learner", None), ("trainer", "t3@example.ma"), ("coordinator", None)):
+        as_role(role, email)
+        assert client.get("/courses/brouillon/").status_code == 404, role
     as_role("trainer", "t2@example.ma")
     page = client.get("/courses/brouillon/").get_data(as_text=True)
     assert "Aperçu du brouillon" in page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -249,3 +251,74 @@ def test_minutes_default_from_word_count(content_dir, make_course):
     make_course(modules={"01-long": "---\ntitle: Long\n---\n" + "mot " * 400})
     (course,) = material.load(content_dir)
     assert course.modules[0].minutes == 3
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    """A file outside the content tree, like the instance's secret key."""
+    path = tmp_path / "instance" / "secret_key"
+    write(path, "not-for-the-web")
+    return path
+
+
+def test_symlinked_asset_is_refused(content_dir, make_course, secret):
+    folder = make_course(assets={"carte.svg": "<svg/>"})
+    (folder / "assets" / "key.txt").symlink_to("../../../instance/secret_key")
+    assert problems(content_dir) == [("gouvernance/assets/key.txt", 1, "symlink")]
+    (error,) = material.check(content_dir)
+    assert "key.txt" in error.reason() and "lien symbolique" in error.reason()
+    assert "symbolic link" in error.reason("en") and "رابط رمزي" in error.reason("ar")
+
+
+def test_symlink_inside_the_course_and_in_an_asset_subfolder_is_refused(content_dir, make_course):
+    folder = make_course(assets={"img/carte.svg": "<svg/>"})
+    (folder / "assets" / "img" / "copie.svg").symlink_to("carte.svg")
+    (folder / "assets" / "dossier").symlink_to(folder)
+    assert problems(content_dir) == [
+        ("gouvernance/assets/dossier", 1, "symlink"),
+        ("gouvernance/assets/img/copie.svg", 1, "symlink"),
+    ]
+
+
+def test_fifo_in_assets_is_refused(content_dir, make_course):
+    folder = make_course(assets={"carte.svg": "<svg/>"})
+    os.mkfifo(folder / "assets" / "tube.png")
+    assert problems(content_dir) == [("gouvernance/assets/tube.png", 1, "special_file")]
+    (error,) = material.check(content_dir)
+    assert "tube.png" in error.reason("en") and "regular file" in error.reason("en")
+
+
+def test_socket_in_a_course_folder_is_refused(content_dir, make_course, monkeypatch):
+    folder = make_course()
+    monkeypatch.chdir(folder)  # a relative name: socket paths are limited to about 100 bytes
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind("prise")
+    assert problems(content_dir) == [("gouvernance/prise", 1, "special_file")]
+
+
+def test_symlinked_markdown_files_are_refused_and_not_read(content_dir, make_course, tmp_path):
+    folder = make_course(modules={})
+    outside = tmp_path / "ailleurs.md"
+    write(outside, "---\ntitle: Ailleurs\n---\nTexte\n")
+    (folder / "01-ailleurs.md").symlink_to(outside)
+    (folder / "course.md").rename(tmp_path / "course.md")
+    (folder / "course.md").symlink_to(tmp_path / "course.md")
+    assert problems(content_dir) == [
+        ("gouvernance/01-ailleurs.md", 1, "symlink"),
+        ("gouvernance/course.md", 1, "symlink"),
+    ]
+
+
+def test_symlinked_course_folder_and_assets_folder_are_refused(content_dir, make_course, tmp_path, secret):
+    make_course(root=tmp_path / "ailleurs")
+    (content_dir / "gouvernance").symlink_to(tmp_path / "ailleurs" / "gouvernance")
+    other = make_course(slug="autre")
+    (other / "assets").symlink_to(tmp_path / "instance", target_is_directory=True)
+    assert problems(content_dir) == [("autre/assets", 1, "symlink"), ("gouvernance", 1, "symlink")]
+
+
+def test_hidden_entries_outside_assets_are_ignored(content_dir, make_course):
+    folder = make_course()
+    (folder / ".#01-introduction.md").symlink_to("moi@poste.1234")  # an editor's lock file
+    (content_dir / ".cache").symlink_to(folder)
+    assert problems(content_dir) == []
