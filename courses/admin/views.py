@@ -19,6 +19,7 @@ from courses.auth.views import send_reset_link
 from courses.coordination.exports import csv_stream
 from courses.coordination.forms import ActionForm
 from courses.extensions import db
+from courses.text import isolate
 from courses.urls import int_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -65,7 +66,7 @@ def change_role(user_id: int):
         flash(_("You cannot change your own role."), "error")
         return _back()
     db.session.commit()
-    flash(_("%(email)s is now %(role)s.", email=user.email, role=role_name(role)), "success")
+    flash(_("%(email)s is now %(role)s.", email=isolate(user.email), role=role_name(role)), "success")
     return _back()
 
 
@@ -94,7 +95,7 @@ def reset_link(user_id: int):
     record(current_user, "user.reset_link", "user", user.email)
     db.session.commit()
     send_reset_link(user)
-    flash(_("A link to set a password was sent to %(email)s.", email=user.email), "success")
+    flash(_("A link to set a password was sent to %(email)s.", email=isolate(user.email)), "success")
     return _back()
 
 

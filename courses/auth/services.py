@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from courses.auth.models import ROLES, User
 from courses.database import utcnow
 from courses.extensions import db
+from courses.text import clean_line
 
 MIN_PASSWORD_LENGTH = 10
 RESET_MAX_AGE = 3600  # seconds a reset link stays valid
@@ -64,12 +65,13 @@ def create_user(email: str, profile: Profile, password: str | None, role: str = 
 
 
 def apply_profile(user: User, profile: Profile) -> None:
-    user.full_name = profile.full_name.strip()
-    user.full_name_ar = (profile.full_name_ar or "").strip() or None
-    user.organisation = profile.organisation.strip()
+    # Forms and the CSV import clean text already; the CLI and other callers get the same here.
+    user.full_name = clean_line(profile.full_name)
+    user.full_name_ar = clean_line(profile.full_name_ar or "") or None
+    user.organisation = clean_line(profile.organisation)
     user.organisation_type = profile.organisation_type or None
     user.region = profile.region or None
-    user.job_title = profile.job_title.strip()
+    user.job_title = clean_line(profile.job_title)
     user.preferred_language = profile.preferred_language or None
 
 

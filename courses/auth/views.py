@@ -18,6 +18,7 @@ from courses.auth.forms import (
 )
 from courses.extensions import db, limiter
 from courses.mail import deliver
+from courses.text import isolate
 from courses.urls import public_url, safe_next_url
 
 bp = Blueprint("auth", __name__)
@@ -62,7 +63,7 @@ def signup():
         else:
             db.session.commit()
             _start_session(user)
-            flash(_("Welcome, %(name)s. Your account is ready.", name=user.full_name), "success")
+            flash(_("Welcome, %(name)s. Your account is ready.", name=isolate(user.full_name)), "success")
             return redirect(safe_next_url(request.args.get("next")))
     return render_template("auth/signup.html", form=form)
 
@@ -153,7 +154,7 @@ def send_reset_link(user, invitation: bool = False) -> None:
             body = _(
                 "Hello %(name)s,\n\nYou have been enrolled in a training session on Tadbir.\n"
                 "To choose your password and start, open this link within 14 days:\n%(link)s\n",
-                name=user.full_name,
+                name=isolate(user.full_name),
                 link=link,
             )
         else:
@@ -161,7 +162,7 @@ def send_reset_link(user, invitation: bool = False) -> None:
             body = _(
                 "Hello %(name)s,\n\nTo set a new password for Tadbir, open this link within one hour:\n%(link)s\n\n"
                 "If you did not ask for it, ignore this message.",
-                name=user.full_name,
+                name=isolate(user.full_name),
                 link=link,
             )
         deliver(user.email, subject, body)

@@ -14,6 +14,7 @@ from courses.certificates.views import bp
 from courses.learning.services import course_completed
 from courses.learning.views import dashboard_context_hooks
 from courses.mail import send_after_commit
+from courses.text import isolate
 from courses.urls import public_url
 
 
@@ -28,8 +29,8 @@ def issue_on_completion(enrollment) -> None:
             "Hello %(name)s,\n\nCongratulations: you have completed the course “%(course)s”.\n"
             "Your certificate %(code)s can be downloaded from your page:\n%(dashboard)s\n\n"
             "Anyone can check it at:\n%(verify)s\n",
-            name=user.full_name,
-            course=enrollment.course.title,
+            name=isolate(user.full_name),
+            course=isolate(enrollment.course.title),
             code=certificate.code,
             dashboard=public_url("learning.dashboard"),
             verify=services.verify_url(certificate.code),

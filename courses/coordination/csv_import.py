@@ -24,6 +24,7 @@ from courses.coordination import services
 from courses.coordination.models import Cohort
 from courses.extensions import db
 from courses.learning.models import Enrollment
+from courses.text import clean_line
 
 MAX_ROWS = 20_000
 
@@ -156,7 +157,8 @@ def read(text: str) -> Preview:
             if len(preview.rows) >= MAX_ROWS:
                 preview.file_problems.append("too_many_rows")
                 return preview
-            values = {column: cell.strip() for column, cell in zip(columns, cells, strict=False) if column}
+            # Cells are cleaned like every form field (no bidi controls, NFC, one line).
+            values = {column: clean_line(cell) for column, cell in zip(columns, cells, strict=False) if column}
             row = Row(line=reader.line_num, values=values)
             _check_values(row)
             if row.email:

@@ -218,3 +218,38 @@ def test_cli_demo_accounts_only_on_empty_database(app, runner):
         for role, email, password in lines:
             assert services.authenticate(email, password).role == role
     assert "already exist" in runner.invoke(args=["users", "demo"]).output
+
+
+RLO, FSI, PDI = "\u202e", "\u2068", "\u2069"
+
+
+def test_names_are_stored_without_bidi_controls_at_sign_up_and_in_the_profile(app, client, login):
+    data = {
+        **SIGNUP,
+        "full_name": f"Salma {RLO}Benali",
+        "full_name_ar": f"\u2067سلمى بنعلي{PDI}",
+        "job_title": f"{RLO}x",
+    }
+    page = client.post("/signup", data=data, follow_redirects=True).get_data(as_text=True)
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        assert (user.full_name, user.full_name_ar, user.job_title) == ("Salma Benali", "سلمى بنعلي", "x")
+    assert f"Bienvenue, {FSI}Salma Benali{PDI}." in page  # the flash isolates the name it prints
+    profile = {**SIGNUP, "full_name": f"Salma Benali{RLO}", "organisation": f"Commune{RLO} de Salé"}
+    assert client.post("/account/", data=profile).status_code == 302
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        assert (user.full_name, user.organisation) == ("Salma Benali", "Commune de Salé")
+
+
+def test_a_name_made_only_of_controls_is_no_name(app, client):
+    response = client.post("/signup", data={**SIGNUP, "full_name": f"{RLO}\u202c"})
+    assert response.status_code == 200 and "Ce champ est requis." in response.get_data(as_text=True)
+
+
+def test_mail_isolates_the_name_it_greets(app, client, make_user, outbox):
+    user = make_user(full_name="Salma Benali")
+    client.post("/password/reset", data={"email": user.email})
+    (mail,) = outbox.glob("*.eml")
+    text = email.message_from_bytes(mail.read_bytes(), policy=email.policy.default).get_content()
+    assert f"Bonjour {FSI}Salma Benali{PDI}," in text

@@ -149,3 +149,12 @@ def test_cli_import(app, runner, cohort_id, tmp_path):
     bad.write_text(GOOD + "oops;X\n", "utf-8")
     failed = runner.invoke(args=["cohorts", "import", str(cohort_id), str(bad)])
     assert failed.exit_code == 1 and "bad.csv:4: invalid_email" in failed.output
+
+
+def test_cells_lose_their_bidi_controls(app, client, as_role, cohort_id):
+    as_role("coordinator")
+    page = upload(client, cohort_id, "email;full name;organisation\nrlo@x.ma;Salma \u202eBenali;\u2067Commune\u2069\n")
+    client.post(confirm_url(page.get_data(as_text=True)))
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "rlo@x.ma"))
+        assert (user.full_name, user.organisation) == ("Salma Benali", "Commune")
