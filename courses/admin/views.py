@@ -14,7 +14,7 @@ from courses.audit.services import record
 from courses.auth.access import role_required
 from courses.auth.labels import role_name
 from courses.auth.models import ROLES, User
-from courses.auth.services import AccountError
+from courses.auth.services import AccountError, email_warnings
 from courses.auth.views import send_reset_link
 from courses.coordination.exports import csv_stream
 from courses.coordination.forms import ActionForm
@@ -41,7 +41,7 @@ def users():
     found, total = services.find_users(query, role if role in ROLES else "", page)
     return render_template(
         "admin/users.html", users=found, total=total, query=query, role=role, roles=ROLES, page=page,
-        pages=max(1, -(-total // services.PAGE_SIZE)), action=ActionForm(),
+        pages=max(1, -(-total // services.PAGE_SIZE)), action=ActionForm(), warnings=email_warnings(found),
     )  # fmt: skip
 
 

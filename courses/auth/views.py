@@ -25,6 +25,11 @@ bp = Blueprint("auth", __name__)
 
 ERRORS = {
     "email_taken": lambda: _("An account already exists with this email. Log in or reset your password."),
+    "email_lookalike": lambda: _(
+        "An account already exists with an address that looks the same as this one (written with other "
+        "characters). Type your address with ordinary characters, or log in."
+    ),
+    "invalid_email": lambda: _("Invalid email address."),
     "weak_password": lambda: _("The password must have at least %(min)d characters.", min=services.MIN_PASSWORD_LENGTH),
     "wrong_password": lambda: _("The current password is not correct."),
 }
