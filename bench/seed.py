@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, make_url
 from werkzeug.security import generate_password_hash
 
 from bench import corpus
+from courses.auth.emails import email_key, email_skeleton
 from courses.auth.models import User
 from courses.auth.territory import ORGANISATION_TYPES, REGIONS
 from courses.catalog.models import Course, CourseTag, Module, Question
@@ -199,7 +200,8 @@ class Seeder:
             kind = rng.choice(types)
             self.people[user_id] = (f"{first[0]} {last[0]}", f"{first[1]} {last[1]}")
             return {
-                "id": user_id, "email": email, "full_name": self.people[user_id][0],
+                "id": user_id, "email": email, "email_key": email_key(email), "email_skeleton": email_skeleton(email),
+                "full_name": self.people[user_id][0],
                 "full_name_ar": self.people[user_id][1] if rng.random() < 0.8 else None,
                 "password_hash": password_hash, "role": role,
                 "organisation": f"{kind.capitalize()} de {rng.choice(corpus.CITIES)}", "organisation_type": kind,

@@ -25,6 +25,7 @@ from courses import (
 )
 from courses.config import Defaults, ensure_secret_key, load_environment
 from courses.extensions import csrf, db, limiter, migrate
+from courses.text import bdi, isolate
 from courses.urls import list_url
 
 
@@ -74,6 +75,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_features(app: Flask) -> None:
     app.add_template_global(list_url)
+    app.add_template_filter(bdi)  # user text inside a translated sentence (HTML)
+    app.add_template_filter(isolate)  # the same inside an attribute, where no element can go
     health.init_app(app)
     auth.init_app(app)
     catalog.init_app(app)

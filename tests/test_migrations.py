@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, datetime
+
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from courses import create_app
+from courses.catalog.sync import sync
 from courses.extensions import db
 from courses.tasks import include_in_schema
 from tests.conftest import SERVER_URL, server_database
@@ -36,3 +41,75 @@ def test_upgrade_to_head_matches_the_models(empty_database_url, content_dir):
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         db.engine.dispose()
+
+
+class _Records(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def test_text_identity_migration_normalises_emails_and_cleans_names(empty_database_url, content_dir, make_course):
+    make_course()
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database_url,
+                      "CONTENT_DIR": str(content_dir)})  # fmt: skip
+    records = _Records()
+    logging.getLogger("tadbir.migrations").addHandler(records)
+    users = sa.table(
+        "user_account", *(sa.column(c) for c in ("id", "email", "full_name", "full_name_ar", "role", "organisation",
+                                                  "job_title", "is_active", "created_at")),
+    )  # fmt: skip
+    emails = {
+        1: "Jose\u0301@Example.MA",  # NFD, capitals: becomes josé@example.ma
+        2: "JOS\u00c9@example.ma",  # the same address once normalised: left as it is, logged
+        3: "john@example.ma",
+        4: "\uff4a\uff4f\uff48\uff4e@example.ma",  # full-width john: keeps no key, logged
+        5: "garbage-without-at",  # not an address: normalised for lookups all the same
+    }
+    try:
+        with app.app_context():
+            upgrade(revision="0004_coordination")
+            sync(content_dir)
+            db.session.commit()
+            with db.engine.begin() as connection:
+                connection.execute(sa.insert(users), [
+                    {"id": i, "email": e, "full_name": "Salma \u202eBenali" if i == 1 else "X",
+                     "full_name_ar": "\u2067سلمى\u2069" if i == 1 else None, "role": "learner",
+                     "organisation": "\u202dCommune" if i == 1 else "", "job_title": "", "is_active": True,
+                     "created_at": datetime(2026, 1, 1, tzinfo=UTC)}
+                    for i, e in emails.items()
+                ])  # fmt: skip
+                connection.execute(sa.text(
+                    "INSERT INTO cohort (id, course_id, name, starts_on, ends_on, place, created_at) "
+                    "VALUES (1, 1, :name, '2026-12-01', '2026-12-02', :place, '2026-01-01 00:00:00')"
+                ), {"name": "Session \u202eRabat", "place": "\u2066Rabat\u2069"})  # fmt: skip
+            upgrade()
+            with db.engine.connect() as connection:
+                rows = {r.id: r for r in connection.execute(sa.text("SELECT * FROM user_account ORDER BY id"))}
+                cohort = connection.execute(sa.text("SELECT name, place FROM cohort")).one()
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        logging.getLogger("tadbir.migrations").removeHandler(records)
+    assert [rows[i].email for i in emails] == [
+        "jos\u00e9@example.ma",
+        "JOS\u00c9@example.ma",
+        "john@example.ma",
+        emails[4],
+        "garbage-without-at",
+    ]
+    assert [rows[i].email_key for i in emails] == [
+        "jos\u00e9@example.ma",
+        None,
+        "john@example.ma",
+        None,
+        "garbage-without-at",
+    ]
+    assert rows[3].email_skeleton == rows[4].email_skeleton == "john@example.ma"
+    assert (rows[1].full_name, rows[1].full_name_ar, rows[1].organisation) == ("Salma Benali", "سلمى", "Commune")
+    assert tuple(cohort) == ("Session Rabat", "Rabat")
+    assert len(records.messages) == 3  # user 2's email, user 2's key, user 4's key
+    assert all("user 2" in m or "user 4" in m for m in records.messages)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from courses.audit.models import AuditEvent
 from courses.audit.services import record
 from courses.auth import services as accounts
+from courses.auth.emails import fold
 from courses.auth.models import User
 from courses.extensions import db
 
@@ -24,7 +25,7 @@ def find_users(text: str = "", role: str = "", page: int = 1) -> tuple[list[User
         pattern = f"%{text.strip().lower()}%"
         statement = statement.where(
             or_(
-                User.email.like(pattern),
+                User.email.like(f"%{fold(text)}%"),  # addresses are stored folded
                 func.lower(User.full_name).like(pattern),
                 User.full_name_ar.like(f"%{text.strip()}%"),
             )
@@ -66,7 +67,7 @@ def _audit_query(filters: AuditFilter) -> Select:
     if filters.action:
         statement = statement.where(AuditEvent.action.like(f"{filters.action}%"))
     if filters.actor:
-        statement = statement.where(User.email.like(f"%{filters.actor.strip().lower()}%"))
+        statement = statement.where(User.email.like(f"%{fold(filters.actor)}%"))
     if filters.since:
         statement = statement.where(AuditEvent.at >= datetime.combine(filters.since, time.min, tzinfo=UTC))
     if filters.until:

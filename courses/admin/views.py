@@ -15,10 +15,11 @@ from courses.auth.access import role_required
 from courses.auth.labels import role_name
 from courses.auth.models import ROLES, User
 from courses.auth.notifications import send_password_link
-from courses.auth.services import AccountError
+from courses.auth.services import AccountError, email_warnings
 from courses.coordination.exports import csv_stream
 from courses.coordination.forms import ActionForm
 from courses.extensions import db
+from courses.text import isolate
 from courses.urls import int_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -40,7 +41,7 @@ def users():
     found, total = services.find_users(query, role if role in ROLES else "", page)
     return render_template(
         "admin/users.html", users=found, total=total, query=query, role=role, roles=ROLES, page=page,
-        pages=max(1, -(-total // services.PAGE_SIZE)), action=ActionForm(),
+        pages=max(1, -(-total // services.PAGE_SIZE)), action=ActionForm(), warnings=email_warnings(found),
     )  # fmt: skip
 
 
@@ -65,7 +66,7 @@ def change_role(user_id: int):
         flash(_("You cannot change your own role."), "error")
         return _back()
     db.session.commit()
-    flash(_("%(email)s is now %(role)s.", email=user.email, role=role_name(role)), "success")
+    flash(_("%(email)s is now %(role)s.", email=isolate(user.email), role=role_name(role)), "success")
     return _back()
 
 
@@ -94,7 +95,7 @@ def reset_link(user_id: int):
     record(current_user, "user.reset_link", "user", user.email)
     send_password_link(user)
     db.session.commit()
-    flash(_("A link to set a password was sent to %(email)s.", email=user.email), "success")
+    flash(_("A link to set a password was sent to %(email)s.", email=isolate(user.email)), "success")
     return _back()
 
 

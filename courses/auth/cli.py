@@ -32,6 +32,8 @@ def create_command(email: str, name: str, name_ar: str | None, role: str, passwo
         raise click.ClickException(
             {
                 "email_taken": f"an account already exists for {email}",
+                "email_lookalike": f"another account has an address that reads the same as {email}",
+                "invalid_email": f"{email} is not a valid email address",
                 "weak_password": f"the password needs at least {services.MIN_PASSWORD_LENGTH} characters",
             }.get(error.code, error.code)
         ) from error

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from courses.auth.services import MIN_PASSWORD_LENGTH
 from courses.auth.territory import ORGANISATION_TYPES, REGIONS
+from courses.forms import Form
 
 LANGUAGE_CHOICES = [("", _l("Automatic")), ("fr", "Français"), ("ar", "العربية"), ("en", "English")]
 
@@ -21,7 +21,7 @@ def _password_length():
     return Length(min=MIN_PASSWORD_LENGTH, max=200, message=_l("At least %(min)d characters.", min=MIN_PASSWORD_LENGTH))
 
 
-class ProfileFields(FlaskForm):
+class ProfileFields(Form):
     full_name = StringField(_l("Full name (Latin script)"), validators=[DataRequired(), Length(max=200)])
     full_name_ar = StringField(_l("Full name in Arabic script (optional)"), validators=[Optional(), Length(max=200)])
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
@@ -47,7 +47,7 @@ class ProfileForm(ProfileFields):
     submit = SubmitField(_l("Save"))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Remember me on this device"))
@@ -55,7 +55,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
     password = PasswordField(_l("New password"), validators=[DataRequired(), _password_length()])
     confirm = PasswordField(
@@ -64,12 +64,12 @@ class PasswordChangeForm(FlaskForm):
     submit = SubmitField(_l("Change the password"))
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField(_l("Send me a link"))
 
 
-class ResetForm(FlaskForm):
+class ResetForm(Form):
     password = PasswordField(_l("New password"), validators=[DataRequired(), _password_length()])
     confirm = PasswordField(
         _l("Confirm the new password"), validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))]
@@ -77,5 +77,5 @@ class ResetForm(FlaskForm):
     submit = SubmitField(_l("Set the password"))
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(Form):
     submit = SubmitField(_l("Log out"))

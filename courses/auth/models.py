@@ -6,8 +6,9 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from courses.auth import emails
 from courses.database import UTCDateTime, utcnow
 from courses.extensions import db
 
@@ -18,8 +19,15 @@ class User(UserMixin, db.Model):
     __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Stored lower-cased: the unique constraint then makes emails unique case-insensitively.
+    # Stored as `emails.normalise_email` gives it (NFC, case-folded): the unique constraint then
+    # makes addresses unique whatever their case or Unicode form.
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    # Derived from `email` whenever it is set (see `_derive_keys`). The key (NFKC, case-folded) is
+    # unique: a full-width look-alike of an address is refused. NULL only for legacy accounts whose
+    # key another account already had when the column was added (the migration logs them).
+    email_key: Mapped[str | None] = mapped_column(String(254), unique=True)
+    # Look-alike letters replaced by Latin ones: equal skeletons are a warning for the admin.
+    email_skeleton: Mapped[str] = mapped_column(String(254), index=True)
     full_name: Mapped[str] = mapped_column(String(200))
     full_name_ar: Mapped[str | None] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(255))
@@ -36,6 +44,12 @@ class User(UserMixin, db.Model):
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+
+    @validates("email")
+    def _derive_keys(self, _key: str, email: str) -> str:
+        self.email_key = emails.email_key(email)
+        self.email_skeleton = emails.email_skeleton(email)
+        return email
 
     def get_id(self) -> str:
         """What the session and remember-me cookie hold: the id, the session epoch and a password fingerprint.

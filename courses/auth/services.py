@@ -6,12 +6,14 @@ import secrets
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from courses.auth import emails
 from courses.auth.models import ROLES, User
 from courses.database import utcnow
 from courses.extensions import db
+from courses.text import clean_line
 
 MIN_PASSWORD_LENGTH = 10
 RESET_MAX_AGE = 3600  # seconds a reset link stays valid
@@ -41,21 +43,37 @@ class Profile:
     preferred_language: str | None = None
 
 
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
+# The one form of an address, for every path that stores or finds an account (see emails.py).
+normalise_email = emails.normalise_email
 
 
 def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+def lookalike_of(email: str) -> User | None:
+    """Another account whose address reads the same once compatibility forms are folded
+    (`ｊｏｈｎ@…` for `john@…`); None if there is none."""
+    email = normalise_email(email)
+    return db.session.scalar(
+        select(User).where(User.email_key == emails.email_key(email), User.email != email).limit(1)
+    )
+
+
 def create_user(email: str, profile: Profile, password: str | None, role: str = "learner") -> User:
-    """A new account; raises AccountError('email_taken') or ('weak_password') or ('bad_role')."""
+    """A new account; raises AccountError with code invalid_email, email_taken, email_lookalike
+    (another account has the same address in compatibility form), weak_password or bad_role."""
     if role not in ROLES:
         raise AccountError("bad_role")
+    try:
+        email = emails.canonical_email(email)
+    except emails.InvalidEmail as error:
+        raise AccountError("invalid_email") from error
     if find_user(email) is not None:
         raise AccountError("email_taken")
-    user = User(email=normalise_email(email), role=role)
+    if lookalike_of(email) is not None:
+        raise AccountError("email_lookalike")
+    user = User(email=email, role=role)
     apply_profile(user, profile)
     if password is not None:
         set_password(user, password)
@@ -65,12 +83,13 @@ def create_user(email: str, profile: Profile, password: str | None, role: str = 
 
 
 def apply_profile(user: User, profile: Profile) -> None:
-    user.full_name = profile.full_name.strip()
-    user.full_name_ar = (profile.full_name_ar or "").strip() or None
-    user.organisation = profile.organisation.strip()
+    # Forms and the CSV import clean text already; the CLI and other callers get the same here.
+    user.full_name = clean_line(profile.full_name)
+    user.full_name_ar = clean_line(profile.full_name_ar or "") or None
+    user.organisation = clean_line(profile.organisation)
     user.organisation_type = profile.organisation_type or None
     user.region = profile.region or None
-    user.job_title = profile.job_title.strip()
+    user.job_title = clean_line(profile.job_title)
     user.preferred_language = profile.preferred_language or None
 
 
@@ -111,6 +130,38 @@ def set_role(user: User, role: str) -> None:
     if role not in ROLES:
         raise AccountError("bad_role")
     user.role = role
+
+
+def suspicious_email(email: str) -> list[str]:
+    """Why an address may imitate another one (empty if it does not): emails.MIXED_SCRIPTS,
+    emails.COMPATIBILITY, or emails.LOOKALIKE when another account's address has its skeleton."""
+    email = normalise_email(email)
+    reasons = emails.script_warnings(email)
+    twin = select(User.id).where(User.email_skeleton == emails.email_skeleton(email), User.email != email)
+    if db.session.scalar(twin.limit(1)) is not None:
+        reasons.append(emails.LOOKALIKE)
+    return reasons
+
+
+def email_warnings(users: list[User]) -> dict[int, list[str]]:
+    """`suspicious_email` for a page of accounts, in one query: user id -> reasons (if any)."""
+    skeletons = {user.email_skeleton for user in users}
+    shared = set(
+        db.session.scalars(
+            select(User.email_skeleton)
+            .where(User.email_skeleton.in_(skeletons))
+            .group_by(User.email_skeleton)
+            .having(func.count() > 1)
+        )
+    ) if skeletons else set()  # fmt: skip
+    warnings = {}
+    for user in users:
+        reasons = emails.script_warnings(user.email)
+        if user.email_skeleton in shared:
+            reasons.append(emails.LOOKALIKE)
+        if reasons:
+            warnings[user.id] = reasons
+    return warnings
 
 
 def _reset_serializer(secret_key: str) -> URLSafeTimedSerializer:

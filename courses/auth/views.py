@@ -19,6 +19,7 @@ from courses.auth.forms import (
     SignupForm,
 )
 from courses.extensions import db, limiter
+from courses.text import isolate
 from courses.urls import safe_next_url
 
 bp = Blueprint("auth", __name__)
@@ -166,7 +167,7 @@ def reset(token: str):
         db.session.commit()
         _start_session(user)
         if activating:
-            flash(_("Welcome, %(name)s. Your account is active.", name=user.full_name), "success")
+            flash(_("Welcome, %(name)s. Your account is active.", name=isolate(user.full_name)), "success")
         else:
             flash(_("Your password is set."), "success")
         return redirect(url_for("learning.dashboard"))

@@ -1,12 +1,13 @@
 """The catalog's filter form (GET: bookmarkable, no CSRF needed since it changes nothing)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField
 from wtforms.validators import Length, Optional
 
+from courses.forms import Form
 
-class CatalogFilterForm(FlaskForm):
+
+class CatalogFilterForm(Form):
     class Meta:
         csrf = False
 

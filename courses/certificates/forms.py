@@ -1,12 +1,13 @@
 """Forms for verification, re-issue and revocation."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from courses.forms import Form
 
-class VerifyForm(FlaskForm):
+
+class VerifyForm(Form):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
@@ -14,12 +15,12 @@ class VerifyForm(FlaskForm):
     submit = SubmitField(_l("Verify"))
 
 
-class ReissueForm(FlaskForm):
+class ReissueForm(Form):
     name = StringField(_l("Full name (Latin script)"), validators=[DataRequired(), Length(max=200)])
     name_ar = StringField(_l("Full name in Arabic script (optional)"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Re-issue with these names"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
     submit = SubmitField(_l("Revoke this certificate"))

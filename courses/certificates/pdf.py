@@ -8,6 +8,10 @@ does) and embeds a subset of a copy stripped of layout tables, which HarfBuzz ha
 
 Honesty: text the fonts cannot draw is refused (`MissingGlyphs`) before anything is drawn, since
 fpdf2 would otherwise print blanks without a word.
+
+Each field is drawn in a cell of its own, so nothing needs isolating; bidi embedding, override and
+isolate controls are removed from every snapshot text before drawing (a RIGHT-TO-LEFT OVERRIDE in
+a name stored before input was cleaned would print it backwards). Marks (LRM, RLM, ALM) stay.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from fontTools import subset as font_subset
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import TextMode
+
+from courses.text import strip_bidi_controls
 
 FONT_FAMILY = "tadbir"
 TIFINAGH_FAMILY = "tadbirtfng"
@@ -142,8 +148,9 @@ def missing_characters(texts: Iterable[str]) -> list[str]:
             needs_tifinagh = True
     if needs_tifinagh and (tifinagh := tifinagh_font()) is not None:
         coverage |= tifinagh.coverage
-    # Bidi controls and joiners are not drawn; HarfBuzz handles them.
-    invisible = {0x200C, 0x200D, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+    # Joiners and bidi marks are not drawn; HarfBuzz handles them. Embedding, override and isolate
+    # controls never get here (`printable`): fpdf2 would let them reorder the text.
+    invisible = {0x200C, 0x200D, 0x200E, 0x200F, 0x061C}
     return [c for c in characters if ord(c) not in coverage and ord(c) not in invisible]
 
 
@@ -153,6 +160,18 @@ def _install(pdf: FPDF, family: str, prepared: PreparedFont) -> None:
     # Each document subsets (in place) its own lazily-read copy of the embeddable font.
     font.ttfont = TTFont(io.BytesIO(prepared.embedded), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
     pdf.fonts[family] = font
+
+
+def printable(value: Any) -> Any:
+    """The snapshot (or any part of it) with bidi embedding, override and isolate controls
+    removed from every text."""
+    if isinstance(value, str):
+        return strip_bidi_controls(value)
+    if isinstance(value, dict):
+        return {key: printable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [printable(item) for item in value]
+    return value
 
 
 def texts_of(snapshot: dict[str, Any]) -> list[str]:
@@ -200,6 +219,7 @@ class CertificateDocument:
 
     def add(self, snapshot: dict[str, Any], code: str, verify_url: str) -> None:
         """Draw one certificate on a new page."""
+        snapshot = printable(snapshot)
         missing = missing_characters([*texts_of(snapshot), code, verify_url])
         if missing:
             raise MissingGlyphs(missing)

@@ -17,6 +17,7 @@ from courses.certificates.signing import Signer
 from courses.database import insert_ignoring_conflicts, utcnow
 from courses.extensions import db
 from courses.learning.models import Enrollment
+from courses.text import clean_line
 from courses.urls import public_url
 
 SNAPSHOT_VERSION = 1
@@ -40,13 +41,16 @@ def verify_url(code: str) -> str:
 
 
 def build_snapshot(enrollment: Enrollment, holder_name: str, holder_name_ar: str | None) -> dict[str, Any]:
-    """Everything a certificate states, frozen at issue: later edits never change it."""
+    """Everything a certificate states, frozen at issue: later edits never change it.
+
+    People's text is cleaned again (names stored before input was cleaned may hold bidi controls).
+    """
     course = enrollment.course
     config = current_app.config
     cohort = getattr(enrollment, "cohort", None)
     return {
         "version": SNAPSHOT_VERSION,
-        "holder": {"name": holder_name, "name_ar": holder_name_ar or None},
+        "holder": {"name": clean_line(holder_name), "name_ar": clean_line(holder_name_ar or "") or None},
         "course": {
             "slug": course.slug,
             "title": course.title,
@@ -55,7 +59,7 @@ def build_snapshot(enrollment: Enrollment, holder_name: str, holder_name_ar: str
             "content_version": course.content_hash[:12],
         },
         "completed_on": enrollment.completed_at.date().isoformat(),
-        "cohort": {"name": cohort.name, "place": cohort.place} if cohort is not None else None,
+        "cohort": {"name": clean_line(cohort.name), "place": clean_line(cohort.place)} if cohort is not None else None,
         "institutions": list(config["CERTIFICATE_INSTITUTIONS"]),
         "signatories": list(config["CERTIFICATE_SIGNATORIES"]),
     }
@@ -146,7 +150,7 @@ def reissue(certificate: Certificate, actor: User | None, name: str, name_ar: st
         raise CertificateError("already_replaced")
     if certificate.revoked_at is not None:
         raise CertificateError("revoked")
-    name, name_ar = name.strip(), (name_ar or "").strip() or None
+    name, name_ar = clean_line(name), clean_line(name_ar or "") or None
     if not name:
         raise CertificateError("name_required")
     now = utcnow()

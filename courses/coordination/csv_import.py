@@ -13,10 +13,10 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from courses.audit.services import record
+from courses.auth import emails
 from courses.auth import services as accounts
 from courses.auth.models import User
 from courses.auth.territory import ORGANISATION_TYPES, REGIONS
@@ -24,6 +24,7 @@ from courses.coordination import services
 from courses.coordination.models import Cohort
 from courses.extensions import db
 from courses.learning.models import Enrollment
+from courses.text import clean_line
 
 MAX_ROWS = 20_000
 
@@ -156,13 +157,15 @@ def read(text: str) -> Preview:
             if len(preview.rows) >= MAX_ROWS:
                 preview.file_problems.append("too_many_rows")
                 return preview
-            values = {column: cell.strip() for column, cell in zip(columns, cells, strict=False) if column}
+            # Cells are cleaned like every form field (no bidi controls, NFC, one line).
+            values = {column: clean_line(cell) for column, cell in zip(columns, cells, strict=False) if column}
             row = Row(line=reader.line_num, values=values)
             _check_values(row)
             if row.email:
-                if row.email in seen:
+                key = emails.email_key(row.email)  # josé in NFC and NFD, or ｊｏｈｎ and john: one person
+                if key in seen:
                     row.problems.append("duplicate")
-                seen.setdefault(row.email, row.line)
+                seen.setdefault(key, row.line)
             if row.problems:
                 row.status = INVALID
             preview.rows.append(row)
@@ -178,9 +181,9 @@ def _check_values(row: Row) -> None:
     first_name = values.pop("first_name", "")
     if first_name and values.get("full_name"):  # "Prénom" and "Nom" columns, as French lists often have
         values["full_name"] = f"{first_name} {values['full_name']}"
-    try:
-        values["email"] = validate_email(values.get("email", ""), check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
+    try:  # the same form as sign-up and login
+        values["email"] = emails.canonical_email(values.get("email", ""))
+    except emails.InvalidEmail:
         row.problems.append("invalid_email")
     if not values.get("full_name"):
         row.problems.append("missing_name")
@@ -212,11 +215,7 @@ def preview(cohort: Cohort, text: str | None) -> Preview:
     if not cohort.course.is_public:
         result.file_problems.append("course_closed")
     valid = [row for row in result.rows if row.status != INVALID]
-    emails = [row.email for row in valid]
-    users: dict[str, User] = {}
-    for start in range(0, len(emails), 500):  # bounded IN lists
-        chunk = emails[start : start + 500]
-        users.update({u.email: u for u in db.session.scalars(select(User).where(User.email.in_(chunk)))})
+    users, users_by_key = _existing_accounts(valid)
     enrolled = {
         user_id: cohort_id
         for user_id, cohort_id in db.session.execute(
@@ -225,7 +224,10 @@ def preview(cohort: Cohort, text: str | None) -> Preview:
     }
     for row in valid:
         user = users.get(row.email)
-        if user is None:
+        if user is None and emails.email_key(row.email) in users_by_key:
+            row.problems.append("lookalike")  # another account has this address in compatibility form
+            row.status = INVALID
+        elif user is None:
             row.status = NEW
         elif user.id in enrolled:
             cohort_of_user = enrolled[user.id]
@@ -233,6 +235,20 @@ def preview(cohort: Cohort, text: str | None) -> Preview:
         else:
             row.status = EXISTING
     return result
+
+
+def _existing_accounts(rows: list[Row]) -> tuple[dict[str, User], dict[str, User]]:
+    """The accounts the rows name, by email; and by key, to find look-alikes of their addresses."""
+    by_email: dict[str, User] = {}
+    by_key: dict[str, User] = {}
+    for start in range(0, len(rows), 500):  # bounded IN lists
+        addresses = [row.email for row in rows[start : start + 500]]
+        keys = [emails.email_key(address) for address in addresses]
+        for user in db.session.scalars(select(User).where(or_(User.email.in_(addresses), User.email_key.in_(keys)))):
+            by_email[user.email] = user
+            if user.email_key is not None:
+                by_key[user.email_key] = user
+    return by_email, by_key
 
 
 @dataclass

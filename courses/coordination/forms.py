@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from courses.forms import Form
 
-class CohortForm(FlaskForm):
+
+class CohortForm(Form):
     course = SelectField(_l("Course"), validators=[DataRequired()])
     name = StringField(_l("Name of the session"), validators=[DataRequired(), Length(max=200)])
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
@@ -24,12 +25,12 @@ class CohortForm(FlaskForm):
             raise ValidationError(_l("The end date must not be before the start date."))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         _l("CSV file"), validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))]
     )
     submit = SubmitField(_l("Check the file"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button: CSRF only."""

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, case, func, select
 
+from courses.auth.emails import fold
 from courses.auth.models import User
 from courses.catalog.models import Course, Module, Question
 from courses.coordination.models import Cohort
@@ -135,7 +136,7 @@ def learners(
         pattern = f"%{query.strip().lower()}%"
         statement = statement.where(
             func.lower(User.full_name).like(pattern)
-            | User.email.like(pattern)
+            | User.email.like(f"%{fold(query)}%")
             | func.lower(User.organisation).like(pattern)
         )
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))

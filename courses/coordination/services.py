@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from courses.audit.services import record
+from courses.auth.emails import fold, normalise_email
 from courses.auth.models import User
 from courses.catalog.models import Course
 from courses.coordination.models import Cohort
@@ -115,7 +116,9 @@ def search_users(text: str, limit: int = 20) -> list[User]:
             .where(
                 User.is_active,
                 or_(
-                    User.email.like(pattern), func.lower(User.full_name).like(pattern), User.full_name_ar.like(pattern)
+                    User.email.like(f"%{fold(text)}%"),  # addresses are stored folded
+                    func.lower(User.full_name).like(pattern),
+                    User.full_name_ar.like(pattern),
                 ),
             )
             .order_by(User.full_name)
@@ -136,6 +139,11 @@ def cohorts_for(user: User) -> list[Cohort]:
     return list(db.session.scalars(statement))
 
 
+def _named_trainer(user: User, course: Course) -> bool:
+    """`user` is among the trainers the course's file names (by email, compared in stored form)."""
+    return any(t.get("email") and normalise_email(t["email"]) == user.email for t in course.trainers)
+
+
 def trained_courses(user: User) -> list[Course]:
     """The courses whose reports `user` may read (two queries, whatever the number of courses)."""
     courses = list(db.session.scalars(select(Course).order_by(Course.title)))
@@ -148,7 +156,7 @@ def trained_courses(user: User) -> list[Course]:
     )
     return [
         c for c in courses
-        if c.id in through_cohorts or any((t.get("email") or "").lower() == user.email for t in c.trainers)
+        if c.id in through_cohorts or _named_trainer(user, c)
     ]  # fmt: skip
 
 
@@ -165,7 +173,7 @@ def is_trainer_of(user: User, course: Course) -> bool:
     """
     if not user.has_role("trainer"):
         return False
-    if any((t.get("email") or "").lower() == user.email for t in course.trainers):
+    if _named_trainer(user, course):
         return True
     return (
         db.session.scalar(

@@ -22,6 +22,7 @@ from courses.coordination.forms import ActionForm, CohortForm, ImportForm
 from courses.coordination.models import Cohort, CsvImport
 from courses.database import utcnow
 from courses.extensions import db
+from courses.text import isolate
 from courses.urls import int_arg
 
 bp = Blueprint("coordination", __name__, url_prefix="/coordination")
@@ -180,7 +181,7 @@ def add_learner(cohort_id: int):
         )
     else:
         db.session.commit()
-        flash(messages[outcome] % {"name": user.full_name}, "success")
+        flash(messages[outcome] % {"name": isolate(user.full_name)}, "success")
     return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
 
 

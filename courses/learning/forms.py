@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, SubmitField
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from courses.catalog.models import Question
+from courses.forms import Form
 
 
 class CheckboxesField(SelectMultipleField):
@@ -18,11 +18,11 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something (enroll, mark complete): CSRF and nothing else."""
 
 
-class QuizFormBase(FlaskForm):
+class QuizFormBase(Form):
     submit = SubmitField(_l("Check my answers"))
 
     questions: Sequence[Question] = ()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from courses.auth import services
 from courses.auth.models import User
 from courses.extensions import db
-from tests.conftest import PASSWORD, mail_link, sent_mail
+from tests.conftest import PASSWORD, mail_link, mail_text, sent_mail
 
 SIGNUP = {
     "email": "Salma.Benali@Commune.ma",
@@ -269,3 +269,39 @@ def test_cli_demo_accounts_only_on_empty_database(app, runner):
         for role, email, password in lines:
             assert services.authenticate(email, password).role == role
     assert "already exist" in runner.invoke(args=["users", "demo"]).output
+
+
+RLO, FSI, PDI = "\u202e", "\u2068", "\u2069"
+
+
+def test_names_are_stored_without_bidi_controls_at_sign_up_and_in_the_profile(app, client, login):
+    data = {
+        **SIGNUP,
+        "full_name": f"Salma {RLO}Benali",
+        "full_name_ar": f"\u2067سلمى بنعلي{PDI}",
+        "job_title": f"{RLO}x",
+    }
+    client.post("/signup", data=data)
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        assert (user.full_name, user.full_name_ar, user.job_title) == ("Salma Benali", "سلمى بنعلي", "x")
+    link = mail_link(sent_mail(app)[-1])
+    page = client.post(link, data={"password": PASSWORD, "confirm": PASSWORD}, follow_redirects=True)
+    assert f"Bienvenue, {FSI}Salma Benali{PDI}." in page.get_data(as_text=True)  # the flash isolates the name
+    profile = {**SIGNUP, "full_name": f"Salma Benali{RLO}", "organisation": f"Commune{RLO} de Salé"}
+    assert client.post("/account/", data=profile).status_code == 302
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        assert (user.full_name, user.organisation) == ("Salma Benali", "Commune de Salé")
+
+
+def test_a_name_made_only_of_controls_is_no_name(app, client):
+    response = client.post("/signup", data={**SIGNUP, "full_name": f"{RLO}\u202c"})
+    assert response.status_code == 200 and "Ce champ est requis." in response.get_data(as_text=True)
+
+
+def test_mail_isolates_the_name_it_greets(app, client, make_user, outbox):
+    user = make_user(full_name="Salma Benali")
+    client.post("/password/reset", data={"email": user.email})
+    (message,) = sent_mail(app)
+    assert f"Bonjour {FSI}Salma Benali{PDI}," in mail_text(message)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from courses.audit.models import AuditEvent
+from courses.auth.models import User
 from courses.certificates import codes, pdf, services
 from courses.certificates.models import Certificate
 from courses.extensions import db
@@ -266,3 +267,56 @@ def test_qr_code_leads_to_the_verification_page(app, client, completed, tmp_path
                              capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
     assert scanned == f"{app.config['PUBLIC_BASE_URL']}/verify/{code}"
     assert "Certificat valide" in client.get(scanned.removeprefix(app.config["PUBLIC_BASE_URL"])).get_data(as_text=True)
+
+
+RLO, FSI, PDI = "\u202e", "\u2068", "\u2069"
+# pdftotext wraps right-to-left runs in RLE … PDF (U+202B, U+202C) itself; any other control came from us.
+OUR_CONTROLS = re.compile("[\u202a\u202d\u202e\u2066-\u2069]")
+
+
+def raw_pdf_text(data: bytes, tmp_path) -> str:
+    path = tmp_path / "raw.pdf"
+    path.write_bytes(data)
+    return subprocess.run(
+        [shutil.which("pdftotext"), str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+
+
+def test_a_legacy_name_with_bidi_controls_is_cleaned_in_the_snapshot(app, client, make_user, login, one_module_course):
+    user = make_user("rlo@example.ma")
+    with app.app_context():  # stored before names were cleaned at input
+        saved = db.session.get(User, user.id)
+        saved.full_name, saved.full_name_ar = f"Salma {RLO}Benali", f"{FSI}سلمى{PDI}"
+        db.session.commit()
+    login(user)
+    client.post("/courses/gouvernance/enroll")
+    client.post("/courses/gouvernance/lire/complete")
+    with app.app_context():
+        assert db.session.scalar(select(Certificate.snapshot))["holder"] == {"name": "Salma Benali", "name_ar": "سلمى"}
+
+
+@needs_pdftotext
+def test_the_pdf_draws_no_bidi_control_even_from_an_old_snapshot(app, tmp_path):
+    snapshot = {
+        "holder": {"name": f"Salma {RLO}Benali\u202c Alami", "name_ar": f"سلمى\u200f {FSI}بنعلي{PDI}"},
+        "course": {"title": f"Cours {FSI}Titre{PDI} fin", "hours": 2, "language": "fr"},
+        "completed_on": "2026-11-29",
+        "cohort": {"name": f"{RLO}Rabat", "place": ""},
+        "institutions": [],
+        "signatories": [],
+    }
+    data = pdf.render(snapshot, "TDB-2345-6789-ABCD", "http://127.0.0.1:5000/verify/TDB-2345-6789-ABCD")
+    text = raw_pdf_text(data, tmp_path)
+    assert not OUR_CONTROLS.search(text)
+    assert "Salma Benali Alami" in text and "Cours Titre fin" in text and "Rabat" in text
+
+
+def test_reissue_cleans_the_names_typed(app, client, completed, make_user):
+    _user, code = completed
+    client.post("/logout")
+    coordinator = make_user("coord@example.ma", role="coordinator")
+    client.post("/login", data={"email": coordinator.email, "password": PASSWORD})
+    client.post(f"/certificates/{code}/reissue", data={"name": f"Salma {RLO}Ben Ali", "name_ar": f"{RLO}سلمى"})
+    with app.app_context():
+        current = db.session.scalar(select(Certificate).where(Certificate.replaced_at.is_(None)))
+        assert current.snapshot["holder"] == {"name": "Salma Ben Ali", "name_ar": "سلمى"}

@@ -151,3 +151,44 @@ def test_cli_import(app, runner, cohort_id, tmp_path):
     bad.write_text(GOOD + "oops;X\n", "utf-8")
     failed = runner.invoke(args=["cohorts", "import", str(cohort_id), str(bad)])
     assert failed.exit_code == 1 and "bad.csv:4: invalid_email" in failed.output
+
+
+NFC, NFD = "jos\u00e9@example.ma", "Jose\u0301@Example.MA"
+
+
+def test_import_and_sign_up_agree_on_the_form_of_an_address(app, client, as_role, cohort_id):
+    from tests.auth.test_accounts import SIGNUP
+
+    assert client.post("/signup", data={**SIGNUP, "email": NFD}).status_code == 200
+    as_role("coordinator")
+    before = counts(app)
+    page = upload(client, cohort_id, f"email;full name\n{NFC.upper()};José\n").get_data(as_text=True)
+    assert "Compte existant" in page and "Nouveau compte" not in page
+    client.post(confirm_url(page))
+    assert counts(app) == (before[0], before[1] + 1)  # enrolled the account that signed up, created none
+
+
+def test_the_same_address_twice_in_a_file_in_two_forms_is_a_duplicate(app):
+    preview = csv_import.read(f"email;full name\n{NFC};A\n{NFD};B\n\uff4a@x.ma;C\nJ@X.MA;D\n")
+    assert [row.problems for row in preview.rows] == [[], ["duplicate"], [], ["duplicate"]]
+
+
+def test_a_look_alike_of_an_existing_address_is_refused(app, client, as_role, cohort_id, make_user):
+    make_user("john@example.ma")
+    as_role("coordinator")
+    before = counts(app)
+    page = upload(client, cohort_id, "email;full name\n\uff4a\uff4f\uff48\uff4e@example.ma;John\n").get_data(
+        as_text=True
+    )
+    assert "un autre compte a une adresse qui lui ressemble" in page.replace("&#39;", "'")
+    assert "Confirmer l'import" not in page.replace("&#39;", "'")
+    assert counts(app) == before
+
+
+def test_cells_lose_their_bidi_controls(app, client, as_role, cohort_id):
+    as_role("coordinator")
+    page = upload(client, cohort_id, "email;full name;organisation\nrlo@x.ma;Salma \u202eBenali;\u2067Commune\u2069\n")
+    client.post(confirm_url(page.get_data(as_text=True)))
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "rlo@x.ma"))
+        assert (user.full_name, user.organisation) == ("Salma Benali", "Commune")

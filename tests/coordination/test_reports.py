@@ -235,3 +235,24 @@ def test_draft_preview_for_its_own_trainers_only(app, client, as_role, make_cour
     page = client.get("/courses/brouillon/").get_data(as_text=True)
     assert "Aperçu du brouillon" in page
     assert client.get("/courses/brouillon/introduction/").status_code == 200
+
+
+def test_a_flash_message_isolates_the_name_it_prints(app, client, as_role, cohort_id, make_user):
+    import html
+    import re
+
+    from fpdf.bidi import BidiParagraph
+
+    learner = make_user("legacy@example.ma")
+    with app.app_context():  # stored before names were cleaned at input
+        db.session.get(User, learner.id).full_name = "\u202eSalma Benali"
+        db.session.commit()
+    as_role("coordinator")
+    response = client.post(
+        f"/coordination/cohorts/{cohort_id}/learners", data={"user_id": learner.id},
+        headers={"Accept-Language": "en"}, follow_redirects=True,
+    )  # fmt: skip
+    (message,) = re.findall(r'<p class="flash flash-success">(.*?)</p>', response.get_data(as_text=True))
+    message = html.unescape(message)
+    assert message == "\u2068Salma Benali\u2069 is enrolled."
+    assert BidiParagraph(message).get_reordered_string().endswith(" is enrolled.")  # neighbours in reading order
