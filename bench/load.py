@@ -172,7 +172,12 @@ def gunicorn(target: str, env: dict[str, str], log_path: Path, workers: int = 2)
     with open(log_path, "ab") as log:
         # A session of its own: stopping the benchmark stops this server and its workers, nothing else.
         process = subprocess.Popen(  # noqa: S603 - fixed command
-            command, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=log, start_new_session=True
+            command,
+            cwd=ROOT,
+            env={**os.environ, "GUNICORN_THREADS": "2", **env},
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
         )
     try:
         _wait_ready(process, port, log_path)

@@ -31,7 +31,17 @@ class Defaults:
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: phones keep tabs open for days
     ASSET_MAX_AGE = 24 * 3600
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = "memory://"  # per process: gunicorn.conf.py then runs one worker
+    SERVER_PROCESSES = 1  # set by gunicorn.conf.py; several need a shared RATELIMIT_STORAGE_URI
+    # Limits that stop guessing, not a room behind one address (courses/auth/throttle.py).
+    # Only failed logins count; valid invitation and reset links never do.
+    LOGIN_FAILURES_PER_ADDRESS = "60 per 10 minutes; 600 per day"  # sized for a shared address
+    LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = "5 per minute; 20 per hour"
+    LOGIN_FAILURES_PER_ACCOUNT = "10 per 15 minutes; 40 per day"  # not on the owner's known devices
+    SIGNUPS_PER_ADDRESS = "60 per hour"
+    RESET_REQUESTS_PER_ADDRESS = "60 per hour"
+    MAILS_PER_RECIPIENT = "3 per hour; 10 per day"  # sign-up and reset mails to one address
+    INVALID_LINKS_PER_ADDRESS = "30 per hour"
     RATELIMIT_HEADERS_ENABLED = True
     MAIL_SERVER: str | None = None  # unset: mail is written to instance/outbox/
     MAIL_PORT = 587

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 from flask import Flask, render_template
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
+
+from courses.extensions import limiter
 
 SHOWN = (400, 403, 404, 405, 413, 429, 500)
 
 
 def _render(error: HTTPException):
     code = error.code or 500
-    return render_template("errors/error.html", code=code, error=error), code
+    context = _rate_limit_context(error) if isinstance(error, RateLimitExceeded) else {}
+    return render_template("errors/error.html", code=code, error=error, **context), code
+
+
+def _rate_limit_context(error: RateLimitExceeded) -> dict:
+    """How long to wait (whole minutes, at least one) and the limit's own message, if it has one."""
+    current = limiter.current_limit
+    seconds = current.reset_at - time.time() if current else 60
+    return {
+        "wait_minutes": max(1, math.ceil(seconds / 60)),
+        "limit_message": error.description if error.limit.error_message else None,
+    }
 
 
 def init_app(app: Flask) -> None:

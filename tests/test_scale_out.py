@@ -159,10 +159,10 @@ def test_rate_limits_hold_across_servers(two_servers):
     a, b = two_servers
     browser = Browser()
     statuses = []
-    for attempt in range(12):
+    for attempt in range(7):
         base = (a, b)[attempt % 2]
         _, page = browser.get(f"{base}/login")
         statuses.append(
             browser.post(f"{base}/login", {"email": "x@example.ma", "password": "wrong", "csrf_token": token(page)})[0]
         )
-    assert statuses[:10] == [200] * 10 and statuses[10:] == [429, 429]
+    assert statuses == [200] * 5 + [429, 429]  # failures for one account from one address, counted once

@@ -73,17 +73,16 @@ def test_session_cookie_flags(client, make_user):
 def test_login_is_rate_limited(client, make_user):
     user = make_user()
     statuses = [client.post("/login", data={"email": user.email, "password": "wrong password"}).status_code
-                for _ in range(12)]  # fmt: skip
-    assert statuses[:10] == [200] * 10 and statuses[10:] == [429, 429]
-    assert "Trop de requêtes" in client.post("/login", data={"email": user.email, "password": "x"}).get_data(
-        as_text=True
-    )
+                for _ in range(7)]  # fmt: skip
+    assert statuses == [200] * 5 + [429, 429]  # one guesser, one account: 5 failures a minute
+    page = client.post("/login", data={"email": user.email, "password": "x"}).get_data(as_text=True)
+    assert "Trop de requêtes" in page and re.search(r"Patientez \d+ minutes? avant de réessayer.", page)
 
 
 @pytest.mark.app_config(RATELIMIT_ENABLED=True)
-def test_password_reset_is_rate_limited(client):
-    statuses = [client.post("/password/reset", data={"email": f"n{i}@example.ma"}).status_code for i in range(7)]
-    assert statuses[:5] == [302] * 5 and statuses[5:] == [429, 429]
+def test_password_reset_mails_to_one_address_are_limited(client):
+    statuses = [client.post("/password/reset", data={"email": "n@example.ma"}).status_code for i in range(5)]
+    assert statuses == [302] * 3 + [429, 429]
 
 
 @pytest.mark.parametrize(

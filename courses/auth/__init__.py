@@ -5,10 +5,12 @@ from flask import Flask
 from courses.auth.access import login_manager
 from courses.auth.cli import users_cli
 from courses.auth.labels import breakdown_bar, organisation_type_name, region_name, role_name
+from courses.auth.throttle import require_shared_counts
 from courses.auth.views import bp
 
 
 def init_app(app: Flask) -> None:
+    require_shared_counts(app)
     login_manager.init_app(app)
     app.register_blueprint(bp)
     app.cli.add_command(users_cli)

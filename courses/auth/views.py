@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from courses.auth import services, tasks
+from courses.auth import services, tasks, throttle
 from courses.auth.forms import (
     LoginForm,
     PasswordChangeForm,
@@ -18,6 +18,7 @@ from courses.auth.forms import (
     ResetRequestForm,
     SignupForm,
 )
+from courses.auth.throttle import setting
 from courses.extensions import db, limiter
 from courses.text import isolate
 from courses.urls import safe_next_url
@@ -53,7 +54,8 @@ def _interface_language() -> str:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit(setting("SIGNUPS_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(setting("MAILS_PER_RECIPIENT"), methods=["POST"], key_func=throttle.email_key)
 def signup():
     """Ask for a learner account: the activation link (or, for a known address, a reminder) is emailed.
 
@@ -71,15 +73,29 @@ def signup():
     return render_template("auth/signup.html", form=form)
 
 
-def _email_key() -> str:
-    return "login:" + services.normalise_email(request.form.get("email", ""))
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
-@limiter.limit("20 per hour", methods=["POST"], key_func=_email_key)  # guessing one account from many addresses
+@limiter.limit(
+    setting("LOGIN_FAILURES_PER_ADDRESS"),
+    methods=["POST"],
+    key_func=throttle.address_key,
+    deduct_when=throttle.login_failed,
+)
+@limiter.limit(
+    setting("LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS"),
+    methods=["POST"],
+    key_func=throttle.account_address_key,
+    deduct_when=throttle.login_failed,
+)
+@limiter.limit(  # guessing one account from many addresses; its owner's known devices are spared
+    setting("LOGIN_FAILURES_PER_ACCOUNT"),
+    methods=["POST"],
+    key_func=throttle.account_key,
+    deduct_when=throttle.login_failed,
+    exempt_when=throttle.on_known_device,
+    error_message=lambda: str(throttle.ACCOUNT_LOCKED),
+)
 def login():
-    """Log in with email and password."""
+    """Log in with email and password. Only failed attempts count against the limits (throttle.py)."""
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
@@ -88,7 +104,8 @@ def login():
         else:
             db.session.commit()
             _start_session(user, remember=form.remember.data)
-            return redirect(safe_next_url(form.next.data, "learning.dashboard"))
+            response = redirect(safe_next_url(form.next.data, "learning.dashboard"))
+            return throttle.remember_device(response, user.email)
     return render_template("auth/login.html", form=form)
 
 
@@ -141,7 +158,8 @@ def change_password():
 
 
 @bp.route("/password/reset", methods=["GET", "POST"])
-@limiter.limit("5 per hour", methods=["POST"])
+@limiter.limit(setting("RESET_REQUESTS_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(setting("MAILS_PER_RECIPIENT"), methods=["POST"], key_func=throttle.email_key)
 def reset_request():
     """Ask for a reset link by email. The answer is the same whether the account exists or not."""
     form = ResetRequestForm()
@@ -153,11 +171,15 @@ def reset_request():
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit(setting("INVALID_LINKS_PER_ADDRESS"), deduct_when=throttle.link_was_invalid)
 def reset(token: str):
-    """Set a new password from an emailed link (valid once, for one hour)."""
+    """Set a password from an emailed link: a reset, an invitation or a sign-up's activation.
+
+    A valid link is never refused (a room of invitees activates from one address); invalid ones count.
+    """
     user = services.user_for_reset_token(token, current_app.config["SECRET_KEY"])
     if user is None:
+        throttle.mark_invalid_link()
         flash(_("This link is invalid or has expired. Ask for a new one."), "error")
         return redirect(url_for("auth.reset_request"))
     form = ResetForm()
