@@ -42,6 +42,7 @@ content: db ## Check and import content/ into the database
 
 run: install translations content ## Set up everything and serve on http://127.0.0.1:5000 (with a task worker)
 	$(FLASK) users demo
+	export PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}"; \
 	$(FLASK) tasks worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

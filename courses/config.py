@@ -54,8 +54,10 @@ class Defaults:
     # (a SQLite file in instance/, or the PostgreSQL database); `redis://…` uses Redis.
     TASK_QUEUE_URL: str | None = None
     TASKS_IMMEDIATE = False  # True runs each task at once in the caller (tests)
-    # The address printed on certificates and in their QR codes: set it to the public site.
-    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # The address printed on certificates, in their QR codes and in mails: set it to the public
+    # site. Unset, links follow the address of the request being served (`make run` passes its
+    # own), and commands that build links outside a request refuse to run (courses/urls.py).
+    PUBLIC_BASE_URL: str | None = None
     CERTIFICATE_SIGNING_KEY: str | None = None  # default: instance/certificate_signing_key.pem
     CERTIFICATE_INSTITUTIONS = (
         {"fr": "Direction générale des collectivités territoriales", "ar": "المديرية العامة للجماعات الترابية"},

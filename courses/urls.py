@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from flask import current_app, request, url_for
+from flask import current_app, g, has_request_context, request, url_for
+
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000/"
+
+
+class PublicAddressUnknown(RuntimeError):
+    """A link must be built outside a request and PUBLIC_BASE_URL is not set."""
 
 
 def safe_next_url(target: str | None, default_endpoint: str = "catalog.index") -> str:
@@ -21,9 +28,58 @@ def current_path() -> str:
     return request.full_path.rstrip("?")
 
 
+def public_base_url() -> str:
+    """The site's public address, ending with "/".
+
+    PUBLIC_BASE_URL when set; otherwise the address of the request being served, or of the
+    request that queued the task being run (`links_from`). Outside both (a command) it is
+    required, except in development (debug or testing), where a warning names the placeholder.
+    """
+    configured = current_app.config.get("PUBLIC_BASE_URL")
+    if configured:
+        return configured.rstrip("/") + "/"
+    if has_request_context():
+        return request.host_url
+    if g.get("public_base_url"):
+        return g.public_base_url
+    if current_app.debug or current_app.testing:
+        current_app.logger.warning("PUBLIC_BASE_URL is not set: links point to %s", DEVELOPMENT_BASE_URL)
+        return DEVELOPMENT_BASE_URL
+    raise PublicAddressUnknown(
+        "PUBLIC_BASE_URL is not set: links in mails, certificates and QR codes would point nowhere. "
+        "Set it to the site's public address, e.g. PUBLIC_BASE_URL=https://tadbir.example.ma"
+    )
+
+
+def require_public_base_url() -> None:
+    """For commands that build links: stop with a clear message when the public address is unknown."""
+    import click
+
+    try:
+        public_base_url()
+    except PublicAddressUnknown as error:
+        raise click.ClickException(str(error)) from error
+
+
+def request_base_url() -> str | None:
+    """What a task queued now should build its links on (None when PUBLIC_BASE_URL decides)."""
+    return None if current_app.config.get("PUBLIC_BASE_URL") else request.host_url
+
+
+@contextmanager
+def links_from(base_url: str | None):
+    """Build links on `base_url` (the address of the request that queued a task) inside the block."""
+    previous = g.get("public_base_url")
+    g.public_base_url = base_url or previous
+    try:
+        yield
+    finally:
+        g.public_base_url = previous
+
+
 def public_url(endpoint: str, **values) -> str:
-    """An absolute URL on the public site (PUBLIC_BASE_URL), also outside requests (CLI, mail)."""
-    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    """An absolute URL on the public site (see public_base_url), also outside requests (CLI, mail)."""
+    base = urlsplit(public_base_url())
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
     return adapter.build(endpoint, values, force_external=True)
 

@@ -11,11 +11,17 @@ from sqlalchemy.exc import IntegrityError
 from courses.auth import notifications, services
 from courses.extensions import db
 from courses.tasks import task
+from courses.urls import links_from
 
 
 @task()
-def signup_requested(email: str, profile: dict, language: str) -> None:
+def signup_requested(email: str, profile: dict, language: str, base_url: str | None = None) -> None:
     """Create the account and queue its activation link; or tell the owner they already have one."""
+    with links_from(base_url):
+        _answer_signup(email, profile, language)
+
+
+def _answer_signup(email: str, profile: dict, language: str) -> None:
     user = services.find_user(email)
     if user is not None:
         if user.is_active:
@@ -32,8 +38,9 @@ def signup_requested(email: str, profile: dict, language: str) -> None:
 
 
 @task()
-def password_reset_requested(email: str, language: str) -> None:
+def password_reset_requested(email: str, language: str, base_url: str | None = None) -> None:
     user = services.find_user(email)
     if user is not None and user.is_active:
-        notifications.send_password_link(user, "reset", language)
+        with links_from(base_url):
+            notifications.send_password_link(user, "reset", language)
         db.session.commit()

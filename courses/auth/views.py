@@ -21,7 +21,7 @@ from courses.auth.forms import (
 from courses.auth.throttle import setting
 from courses.extensions import db, limiter
 from courses.text import isolate
-from courses.urls import safe_next_url
+from courses.urls import request_base_url, safe_next_url
 
 bp = Blueprint("auth", __name__)
 
@@ -68,7 +68,7 @@ def signup():
     if form.validate_on_submit():
         profile = asdict(_profile(form))
         profile["preferred_language"] = profile["preferred_language"] or _interface_language()
-        tasks.signup_requested(form.email.data, profile, _interface_language())
+        tasks.signup_requested(form.email.data, profile, _interface_language(), request_base_url())
         return render_template("auth/check_mailbox.html", email=form.email.data)
     return render_template("auth/signup.html", form=form)
 
@@ -164,7 +164,7 @@ def reset_request():
     """Ask for a reset link by email. The answer is the same whether the account exists or not."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        tasks.password_reset_requested(form.email.data, _interface_language())
+        tasks.password_reset_requested(form.email.data, _interface_language(), request_base_url())
         flash(_("If an account exists for this address, a link to set a new password has been sent."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)

@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from courses.certificates import pdf, services
 from courses.extensions import db
+from courses.urls import require_public_base_url
 
 certificates_cli = AppGroup("certificates", help="Revoke, re-issue and render certificates.")
 
@@ -54,6 +55,7 @@ def reissue_command(code: str, name: str, name_ar: str | None) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
 def render_command(code: str, out: str) -> None:
     """Write a certificate's PDF to a file."""
+    require_public_base_url()  # the QR code carries it
     certificate = _certificate(code)
     Path(out).write_bytes(pdf.render(certificate.snapshot, certificate.code, services.verify_url(certificate.code)))
     click.echo(f"Wrote {out}.")

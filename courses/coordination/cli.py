@@ -15,6 +15,7 @@ from courses.catalog.models import Course
 from courses.coordination import csv_import, exports, services
 from courses.coordination.models import Cohort
 from courses.extensions import db
+from courses.urls import require_public_base_url
 
 cohorts_cli = AppGroup("cohorts", help="Training sessions.")
 
@@ -26,6 +27,8 @@ cohorts_cli = AppGroup("cohorts", help="Training sessions.")
 @click.option("--no-invite", is_flag=True, help="Do not email invitations to new accounts.")
 def import_command(cohort_id: int, file: str, dry_run: bool, no_invite: bool) -> None:
     """Enroll the people listed in a CSV file in a session: every row, or none."""
+    if not (dry_run or no_invite):
+        require_public_base_url()  # the invitations carry links
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None:
         raise click.ClickException(f"no session {cohort_id}")

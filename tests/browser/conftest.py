@@ -118,10 +118,10 @@ def live_server(tmp_path_factory):
             )
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    app.config["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(app.config["PUBLIC_BASE_URL"], outbox=Path(app.config["MAIL_OUTBOX"]))
+    # No PUBLIC_BASE_URL: links and QR codes follow the server's own address (a random port).
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", outbox=Path(app.config["MAIL_OUTBOX"]))
     server.shutdown()
 
 

@@ -258,15 +258,31 @@ def test_verification_is_rate_limited(client):
 
 
 @pytest.mark.skipif(not (shutil.which("zbarimg") and shutil.which("pdftoppm")), reason="zbar-tools or poppler missing")
-def test_qr_code_leads_to_the_verification_page(app, client, completed, tmp_path):
-    _user, code = completed
-    (tmp_path / "c.pdf").write_bytes(client.get(f"/certificates/{code}.pdf").data)
-    subprocess.run([shutil.which("pdftoppm"), "-png", "-r", "150", "-singlefile", str(tmp_path / "c.pdf"),
-                    str(tmp_path / "page")], check=True)  # fmt: skip
-    scanned = subprocess.run([shutil.which("zbarimg"), "-q", "--raw", str(tmp_path / "page.png")],
-                             capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
-    assert scanned == f"{app.config['PUBLIC_BASE_URL']}/verify/{code}"
-    assert "Certificat valide" in client.get(scanned.removeprefix(app.config["PUBLIC_BASE_URL"])).get_data(as_text=True)
+def scan_qr(pdf: bytes, folder) -> str:
+    (folder / "c.pdf").write_bytes(pdf)
+    subprocess.run([shutil.which("pdftoppm"), "-png", "-r", "150", "-singlefile", str(folder / "c.pdf"),
+                    str(folder / "page")], check=True)  # fmt: skip
+    return subprocess.run([shutil.which("zbarimg"), "-q", "--raw", str(folder / "page.png")],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+
+
+@pytest.mark.skipif(not (shutil.which("zbarimg") and shutil.which("pdftoppm")), reason="zbar-tools or poppler missing")
+def test_qr_code_leads_to_the_verification_page_of_the_server_that_made_it(app, make_user, one_module_course, tmp_path):
+    base = "http://tadbir.test:5201"  # a server on another host and port, without PUBLIC_BASE_URL
+    client = app.test_client()
+    user = make_user("salma@example.ma", full_name="Salma Benali")
+    client.post(f"{base}/login", data={"email": user.email, "password": PASSWORD})
+    client.post(f"{base}/courses/gouvernance/enroll")
+    client.post(f"{base}/courses/gouvernance/lire/complete")
+    with app.app_context():
+        code = db.session.scalar(select(Certificate.code))
+    scanned = scan_qr(client.get(f"{base}/certificates/{code}.pdf").data, tmp_path)
+    assert scanned == f"{base}/verify/{code}"
+    assert "Certificat valide" in client.get(scanned).get_data(as_text=True)
+    assert f"{base}/verify/{code}" in mail_text(sent_mail(app)[-1])  # the completion mail too
+    app.config["PUBLIC_BASE_URL"] = "https://tadbir.example.ma"  # when set, the public address wins
+    again = scan_qr(client.get(f"{base}/certificates/{code}.pdf").data, tmp_path)
+    assert again == f"https://tadbir.example.ma/verify/{code}"
 
 
 RLO, FSI, PDI = "\u202e", "\u2068", "\u2069"
