@@ -1,4 +1,4 @@
-"""Exports: report tables as CSV (with BOM, for Excel) or XLSX; certificates as a streamed ZIP.
+"""Exports: report tables (written by courses.tabular); certificates as a streamed ZIP.
 
 Everything streams: rows are read from the database in batches and written as they come, PDFs
 are rendered one at a time (or by a pool of processes for the CLI), and the ZIP is produced in
@@ -8,15 +8,13 @@ chunks, so memory stays flat whatever the number of learners or certificates.
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import multiprocessing
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-import xlsxwriter
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -25,40 +23,11 @@ from courses.catalog.models import Course
 from courses.certificates import pdf
 from courses.certificates.models import Certificate
 from courses.certificates.services import verify_url
-from courses.coordination.csv_import import neutralise
 from courses.extensions import db
 from courses.learning.models import Enrollment
+from courses.tabular import CsvWriter
 
-BOM = "\ufeff"
 BATCH = 500
-
-
-def csv_stream(header: list[str], rows: Iterable[list]) -> Iterator[str]:
-    """CSV text in chunks: UTF-8 BOM first (Excel then reads accents and Arabic), cells neutralised."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")  # what Excel expects in French locales
-    buffer.write(BOM)
-    writer.writerow(header)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow([neutralise(str(v)) if v is not None else "" for v in row])
-        if count % BATCH == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def xlsx_bytes(sheet: str, header: list[str], rows: Iterable[list]) -> bytes:
-    """An XLSX workbook with one sheet (constant_memory: rows are flushed as they are written)."""
-    output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {"constant_memory": True, "strings_to_formulas": False})
-    worksheet = workbook.add_worksheet(sheet[:31])
-    bold = workbook.add_format({"bold": True})
-    worksheet.write_row(0, 0, header, bold)
-    for index, row in enumerate(rows, start=1):
-        worksheet.write_row(index, 0, [neutralise(v) if isinstance(v, str) else v for v in row])
-    workbook.close()
-    return output.getvalue()
 
 
 def learner_rows(course: Course, cohort_id: int | None) -> Iterator[list]:
@@ -198,10 +167,7 @@ def certificates_zip(
 ) -> Iterator[bytes]:
     """A ZIP, in chunks, of one PDF per certificate plus a register (CSV) of them all."""
     sink = _Sink()
-    register = io.StringIO()
-    register_writer = csv.writer(register, delimiter=";")
-    register.write(BOM)
-    register_writer.writerow(REGISTER_HEADER)
+    register = CsvWriter(REGISTER_HEADER)
     batch: list[Certificate] = []
 
     def flush(archive: zipfile.ZipFile, pool) -> Iterator[bytes]:
@@ -209,7 +175,7 @@ def certificates_zip(
         jobs = [(c.snapshot, c.code, verify_url(c.code)) for c in batch]
         for certificate, document in zip(batch, _rendered(jobs, pool), strict=True):
             archive.writestr(pdf_name(certificate), document, compress_type=zipfile.ZIP_STORED)
-            register_writer.writerow([neutralise(str(v)) for v in _register_row(certificate)])
+            register.writerow(_register_row(certificate))
             if on_certificate:
                 on_certificate()
             yield sink.take()
@@ -221,7 +187,7 @@ def certificates_zip(
             if len(batch) >= 64:
                 yield from flush(archive, pool)
         yield from flush(archive, pool)
-        archive.writestr("registre.csv", register.getvalue().encode())
+        archive.writestr("registre.csv", register.take().encode())
     yield sink.take()
 
 

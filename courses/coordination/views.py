@@ -22,6 +22,7 @@ from courses.coordination.forms import ActionForm, CohortForm, ImportForm
 from courses.coordination.models import Cohort, CsvImport
 from courses.database import utcnow
 from courses.extensions import db
+from courses.tabular import csv_stream, xlsx_bytes
 from courses.urls import int_arg
 
 bp = Blueprint("coordination", __name__, url_prefix="/coordination")
@@ -289,7 +290,7 @@ def report_csv(slug: str):
     _audit_export("report_csv", course, scope)
     rows = exports.learner_rows(course, scope.cohort.id if scope.cohort else None)
     return Response(
-        stream_with_context(exports.csv_stream(exports.LEARNER_HEADER, rows)),
+        stream_with_context(csv_stream(exports.LEARNER_HEADER, rows)),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{_export_name(course, scope, "csv")}"'},
     )
@@ -302,7 +303,7 @@ def report_xlsx(slug: str):
     course = _course_or_404(slug)
     scope = _scope(course)
     _audit_export("report_xlsx", course, scope)
-    data = exports.xlsx_bytes(
+    data = xlsx_bytes(
         course.slug, exports.LEARNER_HEADER, exports.learner_rows(course, scope.cohort.id if scope.cohort else None)
     )
     return Response(
