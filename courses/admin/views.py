@@ -16,8 +16,8 @@ from courses.auth.labels import role_name
 from courses.auth.models import ROLES, User
 from courses.auth.notifications import send_password_link
 from courses.auth.services import AccountError
-from courses.coordination.forms import ActionForm
 from courses.extensions import db
+from courses.forms import ActionForm
 from courses.tabular import csv_stream
 from courses.urls import int_arg
 

@@ -29,7 +29,3 @@ class ImportForm(FlaskForm):
         _l("CSV file"), validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))]
     )
     submit = SubmitField(_l("Check the file"))
-
-
-class ActionForm(FlaskForm):
-    """A button: CSRF only."""

@@ -18,10 +18,11 @@ from courses.auth.models import User
 from courses.auth.notifications import send_password_link
 from courses.catalog.models import Course
 from courses.coordination import charts, csv_import, exports, reports, services
-from courses.coordination.forms import ActionForm, CohortForm, ImportForm
+from courses.coordination.forms import CohortForm, ImportForm
 from courses.coordination.models import Cohort, CsvImport
 from courses.database import utcnow
 from courses.extensions import db
+from courses.forms import ActionForm
 from courses.tabular import csv_stream, xlsx_bytes
 from courses.urls import int_arg
 
