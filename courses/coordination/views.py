@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select, update
@@ -21,9 +21,10 @@ from courses.coordination import charts, csv_import, exports, reports, services
 from courses.coordination.forms import CohortForm, ImportForm
 from courses.coordination.models import Cohort, CsvImport
 from courses.database import utcnow
+from courses.downloads import attachment
 from courses.extensions import db
 from courses.forms import ActionForm
-from courses.tabular import csv_stream, xlsx_bytes
+from courses.tabular import CSV_MIMETYPE, XLSX_MIMETYPE, csv_stream, xlsx_bytes
 from courses.urls import int_arg
 
 bp = Blueprint("coordination", __name__, url_prefix="/coordination")
@@ -290,11 +291,7 @@ def report_csv(slug: str):
     scope = _scope(course)
     _audit_export("report_csv", course, scope)
     rows = exports.learner_rows(course, scope.cohort.id if scope.cohort else None)
-    return Response(
-        stream_with_context(csv_stream(exports.LEARNER_HEADER, rows)),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{_export_name(course, scope, "csv")}"'},
-    )
+    return attachment(csv_stream(exports.LEARNER_HEADER, rows), _export_name(course, scope, "csv"), CSV_MIMETYPE)
 
 
 @bp.get("/courses/<slug>/report.xlsx")
@@ -307,11 +304,7 @@ def report_xlsx(slug: str):
     data = xlsx_bytes(
         course.slug, exports.LEARNER_HEADER, exports.learner_rows(course, scope.cohort.id if scope.cohort else None)
     )
-    return Response(
-        data,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{_export_name(course, scope, "xlsx")}"'},
-    )
+    return attachment(data, _export_name(course, scope, "xlsx"), XLSX_MIMETYPE)
 
 
 def _certificate_selection(course: Course, scope: reports.Scope) -> exports.CertificateFilter:
@@ -331,11 +324,7 @@ def certificates_zip(slug: str):
     scope = _scope(course)
     selection = _certificate_selection(course, scope)
     _audit_export("certificates_zip", course, scope, since=request.args.get("since") or None)
-    return Response(
-        stream_with_context(exports.certificates_zip(selection)),
-        mimetype="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="{_export_name(course, scope, "zip")}"'},
-    )
+    return attachment(exports.certificates_zip(selection), _export_name(course, scope, "zip"), "application/zip")
 
 
 @bp.get("/courses/<slug>/certificates.pdf")
@@ -350,8 +339,4 @@ def certificates_pdf(slug: str):
                 limit=PRINT_LIMIT), "error")  # fmt: skip
         return redirect(url_for("coordination.report", slug=course.slug))
     _audit_export("certificates_pdf", course, scope, since=request.args.get("since") or None)
-    return Response(
-        exports.certificates_pdf(selection),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{_export_name(course, scope, "pdf")}"'},
-    )
+    return attachment(exports.certificates_pdf(selection), _export_name(course, scope, "pdf"), "application/pdf")
