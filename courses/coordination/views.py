@@ -17,6 +17,7 @@ from courses.auth.access import role_required
 from courses.auth.models import User
 from courses.auth.notifications import send_password_link
 from courses.catalog.models import Course
+from courses.certificates import batch
 from courses.coordination import charts, csv_import, exports, reports, services
 from courses.coordination.forms import CohortForm, ImportForm
 from courses.coordination.models import Cohort, CsvImport
@@ -307,13 +308,13 @@ def report_xlsx(slug: str):
     return attachment(data, _export_name(course, scope, "xlsx"), XLSX_MIMETYPE)
 
 
-def _certificate_selection(course: Course, scope: reports.Scope) -> exports.CertificateFilter:
+def _certificate_selection(course: Course, scope: reports.Scope) -> batch.CertificateFilter:
     since = request.args.get("since", "")
     try:
         since_date = date.fromisoformat(since) if since else None
     except ValueError:
         abort(400)
-    return exports.CertificateFilter(course, scope.cohort.id if scope.cohort else None, since_date)
+    return batch.CertificateFilter(course, scope.cohort.id if scope.cohort else None, since_date)
 
 
 @bp.get("/courses/<slug>/certificates.zip")
@@ -324,7 +325,7 @@ def certificates_zip(slug: str):
     scope = _scope(course)
     selection = _certificate_selection(course, scope)
     _audit_export("certificates_zip", course, scope, since=request.args.get("since") or None)
-    return attachment(exports.certificates_zip(selection), _export_name(course, scope, "zip"), "application/zip")
+    return attachment(batch.certificates_zip(selection), _export_name(course, scope, "zip"), "application/zip")
 
 
 @bp.get("/courses/<slug>/certificates.pdf")
@@ -334,9 +335,9 @@ def certificates_pdf(slug: str):
     course = _course_or_404(slug)
     scope = _scope(course)
     selection = _certificate_selection(course, scope)
-    if exports.count_certificates(selection) > PRINT_LIMIT:
+    if batch.count_certificates(selection) > PRINT_LIMIT:
         flash(_("More than %(limit)d certificates: choose a session or a date, or use the ZIP export.",
                 limit=PRINT_LIMIT), "error")  # fmt: skip
         return redirect(url_for("coordination.report", slug=course.slug))
     _audit_export("certificates_pdf", course, scope, since=request.args.get("since") or None)
-    return attachment(exports.certificates_pdf(selection), _export_name(course, scope, "pdf"), "application/pdf")
+    return attachment(batch.certificates_pdf(selection), _export_name(course, scope, "pdf"), "application/pdf")
