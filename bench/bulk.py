@@ -234,16 +234,13 @@ def task_certificates(arguments) -> None:
     from sqlalchemy import select
 
     from courses.catalog.models import Course
-    from courses.certificates import pdf
+    from courses.certificates import batch, pdf
     from courses.certificates.services import verify_url
-    from courses.coordination import exports
     from courses.extensions import db
 
     with _app(arguments).app_context():
         course = db.session.scalar(select(Course).where(Course.slug == arguments.course))
-        items = [
-            (c.snapshot, c.code, verify_url(c.code)) for c in exports.certificates(exports.CertificateFilter(course))
-        ]
+        items = [(c.snapshot, c.code, verify_url(c.code)) for c in batch.certificates(batch.CertificateFilter(course))]
         started = time.perf_counter()  # includes preparing the fonts: every process pays it once
         size = sum(len(pdf.render(snapshot, code, url)) for snapshot, code, url in items)
         _emit({"seconds": time.perf_counter() - started, "count": len(items), "mb": size / 2**20})
@@ -254,16 +251,16 @@ def task_zip(arguments) -> None:
     from sqlalchemy import select
 
     from courses.catalog.models import Course
-    from courses.coordination import exports
+    from courses.certificates import batch
     from courses.extensions import db
 
     with _app(arguments).app_context():
         course = db.session.scalar(select(Course).where(Course.slug == arguments.course))
-        selection = exports.CertificateFilter(course)
+        selection = batch.CertificateFilter(course)
         started = time.perf_counter()
-        total = exports.count_certificates(selection)
+        total = batch.count_certificates(selection)
         with open(arguments.out, "wb") as handle:
-            for chunk in exports.certificates_zip(selection, processes=arguments.processes):
+            for chunk in batch.certificates_zip(selection, processes=arguments.processes):
                 handle.write(chunk)
         seconds = time.perf_counter() - started
     with zipfile.ZipFile(arguments.out) as archive:  # a complete archive: every PDF and the register

@@ -31,3 +31,7 @@ class Form(FlaskForm):
             if cleaner is not None:
                 field.filters = (cleaner, *field.filters)
             return field
+
+
+class ActionForm(Form):
+    """A button that changes something (enroll, close a session, change a role): CSRF and nothing else."""

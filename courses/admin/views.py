@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,9 +16,10 @@ from courses.auth.labels import role_name
 from courses.auth.models import ROLES, User
 from courses.auth.notifications import send_password_link
 from courses.auth.services import AccountError, email_warnings
-from courses.coordination.exports import csv_stream
-from courses.coordination.forms import ActionForm
+from courses.downloads import attachment
 from courses.extensions import db
+from courses.forms import ActionForm
+from courses.tabular import CSV_MIMETYPE, csv_stream
 from courses.text import isolate
 from courses.urls import int_arg
 
@@ -133,8 +134,5 @@ def audit():
 def audit_csv():
     """The filtered audit log as CSV."""
     rows = ([*row[:-1], json.dumps(row[-1], ensure_ascii=False)] for row in services.audit_rows(_audit_filters()))
-    return Response(
-        stream_with_context(csv_stream(["at", "actor", "action", "subject_type", "subject", "data"], rows)),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="tadbir-audit.csv"'},
-    )
+    header = ["at", "actor", "action", "subject_type", "subject", "data"]
+    return attachment(csv_stream(header, rows), "tadbir-audit.csv", CSV_MIMETYPE)

@@ -75,7 +75,3 @@ class ResetForm(Form):
         _l("Confirm the new password"), validators=[DataRequired(), EqualTo("password", _l("The passwords differ."))]
     )
     submit = SubmitField(_l("Set the password"))
-
-
-class LogoutForm(Form):
-    submit = SubmitField(_l("Log out"))

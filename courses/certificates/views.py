@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from courses.auth.access import role_required
 from courses.certificates import codes, pdf, services
 from courses.certificates.forms import ReissueForm, RevokeForm, VerifyForm
+from courses.downloads import attachment
 from courses.extensions import db, limiter
 
 bp = Blueprint("certificates", __name__)
@@ -38,11 +39,7 @@ def download(code: str):
                     "A coordinator can correct the name.", chars=" ".join(error.characters))  # fmt: skip
         return render_template("certificates/error.html", message=message), 422
     filename = f"certificat-{certificate.code}.pdf"
-    return Response(
-        document,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},  # no-store: courses/security.py
-    )
+    return attachment(document, filename, "application/pdf")  # no-store: courses/security.py
 
 
 @bp.get("/verify")

@@ -3,7 +3,7 @@
 from flask import Flask
 
 from courses.catalog.services import preview_rules
-from courses.coordination.cli import certificates_export_command, cohorts_cli
+from courses.coordination.cli import cohorts_cli
 from courses.coordination.services import is_trainer_of
 from courses.coordination.views import bp
 
@@ -13,4 +13,3 @@ def init_app(app: Flask) -> None:
     if is_trainer_of not in preview_rules:  # drafts: their own trainers read them
         preview_rules.append(is_trainer_of)
     app.cli.add_command(cohorts_cli)
-    app.cli.commands["certificates"].add_command(certificates_export_command)

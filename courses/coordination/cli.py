@@ -1,18 +1,15 @@
-"""`flask cohorts import` and `flask certificates export`."""
+"""`flask cohorts import`."""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import select
+from flask.cli import AppGroup
 
 from courses.auth.notifications import send_password_link
-from courses.catalog.models import Course
-from courses.coordination import csv_import, exports, services
+from courses.coordination import csv_import, services
 from courses.coordination.models import Cohort
 from courses.extensions import db
 from courses.urls import require_public_base_url
@@ -55,25 +52,3 @@ def import_command(cohort_id: int, file: str, dry_run: bool, no_invite: bool) ->
             raise click.ClickException(f"{error.code}; nothing was imported") from error
     db.session.commit()
     click.echo(f"{result.enrolled} enrolled, {len(result.created)} accounts created, {result.unchanged} unchanged.")
-
-
-@click.command("export")
-@with_appcontext
-@click.option("--course", "course_slug", required=True)
-@click.option("--cohort", "cohort_id", type=int, default=None)
-@click.option(
-    "--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Issued on or after (YYYY-MM-DD)."
-)
-@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True))
-@click.option("--processes", type=int, default=min(2, os.cpu_count() or 1), show_default=True)
-def certificates_export_command(course_slug: str, cohort_id: int | None, since, out: str, processes: int) -> None:
-    """Write a course's certificates (one PDF each, plus a register) to a ZIP file."""
-    course = db.session.scalar(select(Course).where(Course.slug == course_slug))
-    if course is None:
-        raise click.ClickException(f"no course {course_slug}")
-    selection = exports.CertificateFilter(course, cohort_id, since.date() if since else None)
-    total = exports.count_certificates(selection)
-    with open(out, "wb") as handle, click.progressbar(length=total, label="certificates", file=sys.stderr) as bar:
-        for chunk in exports.certificates_zip(selection, processes=processes, on_certificate=lambda: bar.update(1)):
-            handle.write(chunk)
-    click.echo(f"{total} certificates written to {out}.")

@@ -117,11 +117,6 @@ def decode(raw: bytes) -> str | None:
         return None
 
 
-def neutralise(value: str) -> str:
-    """Cells are data, never formulas: a leading =, +, -, @ (or tab/CR) is kept as text."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _dialect(text: str) -> str:
     first = text.split("\n", 1)[0]
     return ";" if first.count(";") > first.count(",") else ","

@@ -30,7 +30,3 @@ class ImportForm(Form):
         _l("CSV file"), validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))]
     )
     submit = SubmitField(_l("Check the file"))
-
-
-class ActionForm(Form):
-    """A button: CSRF only."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select, update
@@ -17,11 +17,15 @@ from courses.auth.access import role_required
 from courses.auth.models import User
 from courses.auth.notifications import send_password_link
 from courses.catalog.models import Course
+from courses.certificates import batch
 from courses.coordination import charts, csv_import, exports, reports, services
-from courses.coordination.forms import ActionForm, CohortForm, ImportForm
+from courses.coordination.forms import CohortForm, ImportForm
 from courses.coordination.models import Cohort, CsvImport
 from courses.database import utcnow
+from courses.downloads import attachment
 from courses.extensions import db
+from courses.forms import ActionForm
+from courses.tabular import CSV_MIMETYPE, XLSX_MIMETYPE, csv_stream, xlsx_bytes
 from courses.text import isolate
 from courses.urls import int_arg
 
@@ -289,11 +293,7 @@ def report_csv(slug: str):
     scope = _scope(course)
     _audit_export("report_csv", course, scope)
     rows = exports.learner_rows(course, scope.cohort.id if scope.cohort else None)
-    return Response(
-        stream_with_context(exports.csv_stream(exports.LEARNER_HEADER, rows)),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{_export_name(course, scope, "csv")}"'},
-    )
+    return attachment(csv_stream(exports.LEARNER_HEADER, rows), _export_name(course, scope, "csv"), CSV_MIMETYPE)
 
 
 @bp.get("/courses/<slug>/report.xlsx")
@@ -303,23 +303,19 @@ def report_xlsx(slug: str):
     course = _course_or_404(slug)
     scope = _scope(course)
     _audit_export("report_xlsx", course, scope)
-    data = exports.xlsx_bytes(
+    data = xlsx_bytes(
         course.slug, exports.LEARNER_HEADER, exports.learner_rows(course, scope.cohort.id if scope.cohort else None)
     )
-    return Response(
-        data,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{_export_name(course, scope, "xlsx")}"'},
-    )
+    return attachment(data, _export_name(course, scope, "xlsx"), XLSX_MIMETYPE)
 
 
-def _certificate_selection(course: Course, scope: reports.Scope) -> exports.CertificateFilter:
+def _certificate_selection(course: Course, scope: reports.Scope) -> batch.CertificateFilter:
     since = request.args.get("since", "")
     try:
         since_date = date.fromisoformat(since) if since else None
     except ValueError:
         abort(400)
-    return exports.CertificateFilter(course, scope.cohort.id if scope.cohort else None, since_date)
+    return batch.CertificateFilter(course, scope.cohort.id if scope.cohort else None, since_date)
 
 
 @bp.get("/courses/<slug>/certificates.zip")
@@ -330,11 +326,7 @@ def certificates_zip(slug: str):
     scope = _scope(course)
     selection = _certificate_selection(course, scope)
     _audit_export("certificates_zip", course, scope, since=request.args.get("since") or None)
-    return Response(
-        stream_with_context(exports.certificates_zip(selection)),
-        mimetype="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="{_export_name(course, scope, "zip")}"'},
-    )
+    return attachment(batch.certificates_zip(selection), _export_name(course, scope, "zip"), "application/zip")
 
 
 @bp.get("/courses/<slug>/certificates.pdf")
@@ -344,13 +336,9 @@ def certificates_pdf(slug: str):
     course = _course_or_404(slug)
     scope = _scope(course)
     selection = _certificate_selection(course, scope)
-    if exports.count_certificates(selection) > PRINT_LIMIT:
+    if batch.count_certificates(selection) > PRINT_LIMIT:
         flash(_("More than %(limit)d certificates: choose a session or a date, or use the ZIP export.",
                 limit=PRINT_LIMIT), "error")  # fmt: skip
         return redirect(url_for("coordination.report", slug=course.slug))
     _audit_export("certificates_pdf", course, scope, since=request.args.get("since") or None)
-    return Response(
-        exports.certificates_pdf(selection),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{_export_name(course, scope, "pdf")}"'},
-    )
+    return attachment(batch.certificates_pdf(selection), _export_name(course, scope, "pdf"), "application/pdf")

@@ -18,10 +18,6 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ActionForm(Form):
-    """A button that changes something (enroll, mark complete): CSRF and nothing else."""
-
-
 class QuizFormBase(Form):
     submit = SubmitField(_l("Check my answers"))
 

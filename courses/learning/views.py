@@ -9,8 +9,9 @@ from sqlalchemy.orm import selectinload
 
 from courses.catalog import services as catalog
 from courses.extensions import db
+from courses.forms import ActionForm
 from courses.learning import services
-from courses.learning.forms import ActionForm, quiz_form
+from courses.learning.forms import quiz_form
 from courses.learning.models import QuizAnswer, QuizAttempt
 
 bp = Blueprint("learning", __name__)
