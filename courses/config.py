@@ -31,6 +31,7 @@ class Defaults:
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: phones keep tabs open for days
     ASSET_MAX_AGE = 24 * 3600
+    RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"  # per process: gunicorn.conf.py then runs one worker
     SERVER_PROCESSES = 1  # set by gunicorn.conf.py; several need a shared RATELIMIT_STORAGE_URI
     # Limits that stop guessing, not a room behind one address (courses/auth/throttle.py).
@@ -74,6 +75,8 @@ class Defaults:
     VERIFY_RATE_LIMIT = "30 per minute; 300 per hour"
     # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0: trust none).
     PROXY_FIX_X_FOR = 0
+    LOG_FORMAT = "json"  # one JSON object per line outside debug and tests; "text" keeps Flask's format
+    LOG_LEVEL = "INFO"
     PROXY_FIX_X_PROTO = 0
 
 

@@ -2,11 +2,11 @@
 
 from flask import Flask
 
-from courses.auth.access import login_manager
 from courses.auth.cli import users_cli
 from courses.auth.labels import breakdown_bar, organisation_type_name, region_name, role_name
 from courses.auth.throttle import require_shared_counts
 from courses.auth.views import bp
+from courses.extensions import login_manager
 
 
 def init_app(app: Flask) -> None:

@@ -6,12 +6,11 @@ from functools import wraps
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user
+from flask_login import current_user
 
 from courses.auth.models import User
-from courses.extensions import db
+from courses.extensions import db, login_manager
 
-login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please log in to continue.")
 login_manager.login_message_category = "info"

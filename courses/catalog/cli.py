@@ -7,8 +7,11 @@ import time
 from pathlib import Path
 
 import click
+from babel.lists import format_list
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
 
 from courses import material
 from courses.catalog.sync import SyncReport, sync
@@ -18,58 +21,19 @@ content_cli = AppGroup("content", help="Check and import the Markdown courses.")
 
 PROGRESS_THRESHOLD = 50  # files: below this a progress bar is noise
 
-# The few phrases the commands print themselves; content errors are in courses/material/messages.py.
-TEXTS: dict[str, dict[str, str]] = {
-    "fr": {
-        "valid": "Contenu valide: {courses} cours, {modules} modules.",
-        "error": "{count} erreur.",
-        "errors": "{count} erreurs.",
-        "reading": "Lecture des fichiers",
-        "watching": "Surveillance de {root} (Ctrl-C pour arrêter)",
-        "courses": "cours",
-        "modules": "modules",
-        "count": "{count} {label}",
-        "separator": ", ",
-        "added": "ajoutés",
-        "changed": "modifiés",
-        "archived": "archivés",
-        "unchanged": "inchangés",
-    },
-    "en": {
-        "valid": "Content is valid: {courses} courses, {modules} modules.",
-        "error": "{count} error.",
-        "errors": "{count} errors.",
-        "reading": "Reading files",
-        "watching": "Watching {root}",
-        "courses": "courses",
-        "modules": "modules",
-        "count": "{count} {label}",
-        "separator": ", ",
-        "added": "added",
-        "changed": "changed",
-        "archived": "archived",
-        "unchanged": "unchanged",
-    },
-    "ar": {
-        "valid": "المحتوى صالح: عدد الدورات {courses}، عدد الوحدات {modules}.",
-        "error": "عدد الأخطاء: {count}.",
-        "errors": "عدد الأخطاء: {count}.",
-        "reading": "قراءة الملفات",
-        "watching": "مراقبة {root} (اضغط Ctrl-C للإيقاف)",
-        "courses": "الدورات",
-        "modules": "الوحدات",
-        "count": "{label} {count}",
-        "separator": "، ",
-        "added": "مضافة",
-        "changed": "معدّلة",
-        "archived": "مؤرشفة",
-        "unchanged": "دون تغيير",
-    },
-}
+# The phrases the commands print themselves go through the interface catalogs (Flask-Babel), in
+# the language asked for; content errors are worded by courses/material/messages.py (no Flask there).
 LANGUAGE_OPTION = click.option(
-    "--lang", "language", default="fr", show_default=True, type=click.Choice(list(TEXTS)),
-    help="Language of error messages.",
+    "--lang", "language", default="fr", show_default=True, type=click.Choice(["fr", "ar", "en"]),
+    help="Language of messages.",
 )  # fmt: skip
+
+TALLY_WORDS = {
+    "added": lambda n: ngettext("%(num)d added", "%(num)d added", n),
+    "changed": lambda n: ngettext("%(num)d changed", "%(num)d changed", n),
+    "archived": lambda n: ngettext("%(num)d archived", "%(num)d archived", n),
+    "unchanged": lambda n: ngettext("%(num)d unchanged", "%(num)d unchanged", n),
+}
 
 
 def _root(directory: str | None) -> Path:
@@ -80,8 +44,8 @@ def _print_errors(errors: list[material.ContentError], language: str) -> None:
     cwd = Path.cwd()
     for item in errors:
         click.echo(item.format(language, root=cwd), err=True)
-    text = TEXTS[language]["errors" if len(errors) > 1 else "error"]
-    click.echo(text.format(count=len(errors)), err=True)
+    with force_locale(language):
+        click.echo(ngettext("%(num)d error.", "%(num)d errors.", len(errors)), err=True)
 
 
 @content_cli.command("check")
@@ -96,7 +60,10 @@ def check_command(directory: str | None, language: str) -> None:
         raise SystemExit(1)
     courses = material.load(root)
     modules = sum(len(c.modules) for c in courses)
-    click.echo(TEXTS[language]["valid"].format(courses=len(courses), modules=modules))
+    with force_locale(language):
+        click.echo(
+            _("Content is valid: %(courses)d courses, %(modules)d modules.", courses=len(courses), modules=modules)
+        )
 
 
 def run_sync(root: Path, language: str = "fr", show_progress: bool = True) -> SyncReport | None:
@@ -104,7 +71,9 @@ def run_sync(root: Path, language: str = "fr", show_progress: bool = True) -> Sy
     total = material.count_files(root)
     try:
         if show_progress and total >= PROGRESS_THRESHOLD:
-            with click.progressbar(length=total, label=TEXTS[language]["reading"], file=sys.stderr) as bar:
+            with force_locale(language):
+                label = _("Reading files")
+            with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
                 report = sync(root, on_file=lambda path: bar.update(1))
         else:
             report = sync(root)
@@ -120,14 +89,12 @@ def run_sync(root: Path, language: str = "fr", show_progress: bool = True) -> Sy
 
 
 def _summary(report: SyncReport, language: str) -> str:
-    text = TEXTS[language]
-    lines = []
-    for title, tally in (("courses", report.courses), ("modules", report.modules)):
-        parts = text["separator"].join(
-            text["count"].format(count=count, label=text[key]) for key, count in tally.counts().items()
-        )
-        lines.append(f"{text[title]}: {parts}")
-    return "\n".join(lines)
+    with force_locale(language):
+        lines = []
+        for title, tally in ((_("Courses"), report.courses), (_("Modules"), report.modules)):
+            parts = format_list([TALLY_WORDS[key](count) for key, count in tally.counts().items()], locale=language)
+            lines.append(_("%(what)s: %(changes)s", what=title, changes=parts))
+        return "\n".join(lines)
 
 
 @content_cli.command("sync")
@@ -150,6 +117,11 @@ def snapshot(root: Path) -> dict[str, tuple[float, int]]:
     return {str(p): (p.stat().st_mtime, p.stat().st_size) for p in root.rglob("*") if p.is_file()}
 
 
+def _no_changes(language: str) -> str:
+    with force_locale(language):
+        return _("No changes.")
+
+
 @content_cli.command("watch")
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between checks.")
@@ -158,15 +130,18 @@ def watch_command(directory: str | None, interval: float, language: str) -> None
     """Sync now, then again each time a file changes, until interrupted (Ctrl-C)."""
     root = _root(directory)
     seen: dict[str, tuple[float, int]] | None = None
-    click.echo(TEXTS[language]["watching"].format(root=root))
+    with force_locale(language):
+        click.echo(_("Watching %(root)s (Ctrl-C to stop)", root=root))
     try:
         while True:
             current = snapshot(root)
             if current != seen:
                 seen = current
+                click.echo(time.strftime("%H:%M:%S"), nl=False, err=True)
+                click.echo(" ", nl=False, err=True)
                 report = run_sync(root, language, show_progress=False)
-                if report is not None and report.has_changes:
-                    click.echo(f"{time.strftime('%H:%M:%S')} {_summary(report, language)}")
+                if report is not None:
+                    click.echo(_summary(report, language) if report.has_changes else _no_changes(language))
             time.sleep(interval)
     except KeyboardInterrupt:
         pass

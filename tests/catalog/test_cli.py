@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +16,7 @@ def test_check_valid_tree_exits_zero(runner, content_dir, make_course):
     make_course()
     result = runner.invoke(args=["content", "check", str(content_dir)])
     assert result.exit_code == 0, result.output
-    assert "Contenu valide: 1 cours, 1 modules." in result.output
+    assert "Contenu valide : 1 cours, 1 modules." in result.output
 
 
 def test_check_lists_every_error_and_exits_one(runner, content_dir, make_course):
@@ -43,10 +44,10 @@ def test_sync_prints_summary_and_is_idempotent(runner, content_dir, make_course)
     make_course()
     first = runner.invoke(args=["content", "sync"])
     assert first.exit_code == 0, first.output
-    assert "cours: 1 ajoutés" in first.output and "modules: 1 ajoutés" in first.output
+    assert "Cours : 1 ajouté" in first.output and "Modules : 1 ajouté" in first.output
     second = runner.invoke(args=["content", "sync"])
-    assert "cours: 0 ajoutés, 0 modifiés, 0 archivés, 1 inchangés" in second.output
-    assert "modules: 0 ajoutés, 0 modifiés, 0 archivés, 1 inchangés" in second.output
+    assert "Cours : 0 ajouté, 0 modifié, 0 archivé et 1 inchangé" in second.output
+    assert "Modules : 0 ajouté, 0 modifié, 0 archivé et 1 inchangé" in second.output
 
 
 def test_sync_with_errors_exits_one_and_writes_nothing(ctx, runner, content_dir, make_course):
@@ -92,8 +93,29 @@ def test_watch_syncs_then_resyncs_on_change(ctx, runner, content_dir, make_cours
     monkeypatch.setattr("courses.catalog.cli.time.sleep", fake_sleep)
     result = runner.invoke(args=["content", "watch", "--interval", "0"])
     assert result.exit_code == 0, result.output
-    assert "modules: 1 ajoutés" in result.output.split("\n", 2)[-1]
+    assert "Modules : 1 ajouté" in result.output.split("\n", 2)[-1]
     assert db.session.scalar(select(func.count()).select_from(Module)) == 2
+
+
+def test_watch_prints_every_result_with_its_time_errors_included(ctx, runner, content_dir, make_course, monkeypatch):
+    folder = make_course()
+    ticks = iter(range(3))
+
+    def fake_sleep(seconds):
+        step = next(ticks, None)
+        if step == 0:  # a typo, then its fix
+            (folder / "02-suite.md").write_text("---\ntitel: Suite\n---\nTexte\n", "utf-8")
+        elif step == 1:
+            (folder / "02-suite.md").write_text("---\ntitle: Suite\n---\nTexte\n", "utf-8")
+        elif step is None:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("courses.catalog.cli.time.sleep", fake_sleep)
+    output = runner.invoke(args=["content", "watch", "--interval", "0"]).output
+    stamped = re.findall(r"^\d\d:\d\d:\d\d (.*)$", output, flags=re.M)
+    assert len(stamped) == 3, output
+    assert "Cours : 1 ajouté" in stamped[0] and "02-suite.md:2: " in stamped[1]
+    assert "Modules : 1 ajouté" in output.split("1 erreur.")[-1]
 
 
 def plant_symlink(folder):
