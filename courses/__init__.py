@@ -17,6 +17,7 @@ from courses import (
     coordination,
     errors,
     health,
+    hooks,
     i18n,
     learning,
     logs,
@@ -74,6 +75,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_features(app: Flask) -> None:
     app.add_template_global(list_url)
+    hooks.init_app(app)  # before the features that register in it
     health.init_app(app)
     auth.init_app(app)
     catalog.init_app(app)

@@ -161,7 +161,7 @@ def is_trainer_of(user: User, course: Course) -> bool:
     """A trainer (or admin) whose email is in the course's `trainers`, or who trains one of its cohorts.
 
     The one rule for "the course's own trainers": reports use it (through `trains`), and so do
-    previews of drafts (`catalog.services.preview_rules`), where coordinators get no exception.
+    previews of drafts (the `catalog.may_preview` extension point), where coordinators get no exception.
     """
     if not user.has_role("trainer"):
         return False

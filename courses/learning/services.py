@@ -11,19 +11,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from blinker import Namespace
 from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.orm import aliased
 
+from courses import hooks
 from courses.auth.models import User
 from courses.catalog.models import Course, Module, Question
 from courses.database import insert_ignoring_conflicts, utcnow
 from courses.extensions import db
 from courses.learning.models import Enrollment, ModuleProgress, QuizAnswer, QuizAttempt
-
-signals = Namespace()
-#: Sent once per enrollment, inside the transaction that completes it: `sender` is the Enrollment.
-course_completed = signals.signal("course-completed")
 
 NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
 
@@ -176,7 +172,11 @@ def _counted_modules(course_id: int):
 
 
 def update_completion(enrollment: Enrollment, now: datetime | None = None) -> bool:
-    """Complete the enrollment if every counted module is done; True if this call completed it."""
+    """Complete the enrollment if every counted module is done; True if this call completed it.
+
+    The first completion calls the `learning.course_completed` providers (certificates), in
+    this transaction: a rollback takes their work back too.
+    """
     if enrollment.completed_at is not None:
         return False
     # Two last modules completed at once: on PostgreSQL, lock the enrollment so the second
@@ -208,7 +208,7 @@ def update_completion(enrollment: Enrollment, now: datetime | None = None) -> bo
         return False
     enrollment.completed_at = now
     db.session.flush()
-    course_completed.send(enrollment)
+    hooks.call("learning.course_completed", enrollment)
     return True
 
 

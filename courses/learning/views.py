@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
+from courses import hooks
 from courses.catalog import services as catalog
 from courses.extensions import db
 from courses.learning import services
@@ -14,9 +15,6 @@ from courses.learning.forms import ActionForm, quiz_form
 from courses.learning.models import QuizAnswer, QuizAttempt
 
 bp = Blueprint("learning", __name__)
-
-#: Other features add to the dashboard: hook(user) -> template variables (certificates add theirs).
-dashboard_context_hooks: list = []
 
 
 def _course_and_module(slug: str, module_slug: str | None = None):
@@ -135,14 +133,12 @@ def dashboard():
         db.session.commit()
     current = [e for e in entries if e.enrollment.completed_at is None]
     completed = [e for e in entries if e.enrollment.completed_at is not None]
-    extra: dict = {}
-    for hook in dashboard_context_hooks:
-        extra.update(hook(current_user))
+    extra = hooks.merged("learning.dashboard_context", current_user)
     return render_template("learning/dashboard.html", current=current, completed=completed, **extra)
 
 
 def reader_context(course, module, modules) -> dict:
-    """Added to the course and module pages: enrollment, progress, the quiz form."""
+    """Provides `catalog.page_context`: enrollment, progress, the quiz form (for the learning fragments)."""
     if not current_user.is_authenticated:
         return {"learner": None}
     enrollment = services.get_enrollment(current_user, course)
