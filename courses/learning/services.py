@@ -299,6 +299,17 @@ def dashboard(user: User) -> list[DashboardEntry]:
     ]
 
 
+def recheck_completions(entries: Sequence[DashboardEntry]) -> list[Enrollment]:
+    """Complete the dashboard's enrollments whose counted modules are all done but are not complete.
+
+    Rare (a content change shrank what counts, as for `recheck_completion`): it reads nothing
+    more than the entries `dashboard` returned, so a dashboard with nothing to complete costs
+    no query. Returns the enrollments this call completed; the caller commits.
+    """
+    stuck = [e.enrollment for e in entries if e.counted and e.done >= e.counted and e.enrollment.completed_at is None]
+    return [enrollment for enrollment in stuck if update_completion(enrollment)]
+
+
 def _done_counts(enrollment_ids: list[int]) -> dict[int, int]:
     rows = db.session.execute(
         select(ModuleProgress.enrollment_id, Enrollment.course_id, func.count(ModuleProgress.id))

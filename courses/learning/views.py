@@ -126,10 +126,7 @@ def attempt(slug: str, module_slug: str, attempt_id: int):
 def dashboard():
     """The learner's courses: in progress with a resume link, then completed."""
     entries = services.dashboard(current_user)
-    if any(e.counted and e.done >= e.counted and e.enrollment.completed_at is None for e in entries):
-        for entry in entries:  # rare: content changes left someone done but not completed
-            if entry.counted and entry.done >= entry.counted:
-                services.update_completion(entry.enrollment)
+    if services.recheck_completions(entries):
         db.session.commit()
     current = [e for e in entries if e.enrollment.completed_at is None]
     completed = [e for e in entries if e.enrollment.completed_at is not None]

@@ -12,6 +12,7 @@ from courses.extensions import db
 from courses.learning import services
 from courses.learning.models import Enrollment, ModuleProgress, QuizAttempt
 from tests.conftest import TWO_QUESTION_QUIZ
+from tests.learning.test_views import counting_queries
 
 QUIZ = TWO_QUESTION_QUIZ
 
@@ -172,3 +173,19 @@ def test_dashboard_counts(course_setup):
     (entry,) = services.dashboard(user)
     assert (entry.done, entry.counted, entry.percent) == (1, 2, 50)
     assert entry.resume.slug == "lire"
+
+
+def test_recheck_completions_completes_what_a_content_change_left_done(app, course_setup):
+    user, course, modules = course_setup
+    enrollment = services.enroll(user, course)
+    services.complete_module(enrollment, modules["lire"])
+    assert services.recheck_completions(services.dashboard(user)) == []  # the quiz still counts
+    assert enrollment.completed_at is None
+    modules["quiz"].is_required = False  # the trainer made the quiz optional: "lire" alone counts now
+    db.session.flush()
+    assert services.recheck_completions(services.dashboard(user)) == [enrollment]
+    assert enrollment.completed_at is not None
+    entries = services.dashboard(user)
+    with counting_queries(app) as statements:
+        assert services.recheck_completions(entries) == []
+    assert statements == []  # nothing stuck: no query at all
