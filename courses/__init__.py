@@ -17,6 +17,7 @@ from courses import (
     coordination,
     errors,
     health,
+    hooks,
     i18n,
     learning,
     logs,
@@ -77,6 +78,7 @@ def register_features(app: Flask) -> None:
     app.add_template_global(list_url)
     app.add_template_filter(bdi)  # user text inside a translated sentence (HTML)
     app.add_template_filter(isolate)  # the same inside an attribute, where no element can go
+    hooks.init_app(app)  # before the features that register in it
     health.init_app(app)
     auth.init_app(app)
     catalog.init_app(app)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import defer, selectinload
 
+from courses import hooks
 from courses.catalog.models import Course, CourseTag, Module
 from courses.catalog.sync import searchable
 from courses.extensions import db
@@ -68,15 +68,14 @@ def previewable_course(slug: str) -> Course | None:
     return db.session.scalar(select(Course).where(Course.slug == slug, Course.archived_at.is_(None)))
 
 
-#: Who, besides admins, may read a live course that is not public (a draft, or `status: archived`):
-#: rule(user, course) -> bool. The coordination feature adds its trainer rule (the course's own
-#: trainers), so the catalog does not import it; with no rule, only admins preview.
-preview_rules: list[Callable[[User, Course], bool]] = []
-
-
 def may_preview(user: User, course: Course) -> bool:
-    """Whether `user` may read `course` although it is not public: admins and the course's own trainers."""
-    return user.has_role("admin") or any(rule(user, course) for rule in preview_rules)
+    """Whether `user` may read `course` although it is not public (a draft, or `status: archived`).
+
+    Admins may; so may whoever a `catalog.may_preview` provider accepts: the coordination feature
+    provides its trainer rule (the course's own trainers), so the catalog does not import it.
+    With no provider, only admins preview.
+    """
+    return user.has_role("admin") or any(rule(user, course) for rule in hooks.providers("catalog.may_preview"))
 
 
 def live_modules(course: Course) -> list[Module]:

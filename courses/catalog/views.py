@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
@@ -11,11 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from courses import material
+from courses import hooks, material
 from courses.catalog import services
 from courses.catalog.forms import CatalogFilterForm
 from courses.catalog.fragments import catalog_fragments, catalog_version
-from courses.catalog.models import Course, Module
 from courses.i18n import LANGUAGE_NAMES
 
 bp = Blueprint("catalog", __name__)
@@ -56,18 +54,6 @@ def _course_or_404(slug: str):
     return course
 
 
-#: Other features add to the reading pages: hook(course, module or None, modules) -> template variables.
-#: (The learning feature adds the learner's progress, the enroll button and quizzes.)
-page_context_hooks: list[Callable[[Course, Module | None, list[Module]], dict]] = []
-
-
-def _extra_context(course: Course, module: Module | None, modules: list[Module]) -> dict:
-    context: dict = {}
-    for hook in page_context_hooks:
-        context.update(hook(course, module, modules))
-    return context
-
-
 @bp.get("/courses/<slug>/")
 def course(slug: str):
     """A course's syllabus: introduction, modules in order, hours, trainers."""
@@ -78,7 +64,7 @@ def course(slug: str):
         course=course,
         modules=modules,
         translations=services.translations(course),
-        **_extra_context(course, None, modules),
+        **hooks.merged("catalog.page_context", course, None, modules),
     )
 
 
@@ -93,7 +79,7 @@ def module(slug: str, module_slug: str):
     return render_template(
         "catalog/module.html",
         **services.module_page(course, module, modules),
-        **_extra_context(course, module, modules),
+        **hooks.merged("catalog.page_context", course, module, modules),
     )
 
 

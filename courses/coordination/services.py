@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from courses.audit.services import record
 from courses.auth.emails import fold, normalise_email
 from courses.auth.models import User
 from courses.catalog.models import Course
-from courses.coordination.models import Cohort
+from courses.coordination.models import Cohort, CsvImport
 from courses.database import utcnow
 from courses.extensions import db
 from courses.learning import services as learning
@@ -67,6 +67,31 @@ def close_cohort(cohort: Cohort, actor: User | None) -> None:
     if cohort.closed_at is None:
         cohort.closed_at = utcnow()
         record(actor, "cohort.close", "cohort", cohort.id)
+
+
+def may_view_cohort(user: User, cohort: Cohort) -> bool:
+    """Who may open a session's page: coordinators and admins, and the session's own trainers."""
+    return may_manage_cohort(user) or user in cohort.trainers
+
+
+def may_manage_cohort(user: User) -> bool:
+    """Who may create, edit and close sessions and enroll or import learners: coordinators and admins."""
+    return user.has_role("coordinator")
+
+
+def claim_import(pending: CsvImport, now: datetime | None = None) -> bool:
+    """Mark a checked CSV file as being imported; True for the one caller that wins it.
+
+    The claim is a conditional UPDATE whose row count tells who won, so a double click or two
+    servers at once import the file once. The caller imports in the same transaction (a rollback
+    releases the claim) and commits.
+    """
+    claimed = db.session.execute(
+        update(CsvImport)
+        .where(CsvImport.id == pending.id, CsvImport.confirmed_at.is_(None))
+        .values(confirmed_at=now or utcnow())
+    )
+    return claimed.rowcount == 1
 
 
 def _check_capacity(cohort: Cohort) -> None:
@@ -169,7 +194,7 @@ def is_trainer_of(user: User, course: Course) -> bool:
     """A trainer (or admin) whose email is in the course's `trainers`, or who trains one of its cohorts.
 
     The one rule for "the course's own trainers": reports use it (through `trains`), and so do
-    previews of drafts (`catalog.services.preview_rules`), where coordinators get no exception.
+    previews of drafts (the `catalog.may_preview` extension point), where coordinators get no exception.
     """
     if not user.has_role("trainer"):
         return False

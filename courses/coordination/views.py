@@ -10,7 +10,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from courses.audit.services import record
 from courses.auth.access import role_required
@@ -21,7 +21,6 @@ from courses.certificates import batch
 from courses.coordination import charts, csv_import, exports, reports, services
 from courses.coordination.forms import CohortForm, ImportForm
 from courses.coordination.models import Cohort, CsvImport
-from courses.database import utcnow
 from courses.downloads import attachment
 from courses.extensions import db
 from courses.forms import ActionForm
@@ -142,10 +141,10 @@ def close_cohort(cohort_id: int):
 def cohort(cohort_id: int):
     """A session: its learners' progress, adding learners, importing a CSV, exports."""
     cohort = _cohort_or_404(cohort_id)
-    if not current_user.has_role("coordinator") and current_user not in cohort.trainers:
+    if not services.may_view_cohort(current_user, cohort):
         abort(403)
     query = request.args.get("q", "").strip()
-    matches = services.search_users(query) if query and current_user.has_role("coordinator") else []
+    matches = services.search_users(query) if query and services.may_manage_cohort(current_user) else []
     page = reports.learners(
         reports.Scope(cohort.course, cohort), page=int_arg("page", 1),
         sort=request.args.get("sort", "name"), descending=request.args.get("dir") == "desc",
@@ -225,12 +224,7 @@ def confirm_import(cohort_id: int, import_id: int):
     pending = db.session.get(CsvImport, import_id)
     if pending is None or pending.cohort_id != cohort.id or not ActionForm().validate_on_submit():
         abort(404)
-    claimed = db.session.execute(  # one confirmation wins, even when clicked twice at once
-        update(CsvImport)
-        .where(CsvImport.id == pending.id, CsvImport.confirmed_at.is_(None))
-        .values(confirmed_at=utcnow())
-    )
-    if claimed.rowcount != 1:
+    if not services.claim_import(pending):  # one confirmation wins, even when clicked twice at once
         db.session.rollback()
         flash(_("This file was already imported."), "info")
         return redirect(url_for("coordination.cohort", cohort_id=cohort.id))

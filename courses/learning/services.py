@@ -11,19 +11,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from blinker import Namespace
 from sqlalchemy import and_, case, func, select, update
-from sqlalchemy.orm import aliased
 
+from courses import hooks
 from courses.auth.models import User
 from courses.catalog.models import Course, Module, Question
 from courses.database import insert_ignoring_conflicts, utcnow
 from courses.extensions import db
+from courses.learning.counted import counted_condition, counted_modules, counted_totals
 from courses.learning.models import Enrollment, ModuleProgress, QuizAnswer, QuizAttempt
-
-signals = Namespace()
-#: Sent once per enrollment, inside the transaction that completes it: `sender` is the Enrollment.
-course_completed = signals.signal("course-completed")
 
 NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
 
@@ -166,17 +162,12 @@ def submit_quiz(
     return attempt
 
 
-def _counted_modules(course_id: int):
-    """Modules that count for completion: required, not archived (all live ones if none is required)."""
-    other = aliased(Module)
-    has_required = (
-        select(other.id).where(other.course_id == course_id, other.archived_at.is_(None), other.is_required).exists()
-    )
-    return and_(Module.course_id == course_id, Module.archived_at.is_(None), Module.is_required | ~has_required)
-
-
 def update_completion(enrollment: Enrollment, now: datetime | None = None) -> bool:
-    """Complete the enrollment if every counted module is done; True if this call completed it."""
+    """Complete the enrollment if every counted module is done; True if this call completed it.
+
+    The first completion calls the `learning.course_completed` providers (certificates), in
+    this transaction: a rollback takes their work back too.
+    """
     if enrollment.completed_at is not None:
         return False
     # Two last modules completed at once: on PostgreSQL, lock the enrollment so the second
@@ -192,7 +183,7 @@ def update_completion(enrollment: Enrollment, now: datetime | None = None) -> bo
                 ModuleProgress.completed_at.is_not(None),
             ),
         )
-        .where(_counted_modules(enrollment.course_id), ModuleProgress.id.is_(None))
+        .where(counted_condition(enrollment.course_id), ModuleProgress.id.is_(None))
     )
     if missing:
         return False
@@ -208,7 +199,7 @@ def update_completion(enrollment: Enrollment, now: datetime | None = None) -> bo
         return False
     enrollment.completed_at = now
     db.session.flush()
-    course_completed.send(enrollment)
+    hooks.call("learning.course_completed", enrollment)
     return True
 
 
@@ -243,7 +234,7 @@ def course_progress(enrollment: Enrollment, modules: Sequence[Module]) -> Course
     for row in rows:
         if row.module_id in states:
             states[row.module_id] = COMPLETED if row.completed_at is not None else IN_PROGRESS
-    counted = [m for m in modules if m.is_required] or list(modules)
+    counted = counted_modules(modules)
     return CourseProgress(
         states=states,
         best_scores={row.module_id: row.best_score for row in rows if row.best_score is not None},
@@ -300,7 +291,7 @@ def dashboard(user: User) -> list[DashboardEntry]:
     if not rows:
         return []
     course_ids = [course.id for _, course, _ in rows]
-    totals = _counted_totals(course_ids)
+    totals = counted_totals(course_ids)
     done = _done_counts([enrollment.id for enrollment, _, _ in rows])
     return [
         DashboardEntry(enrollment, course, totals.get(course.id, 0), done.get(enrollment.id, 0), module)
@@ -308,14 +299,15 @@ def dashboard(user: User) -> list[DashboardEntry]:
     ]
 
 
-def _counted_totals(course_ids: list[int]) -> dict[int, int]:
-    required = func.sum(case((Module.is_required, 1), else_=0))
-    rows = db.session.execute(
-        select(Module.course_id, func.count(Module.id), required)
-        .where(Module.course_id.in_(course_ids), Module.archived_at.is_(None))
-        .group_by(Module.course_id)
-    ).all()
-    return {course_id: (required_count or total) for course_id, total, required_count in rows}
+def recheck_completions(entries: Sequence[DashboardEntry]) -> list[Enrollment]:
+    """Complete the dashboard's enrollments whose counted modules are all done but are not complete.
+
+    Rare (a content change shrank what counts, as for `recheck_completion`): it reads nothing
+    more than the entries `dashboard` returned, so a dashboard with nothing to complete costs
+    no query. Returns the enrollments this call completed; the caller commits.
+    """
+    stuck = [e.enrollment for e in entries if e.counted and e.done >= e.counted and e.enrollment.completed_at is None]
+    return [enrollment for enrollment in stuck if update_completion(enrollment)]
 
 
 def _done_counts(enrollment_ids: list[int]) -> dict[int, int]:
@@ -326,7 +318,7 @@ def _done_counts(enrollment_ids: list[int]) -> dict[int, int]:
         .where(
             ModuleProgress.enrollment_id.in_(enrollment_ids),
             ModuleProgress.completed_at.is_not(None),
-            _counted_modules(Enrollment.course_id),
+            counted_condition(Enrollment.course_id),
         )
         .group_by(ModuleProgress.enrollment_id, Enrollment.course_id)
     ).all()

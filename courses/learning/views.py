@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
+from courses import hooks
 from courses.catalog import services as catalog
 from courses.extensions import db
 from courses.forms import ActionForm
@@ -15,9 +16,6 @@ from courses.learning.forms import quiz_form
 from courses.learning.models import QuizAnswer, QuizAttempt
 
 bp = Blueprint("learning", __name__)
-
-#: Other features add to the dashboard: hook(user) -> template variables (certificates add theirs).
-dashboard_context_hooks: list = []
 
 
 def _course_and_module(slug: str, module_slug: str | None = None):
@@ -129,21 +127,16 @@ def attempt(slug: str, module_slug: str, attempt_id: int):
 def dashboard():
     """The learner's courses: in progress with a resume link, then completed."""
     entries = services.dashboard(current_user)
-    if any(e.counted and e.done >= e.counted and e.enrollment.completed_at is None for e in entries):
-        for entry in entries:  # rare: content changes left someone done but not completed
-            if entry.counted and entry.done >= entry.counted:
-                services.update_completion(entry.enrollment)
+    if services.recheck_completions(entries):
         db.session.commit()
     current = [e for e in entries if e.enrollment.completed_at is None]
     completed = [e for e in entries if e.enrollment.completed_at is not None]
-    extra: dict = {}
-    for hook in dashboard_context_hooks:
-        extra.update(hook(current_user))
+    extra = hooks.merged("learning.dashboard_context", current_user)
     return render_template("learning/dashboard.html", current=current, completed=completed, **extra)
 
 
 def reader_context(course, module, modules) -> dict:
-    """Added to the course and module pages: enrollment, progress, the quiz form."""
+    """Provides `catalog.page_context`: enrollment, progress, the quiz form (for the learning fragments)."""
     if not current_user.is_authenticated:
         return {"learner": None}
     enrollment = services.get_enrollment(current_user, course)

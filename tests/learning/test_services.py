@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from courses import hooks
 from courses.auth.models import User
 from courses.catalog.models import Course, Module
 from courses.extensions import db
 from courses.learning import services
 from courses.learning.models import Enrollment, ModuleProgress, QuizAttempt
 from tests.conftest import TWO_QUESTION_QUIZ
+from tests.learning.test_views import counting_queries
 
 QUIZ = TWO_QUESTION_QUIZ
 
@@ -108,19 +110,16 @@ def test_tampered_answers_are_refused_and_nothing_stored(course_setup, answers):
     assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 0
 
 
-def test_completion_needs_every_required_module(course_setup):
+def test_completion_needs_every_required_module(app, course_setup):
     user, course, modules = course_setup
     enrollment = services.enroll(user, course)
     completions = []
-    services.course_completed.connect(completions.append, weak=False)
-    try:
-        services.complete_module(enrollment, modules["lire"])
-        assert enrollment.completed_at is None
-        missing = services.course_progress(enrollment, list(modules.values())).missing
-        assert [m.slug for m in missing] == ["quiz"]  # the optional bonus does not count
-        services.submit_quiz(enrollment, modules["quiz"], right_answers(modules["quiz"]))
-    finally:
-        services.course_completed.disconnect(completions.append)
+    hooks.register(app, "learning.course_completed", completions.append)  # this test's app only
+    services.complete_module(enrollment, modules["lire"])
+    assert enrollment.completed_at is None
+    missing = services.course_progress(enrollment, list(modules.values())).missing
+    assert [m.slug for m in missing] == ["quiz"]  # the optional bonus does not count
+    services.submit_quiz(enrollment, modules["quiz"], right_answers(modules["quiz"]))
     assert enrollment.completed_at is not None and completions == [enrollment]
     assert services.course_progress(enrollment, list(modules.values())).percent == 100
 
@@ -174,3 +173,19 @@ def test_dashboard_counts(course_setup):
     (entry,) = services.dashboard(user)
     assert (entry.done, entry.counted, entry.percent) == (1, 2, 50)
     assert entry.resume.slug == "lire"
+
+
+def test_recheck_completions_completes_what_a_content_change_left_done(app, course_setup):
+    user, course, modules = course_setup
+    enrollment = services.enroll(user, course)
+    services.complete_module(enrollment, modules["lire"])
+    assert services.recheck_completions(services.dashboard(user)) == []  # the quiz still counts
+    assert enrollment.completed_at is None
+    modules["quiz"].is_required = False  # the trainer made the quiz optional: "lire" alone counts now
+    db.session.flush()
+    assert services.recheck_completions(services.dashboard(user)) == [enrollment]
+    assert enrollment.completed_at is not None
+    entries = services.dashboard(user)
+    with counting_queries(app) as statements:
+        assert services.recheck_completions(entries) == []
+    assert statements == []  # nothing stuck: no query at all
