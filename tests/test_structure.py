@@ -101,3 +101,15 @@ from .models import Cohort
     assert is_under("courses.learning.views", "courses.*.views")
     assert is_under("courses.coordination.exports", "courses.coordination")
     assert not is_under("courses.coordinations", "courses.coordination")
+
+
+def test_every_service_refusal_is_a_service_error():
+    from courses.auth.services import AccountError
+    from courses.certificates.services import CertificateError
+    from courses.coordination.services import CoordinationError
+    from courses.learning.services import LearningError
+    from courses.service_errors import ServiceError
+
+    for error_class in (AccountError, CertificateError, CoordinationError, LearningError):
+        error = error_class("full")
+        assert isinstance(error, ServiceError) and error.code == "full" and str(error) == "full"

@@ -13,6 +13,7 @@ from courses.auth import emails
 from courses.auth.models import ROLES, User
 from courses.database import utcnow
 from courses.extensions import db
+from courses.service_errors import ServiceError
 from courses.text import clean_line
 
 MIN_PASSWORD_LENGTH = 10
@@ -24,12 +25,8 @@ TOKEN_MAX_AGES = {"reset": RESET_MAX_AGE, "invitation": INVITATION_MAX_AGE, "act
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
 
 
-class AccountError(ValueError):
+class AccountError(ServiceError):
     """A rule about accounts was broken; `code` says which (the view words it)."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True)

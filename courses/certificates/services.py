@@ -17,16 +17,15 @@ from courses.certificates.signing import Signer
 from courses.database import insert_ignoring_conflicts, utcnow
 from courses.extensions import db
 from courses.learning.models import Enrollment
+from courses.service_errors import ServiceError
 from courses.text import clean_line
 from courses.urls import public_url
 
 SNAPSHOT_VERSION = 1
 
 
-class CertificateError(ValueError):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class CertificateError(ServiceError):
+    """A rule about certificates (issue, re-issue, revocation) refused the action."""
 
 
 def signer() -> Signer:

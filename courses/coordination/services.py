@@ -17,12 +17,11 @@ from courses.database import utcnow
 from courses.extensions import db
 from courses.learning import services as learning
 from courses.learning.models import Enrollment
+from courses.service_errors import ServiceError
 
 
-class CoordinationError(ValueError):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class CoordinationError(ServiceError):
+    """A rule about sessions and imports (capacity, closed session, file state) refused the action."""
 
 
 @dataclass(frozen=True)

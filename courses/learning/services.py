@@ -20,14 +20,13 @@ from courses.database import insert_ignoring_conflicts, utcnow
 from courses.extensions import db
 from courses.learning.counted import counted_condition, counted_modules, counted_totals
 from courses.learning.models import Enrollment, ModuleProgress, QuizAnswer, QuizAttempt
+from courses.service_errors import ServiceError
 
 NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
 
 
-class LearningError(ValueError):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class LearningError(ServiceError):
+    """A rule about enrollment, progress or quizzes refused the action."""
 
 
 def get_enrollment(user: User, course: Course) -> Enrollment | None:
