@@ -22,6 +22,7 @@ from courses.auth.models import User
 from courses.auth.territory import ORGANISATION_TYPES, REGIONS
 from courses.coordination import services
 from courses.coordination.models import Cohort
+from courses.edge import has_disallowed
 from courses.extensions import db
 from courses.learning.models import Enrollment
 
@@ -84,6 +85,7 @@ class Row:
     values: dict[str, str]
     status: str = NEW
     problems: list[str] = field(default_factory=list)  # codes; the view words them
+    disallowed_in: list[str] = field(default_factory=list)  # columns whose cell holds a control character
 
     @property
     def email(self) -> str:
@@ -138,6 +140,9 @@ def read(text: str) -> Preview:
     except csv.Error:
         preview.file_problems.append("unreadable")
         return preview
+    if any(has_disallowed(name) for name in header):
+        preview.file_problems.append("disallowed_characters")
+        return preview
     columns = [_HEADERS.get(_key(name)) for name in header]
     preview.ignored_columns = [name for name, column in zip(header, columns, strict=True) if column is None and name]
     known = [c for c in columns if c]
@@ -151,13 +156,16 @@ def read(text: str) -> Preview:
     seen: dict[str, int] = {}
     try:
         for cells in reader:
-            if not any(cell.strip() for cell in cells):
+            disallowed_in = _disallowed_columns(header, cells)
+            if not disallowed_in and not any(cell.strip() for cell in cells):
                 continue
             if len(preview.rows) >= MAX_ROWS:
                 preview.file_problems.append("too_many_rows")
                 return preview
             values = {column: cell.strip() for column, cell in zip(columns, cells, strict=False) if column}
-            row = Row(line=reader.line_num, values=values)
+            row = Row(line=reader.line_num, values=values, disallowed_in=disallowed_in)
+            if disallowed_in:  # every cell counts, known column or not: the file is stored as sent
+                row.problems.append("disallowed_characters")
             _check_values(row)
             if row.email:
                 if row.email in seen:
@@ -171,6 +179,15 @@ def read(text: str) -> Preview:
     if not preview.rows and not preview.file_problems:
         preview.file_problems.append("empty")
     return preview
+
+
+def _disallowed_columns(header: list[str], cells: list[str]) -> list[str]:
+    """The columns (header text, or position when it has none) whose cell holds a control character."""
+    return [
+        (header[index].strip() if index < len(header) else "") or str(index + 1)
+        for index, cell in enumerate(cells)
+        if has_disallowed(cell)
+    ]
 
 
 def _check_values(row: Row) -> None:
