@@ -91,7 +91,7 @@ def reset_link(user_id: int):
     user = _user_or_404(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    record(current_user, "user.reset_link", "user", user.email)
+    record(current_user, "user.reset_link", "user", user.id, user.email)
     db.session.commit()
     send_reset_link(user)
     flash(_("A link to set a password was sent to %(email)s.", email=user.email), "success")
@@ -133,7 +133,9 @@ def audit_csv():
     """The filtered audit log as CSV."""
     rows = ([*row[:-1], json.dumps(row[-1], ensure_ascii=False)] for row in services.audit_rows(_audit_filters()))
     return Response(
-        stream_with_context(csv_stream(["at", "actor", "action", "subject_type", "subject", "data"], rows)),
+        stream_with_context(
+            csv_stream(["at", "actor", "action", "subject_type", "subject_id", "subject", "data"], rows)
+        ),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="tadbir-audit.csv"'},
     )

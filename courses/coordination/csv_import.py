@@ -21,12 +21,13 @@ from courses.auth import services as accounts
 from courses.auth.models import User
 from courses.auth.territory import ORGANISATION_TYPES, REGIONS
 from courses.coordination import services
-from courses.coordination.models import Cohort
+from courses.coordination.models import Cohort, CsvImport
 from courses.edge import has_disallowed
 from courses.extensions import db
 from courses.learning.models import Enrollment
 
 MAX_ROWS = 20_000
+MAX_CELL = 200  # characters; no more than the account columns the cells go to (a test compares)
 
 # Column -> accepted header spellings (compared without accents, case or spaces).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -118,6 +119,21 @@ def decode(raw: bytes) -> str | None:
         return None
 
 
+def stored_filename(name: str | None) -> str:
+    """The uploaded file's name as kept with the pending import: its last part, cut to fit the column.
+
+    Browsers send whatever name the file has; a long one keeps its start and its extension.
+    """
+    limit = CsvImport.__table__.c.filename.type.length
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip() or "import.csv"
+    if len(name) <= limit:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or len(extension) > 10:
+        return name[:limit]
+    return f"{stem[: limit - len(extension) - 1]}.{extension}"
+
+
 def neutralise(value: str) -> str:
     """Cells are data, never formulas: a leading =, +, -, @ (or tab/CR) is kept as text."""
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
@@ -202,7 +218,7 @@ def _check_values(row: Row) -> None:
     if not values.get("full_name"):
         row.problems.append("missing_name")
     for column in values:
-        if len(values[column]) > 200:
+        if len(values[column]) > MAX_CELL:
             row.problems.append("too_long")
             break
     if values.get("organisation_type"):
@@ -292,7 +308,7 @@ def apply(
         if on_row:
             on_row()
     record(
-        actor, "cohort.import", "cohort", cohort.id,
+        actor, "cohort.import", "cohort", cohort.id, cohort.name,
         rows=len(checked.rows), created=len(result.created), enrolled=result.enrolled, unchanged=result.unchanged,
     )  # fmt: skip
     return result
