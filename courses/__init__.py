@@ -15,6 +15,7 @@ from courses import (
     catalog,
     certificates,
     coordination,
+    edge,
     errors,
     health,
     hooks,
@@ -64,6 +65,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    edge.init_app(app)  # first: no other check sees a control character
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -5,17 +5,23 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
-from courses.extensions import limiter
+from courses.extensions import db, limiter
 
 SHOWN = (400, 403, 404, 405, 413, 429, 500)
 
 
 def _render(error: HTTPException):
     code = error.code or 500
+    # A view may fail half-way through a transaction (PostgreSQL then refuses every statement
+    # until a rollback): start clean so the page, which may load the signed-in user, renders.
+    try:
+        db.session.rollback()
+    except Exception:  # the database itself is unreachable: the page needs none of it
+        current_app.logger.exception("rollback before the error page failed")
     context = _rate_limit_context(error) if isinstance(error, RateLimitExceeded) else {}
     return render_template("errors/error.html", code=code, error=error, **context), code
 

@@ -53,7 +53,7 @@ def clean_line(text: str | None) -> str | None:
     line breaks (they become spaces), no surrounding spaces. None stays None (WTForms filters)."""
     if text is None:
         return None
-    return _clean(text, frozenset())
+    return _clean(text.replace("\r\n", "\n"), frozenset())
 
 
 def clean_text(text: str | None) -> str | None:

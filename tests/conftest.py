@@ -219,8 +219,8 @@ def synced(app, content_dir):
     return do
 
 
-def fire_concurrently(app, client, method: str, url: str, times: int = 20) -> list[int]:
-    """Send the same request `times` times at once with the client's session; return the statuses."""
+def fire_concurrently(app, client, method: str, url: str, times: int = 20, data: dict | None = None) -> list[int]:
+    """Send the same request (and form `data`) `times` times at once with the client's session; return the statuses."""
     import threading
 
     cookie = client.get_cookie("session").value
@@ -231,7 +231,7 @@ def fire_concurrently(app, client, method: str, url: str, times: int = 20) -> li
         other = app.test_client()
         other.set_cookie("session", cookie)
         barrier.wait()
-        statuses.append(other.open(url, method=method).status_code)
+        statuses.append(other.open(url, method=method, data=data).status_code)
 
     threads = [threading.Thread(target=fire) for _ in range(times)]
     for thread in threads:

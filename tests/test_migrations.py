@@ -113,3 +113,51 @@ def test_text_identity_migration_normalises_emails_and_cleans_names(empty_databa
     assert tuple(cohort) == ("Session Rabat", "Rabat")
     assert len(records.messages) == 3  # user 2's email, user 2's key, user 4's key
     assert all("user 2" in m or "user 4" in m for m in records.messages)
+
+
+def test_audit_subjects_become_ids_with_their_readable_label(empty_database_url, content_dir, make_course):
+    """0005 keeps what the old varchar(60) subject held as the label and looks the row's id up from it."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import MetaData, Table, select
+
+    from courses.auth import services as accounts
+    from courses.catalog.models import Course
+    from courses.catalog.sync import sync
+
+    make_course()
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database_url,
+                      "CONTENT_DIR": str(content_dir)})  # fmt: skip
+    with app.app_context():
+        upgrade(revision="0007_text_identity")
+        sync(content_dir)  # the catalog and account tables are the same just before 0008 as at head
+        user = accounts.create_user("salma@example.ma", accounts.Profile(full_name="Salma"), None)
+        db.session.commit()
+        ids = {"user": user.id, "course": db.session.scalar(select(Course.id))}
+        db.session.remove()  # no transaction left open to block the migrations' DDL
+        legacy = [
+            ("user", "salma@example.ma"), ("course", "gouvernance"), ("cohort", "7"), ("enrollment", "12"),
+            ("user", "gone@example.ma"),  # an account that no longer exists
+        ]  # fmt: skip
+        with db.engine.begin() as connection:
+            table = Table("audit_event", MetaData(), autoload_with=connection)
+            now = datetime.now(UTC)
+            connection.execute(
+                table.insert(),
+                [{"action": "x", "subject_type": t, "subject_id": s, "at": now, "data": {}} for t, s in legacy],
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.exec_driver_sql(
+                "SELECT subject_type, subject_id, subject_label FROM audit_event ORDER BY id"
+            ).all()
+        assert [tuple(row) for row in rows] == [
+            ("user", ids["user"], "salma@example.ma"), ("course", ids["course"], "gouvernance"),
+            ("cohort", 7, "7"), ("enrollment", 12, "12"), ("user", None, "gone@example.ma"),
+        ]  # fmt: skip
+        downgrade(revision="0007_text_identity")
+        with db.engine.connect() as connection:
+            rows = connection.exec_driver_sql("SELECT subject_type, subject_id FROM audit_event ORDER BY id").all()
+        assert [tuple(row) for row in rows] == legacy
+        downgrade(revision="base")
+        db.engine.dispose()

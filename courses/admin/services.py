@@ -44,14 +44,14 @@ def change_role(user: User, role: str, actor: User) -> None:
         raise accounts.AccountError("self")  # an admin cannot lock themself out
     old = user.role
     accounts.set_role(user, role)
-    record(actor, "user.role", "user", user.email, old=old, new=role)
+    record(actor, "user.role", "user", user.id, user.email, old=old, new=role)
 
 
 def set_active(user: User, active: bool, actor: User) -> None:
     if user.id == actor.id:
         raise accounts.AccountError("self")
     user.is_active = active
-    record(actor, "user.activate" if active else "user.deactivate", "user", user.email)
+    record(actor, "user.activate" if active else "user.deactivate", "user", user.id, user.email)
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def audit_rows(filters: AuditFilter):
     for event in db.session.scalars(statement):
         yield [
             event.at.isoformat(), event.actor.email if event.actor else "", event.action,
-            event.subject_type, event.subject_id, event.data,
+            event.subject_type, event.subject_id, event.subject_label, event.data,
         ]  # fmt: skip
 
 

@@ -93,7 +93,7 @@ def reset_link(user_id: int):
     user = _user_or_404(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    record(current_user, "user.reset_link", "user", user.email)
+    record(current_user, "user.reset_link", "user", user.id, user.email)
     send_password_link(user)
     db.session.commit()
     flash(_("A link to set a password was sent to %(email)s.", email=isolate(user.email)), "success")
@@ -134,5 +134,5 @@ def audit():
 def audit_csv():
     """The filtered audit log as CSV."""
     rows = ([*row[:-1], json.dumps(row[-1], ensure_ascii=False)] for row in services.audit_rows(_audit_filters()))
-    header = ["at", "actor", "action", "subject_type", "subject", "data"]
+    header = ["at", "actor", "action", "subject_type", "subject_id", "subject", "data"]
     return attachment(csv_stream(header, rows), "tadbir-audit.csv", CSV_MIMETYPE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from courses.auth.models import User
@@ -19,8 +19,12 @@ class AuditEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # None: the system or the CLI
     action: Mapped[str] = mapped_column(String(60))
-    subject_type: Mapped[str] = mapped_column(String(40))
-    subject_id: Mapped[str] = mapped_column(String(60))
+    subject_type: Mapped[str] = mapped_column(String(40))  # user, certificate, cohort, enrollment, course
+    # The subject row's id; None only for an event recorded before ids were, whose row is gone.
+    subject_id: Mapped[int | None] = mapped_column()
+    # How the subject read when the event happened (an email, a certificate code, a session name):
+    # the log stays readable after the row changes. Text: it holds whatever the row held.
+    subject_label: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 

@@ -10,13 +10,20 @@ from courses.database import utcnow
 from courses.extensions import db
 
 
-def record(actor: User | None, action: str, subject_type: str, subject_id: object, **data: Any) -> AuditEvent:
-    """Append an event in the current transaction (it commits or rolls back with the action)."""
+def record(
+    actor: User | None, action: str, subject_type: str, subject_id: int, subject_label: str, **data: Any
+) -> AuditEvent:
+    """Append an event in the current transaction (it commits or rolls back with the action).
+
+    The subject is named by its row id, plus a readable label (an email, a code, a name) kept as
+    it was then; neither depends on how long the subject's own values are.
+    """
     event = AuditEvent(
         actor_id=actor.id if actor is not None else None,
         action=action,
         subject_type=subject_type,
-        subject_id=str(subject_id),
+        subject_id=subject_id,
+        subject_label=subject_label,
         at=utcnow(),
         data=data,
     )

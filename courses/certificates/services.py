@@ -164,7 +164,7 @@ def reissue(certificate: Certificate, actor: User | None, name: str, name_ar: st
     user = enrollment.user
     user.full_name, user.full_name_ar = name, name_ar  # the profile says the same from now on
     record(
-        actor, "certificate.reissue", "certificate", certificate.code,
+        actor, "certificate.reissue", "certificate", certificate.id, certificate.code,
         replacement=replacement.code, old_name=certificate.snapshot["holder"], new_name=replacement.snapshot["holder"],
     )  # fmt: skip
     return replacement
@@ -181,7 +181,7 @@ def revoke(certificate: Certificate, actor: User | None, reason: str) -> None:
         raise CertificateError("already_revoked")
     certificate.revoked_at = utcnow()
     certificate.revoke_reason = reason
-    record(actor, "certificate.revoke", "certificate", certificate.code, reason=reason)
+    record(actor, "certificate.revoke", "certificate", certificate.id, certificate.code, reason=reason)
 
 
 def can_print(certificate: Certificate) -> bool:

@@ -36,7 +36,8 @@ def import_command(cohort_id: int, file: str, dry_run: bool, no_invite: bool) ->
         click.echo(f"{file}: {problem}{detail}", err=True)
     for row in preview.rows:
         if row.problems:
-            click.echo(f"{file}:{row.line}: {', '.join(row.problems)} ({row.email or '-'})", err=True)
+            columns = f" [{', '.join(row.disallowed_in)}]" if row.disallowed_in else ""
+            click.echo(f"{file}:{row.line}: {', '.join(row.problems)}{columns} ({row.email or '-'})", err=True)
     click.echo(", ".join(f"{count} {status}" for status, count in preview.counts().items()))
     if not preview.is_valid:
         raise click.ClickException("the file has errors; nothing was imported")

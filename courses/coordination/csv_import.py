@@ -21,12 +21,14 @@ from courses.auth import services as accounts
 from courses.auth.models import User
 from courses.auth.territory import ORGANISATION_TYPES, REGIONS
 from courses.coordination import services
-from courses.coordination.models import Cohort
+from courses.coordination.models import Cohort, CsvImport
+from courses.edge import has_disallowed
 from courses.extensions import db
 from courses.learning.models import Enrollment
 from courses.text import clean_line
 
 MAX_ROWS = 20_000
+MAX_CELL = 200  # characters; no more than the account columns the cells go to (a test compares)
 
 # Column -> accepted header spellings (compared without accents, case or spaces).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -85,6 +87,7 @@ class Row:
     values: dict[str, str]
     status: str = NEW
     problems: list[str] = field(default_factory=list)  # codes; the view words them
+    disallowed_in: list[str] = field(default_factory=list)  # columns whose cell holds a control character
 
     @property
     def email(self) -> str:
@@ -117,6 +120,21 @@ def decode(raw: bytes) -> str | None:
         return None
 
 
+def stored_filename(name: str | None) -> str:
+    """The uploaded file's name as kept with the pending import: its last part, cut to fit the column.
+
+    Browsers send whatever name the file has; a long one keeps its start and its extension.
+    """
+    limit = CsvImport.__table__.c.filename.type.length
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip() or "import.csv"
+    if len(name) <= limit:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or len(extension) > 10:
+        return name[:limit]
+    return f"{stem[: limit - len(extension) - 1]}.{extension}"
+
+
 def _dialect(text: str) -> str:
     first = text.split("\n", 1)[0]
     return ";" if first.count(";") > first.count(",") else ","
@@ -134,6 +152,9 @@ def read(text: str) -> Preview:
     except csv.Error:
         preview.file_problems.append("unreadable")
         return preview
+    if any(has_disallowed(name) for name in header):
+        preview.file_problems.append("disallowed_characters")
+        return preview
     columns = [_HEADERS.get(_key(name)) for name in header]
     preview.ignored_columns = [name for name, column in zip(header, columns, strict=True) if column is None and name]
     known = [c for c in columns if c]
@@ -147,14 +168,17 @@ def read(text: str) -> Preview:
     seen: dict[str, int] = {}
     try:
         for cells in reader:
-            if not any(cell.strip() for cell in cells):
+            disallowed_in = _disallowed_columns(header, cells)
+            if not disallowed_in and not any(cell.strip() for cell in cells):
                 continue
             if len(preview.rows) >= MAX_ROWS:
                 preview.file_problems.append("too_many_rows")
                 return preview
             # Cells are cleaned like every form field (no bidi controls, NFC, one line).
             values = {column: clean_line(cell) for column, cell in zip(columns, cells, strict=False) if column}
-            row = Row(line=reader.line_num, values=values)
+            row = Row(line=reader.line_num, values=values, disallowed_in=disallowed_in)
+            if disallowed_in:  # every cell counts, known column or not: the file is stored as sent
+                row.problems.append("disallowed_characters")
             _check_values(row)
             if row.email:
                 key = emails.email_key(row.email)  # josé in NFC and NFD, or ｊｏｈｎ and john: one person
@@ -171,6 +195,15 @@ def read(text: str) -> Preview:
     return preview
 
 
+def _disallowed_columns(header: list[str], cells: list[str]) -> list[str]:
+    """The columns (header text, or position when it has none) whose cell holds a control character."""
+    return [
+        (header[index].strip() if index < len(header) else "") or str(index + 1)
+        for index, cell in enumerate(cells)
+        if has_disallowed(cell)
+    ]
+
+
 def _check_values(row: Row) -> None:
     values = row.values
     first_name = values.pop("first_name", "")
@@ -183,7 +216,7 @@ def _check_values(row: Row) -> None:
     if not values.get("full_name"):
         row.problems.append("missing_name")
     for column in values:
-        if len(values[column]) > 200:
+        if len(values[column]) > MAX_CELL:
             row.problems.append("too_long")
             break
     if values.get("organisation_type"):
@@ -286,7 +319,7 @@ def apply(
         if on_row:
             on_row()
     record(
-        actor, "cohort.import", "cohort", cohort.id,
+        actor, "cohort.import", "cohort", cohort.id, cohort.name,
         rows=len(checked.rows), created=len(result.created), enrolled=result.enrolled, unchanged=result.unchanged,
     )  # fmt: skip
     return result

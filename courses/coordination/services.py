@@ -51,7 +51,7 @@ def create_cohort(fields: CohortFields, actor: User | None) -> Cohort:
     _apply(cohort, fields)
     db.session.add(cohort)
     db.session.flush()
-    record(actor, "cohort.create", "cohort", cohort.id, name=cohort.name, course=fields.course.slug)
+    record(actor, "cohort.create", "cohort", cohort.id, cohort.name, course=fields.course.slug)
     return cohort
 
 
@@ -59,13 +59,13 @@ def update_cohort(cohort: Cohort, fields: CohortFields, actor: User | None) -> N
     if fields.course.id != cohort.course_id and enrolled_count(cohort):
         raise CoordinationError("course_locked")
     _apply(cohort, fields)
-    record(actor, "cohort.update", "cohort", cohort.id, name=cohort.name)
+    record(actor, "cohort.update", "cohort", cohort.id, cohort.name)
 
 
 def close_cohort(cohort: Cohort, actor: User | None) -> None:
     if cohort.closed_at is None:
         cohort.closed_at = utcnow()
-        record(actor, "cohort.close", "cohort", cohort.id)
+        record(actor, "cohort.close", "cohort", cohort.id, cohort.name)
 
 
 def may_view_cohort(user: User, cohort: Cohort) -> bool:
@@ -122,13 +122,35 @@ def enroll_in_cohort(cohort: Cohort, user: User, actor: User | None, source: str
             return "other_cohort"
         _check_capacity(cohort)
         enrollment.cohort_id = cohort.id
-        record(actor, "enrollment.attach", "enrollment", enrollment.id, cohort=cohort.id, user=user.email)
+        record(
+            actor,
+            "enrollment.attach",
+            "enrollment",
+            enrollment.id,
+            _label(user, cohort),
+            cohort=cohort.id,
+            user=user.email,
+        )
         return "attached"
     _check_capacity(cohort)
     enrollment = learning.enroll(user, cohort.course, source=source)
     enrollment.cohort_id = cohort.id
-    record(actor, "enrollment.create", "enrollment", enrollment.id, cohort=cohort.id, user=user.email, source=source)
+    record(
+        actor,
+        "enrollment.create",
+        "enrollment",
+        enrollment.id,
+        _label(user, cohort),
+        cohort=cohort.id,
+        user=user.email,
+        source=source,
+    )
     return "enrolled"
+
+
+def _label(user: User, cohort: Cohort) -> str:
+    """How an enrollment reads in the audit log: whose, in which course."""
+    return f"{user.email} · {cohort.course.slug}"
 
 
 def search_users(text: str, limit: int = 20) -> list[User]:

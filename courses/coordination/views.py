@@ -205,7 +205,7 @@ def upload(cohort_id: int):
         pending = CsvImport(
             cohort_id=cohort.id,
             uploaded_by_id=current_user.id,
-            filename=form.file.data.filename or "import.csv",
+            filename=csv_import.stored_filename(form.file.data.filename),
             content=text,
             summary=preview.counts(),
         )
@@ -274,7 +274,13 @@ def _export_name(course: Course, scope: reports.Scope, extension: str) -> str:
 
 def _audit_export(kind: str, course: Course, scope: reports.Scope, **data) -> None:
     record(
-        current_user, f"export.{kind}", "course", course.slug, cohort=scope.cohort.id if scope.cohort else None, **data
+        current_user,
+        f"export.{kind}",
+        "course",
+        course.id,
+        course.slug,
+        cohort=scope.cohort.id if scope.cohort else None,
+        **data,
     )
     db.session.commit()
 

@@ -3,6 +3,10 @@
 Every write that could race (a double click, two tabs, twenty requests at once) is settled by
 the database: inserts ignore unique-constraint conflicts and "set once" columns are written with
 `UPDATE … WHERE column IS NULL`, whose row count says who won.
+
+Locks are taken in one order everywhere: the enrollment row first (`lock_enrollment`), then its
+`module_progress` rows. Every path that writes progress or completion starts with that lock, so
+the writers of one enrollment queue behind each other instead of deadlocking on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -42,6 +46,23 @@ def enroll(user: User, course: Course, source: str = "self", now: datetime | Non
     return get_enrollment(user, course)
 
 
+def lock_enrollment(enrollment: Enrollment) -> None:
+    """Lock the enrollment row for this transaction and read it afresh; call it before any progress write.
+
+    Inserting an attempt or a progress row takes a share lock on the enrollment (its foreign
+    key); completion then asks for the row lock. Two submissions that each held the share lock
+    and waited for the other's progress row deadlocked on PostgreSQL. Taking the row lock first
+    makes concurrent writers of one enrollment wait their turn. (SQLite serialises writers and
+    has no FOR UPDATE; the statement is then a plain read.)
+    """
+    db.session.execute(
+        select(Enrollment)
+        .where(Enrollment.id == enrollment.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
 VIEW_RESOLUTION = timedelta(minutes=10)  # re-reading a module within this window writes nothing
 
 
@@ -54,9 +75,14 @@ def record_view(
     few minutes skip the database write entirely: reading is the hot path, writing is not needed.
     """
     now = now or utcnow()
-    if enrollment.last_module_id != module.id:
+    moves = enrollment.last_module_id != module.id
+    stale = last_viewed_at is None or now - last_viewed_at >= VIEW_RESOLUTION
+    if not (moves or stale):
+        return
+    lock_enrollment(enrollment)
+    if moves:
         enrollment.last_module_id = module.id
-    if last_viewed_at is not None and now - last_viewed_at < VIEW_RESOLUTION:
+    if not stale:
         return
     if last_viewed_at is None:
         _ensure_progress(enrollment, module, now)
@@ -80,6 +106,7 @@ def complete_module(enrollment: Enrollment, module: Module, now: datetime | None
         raise LearningError("wrong_module")
     if any(q.archived_at is None for q in module.questions):
         raise LearningError("quiz_required")
+    lock_enrollment(enrollment)
     return _complete(enrollment, module, now or utcnow())
 
 
@@ -133,6 +160,7 @@ def submit_quiz(
         raise LearningError("no_quiz")
     now = now or utcnow()
     results = grade(questions, answers)
+    lock_enrollment(enrollment)
     score = round(100 * sum(r.is_correct for r in results) / len(results))
     pass_mark = enrollment.course.pass_mark
     attempt = QuizAttempt(
@@ -169,9 +197,11 @@ def update_completion(enrollment: Enrollment, now: datetime | None = None) -> bo
     """
     if enrollment.completed_at is not None:
         return False
-    # Two last modules completed at once: on PostgreSQL, lock the enrollment so the second
-    # transaction counts after the first commits (SQLite already serialises writers).
-    db.session.execute(select(Enrollment.id).where(Enrollment.id == enrollment.id).with_for_update())
+    # Two last modules completed at once: the second transaction counts after the first commits.
+    # Callers that wrote progress hold this lock already (taken first); the others take it here.
+    lock_enrollment(enrollment)
+    if enrollment.completed_at is not None:
+        return False
     missing = db.session.scalar(
         select(func.count(Module.id))
         .outerjoin(

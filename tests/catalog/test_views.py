@@ -124,7 +124,7 @@ def test_asset_is_served_with_cache_and_sandbox(client, published):
 )
 def test_path_traversal_is_refused(client, published, path):
     response = client.get(path, follow_redirects=True)
-    assert response.status_code == 404
+    assert response.status_code == (400 if "%00" in path else 404)  # a NUL is refused at the edge
     assert b"title: " not in response.data and b"root:" not in response.data
 
 

@@ -229,9 +229,9 @@ def test_coordinator_reissues_and_revokes_in_the_browser_with_audit(app, client,
     client.post(f"/certificates/{new_code}/revoke", data={"reason": "Doublon"})
     with app.app_context():
         events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
-        assert [(e.action, e.subject_id, e.actor_id) for e in events] == [
-            ("certificate.reissue", code, coordinator.id),
-            ("certificate.revoke", new_code, coordinator.id),
+        assert [(e.action, e.subject_id, e.subject_label, e.actor_id) for e in events] == [
+            ("certificate.reissue", services.find(code).id, code, coordinator.id),
+            ("certificate.revoke", services.find(new_code).id, new_code, coordinator.id),
         ]
         assert events[0].data["new_name"] == {"name": "Salma Ben Ali", "name_ar": "سلمى بن علي"}
         assert services.find(new_code).snapshot["holder"]["name"] == "Salma Ben Ali"

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from courses.audit.models import AuditEvent
 from courses.auth.models import User
 from courses.coordination import csv_import
+from courses.coordination.models import CsvImport
 from courses.extensions import db
 from courses.learning.models import Enrollment
 from tests.conftest import mail_link, sent_mail
@@ -192,3 +193,52 @@ def test_cells_lose_their_bidi_controls(app, client, as_role, cohort_id):
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "rlo@x.ma"))
         assert (user.full_name, user.organisation) == ("Salma Benali", "Commune")
+
+
+@pytest.mark.parametrize(
+    ("content", "column"),
+    [
+        (GOOD + "nul@x.ma;Nul\x00Nom;;;;;\n", "nom complet"),  # a known column
+        (GOOD + "bell@x.ma;Bell;;Commune\x07;;;\n", "organisation"),
+        ("email;nom complet;téléphone\nx@y.ma;X;06\x0012\n", "téléphone"),  # an ignored column: stored all the same
+        ("email;nom complet\nx@y.ma;X;\x1b[31m\n", "3"),  # past the header: named by position
+        ("email;nom complet\n\x1f; \n", "email"),  # blank to the eye, not to the database
+    ],
+)
+def test_a_control_character_in_a_cell_is_a_row_error_and_nothing_is_saved(
+    app, client, as_role, cohort_id, content, column
+):
+    as_role("coordinator")
+    before = counts(app)
+    response = upload(client, cohort_id, content)
+    page = response.get_data(as_text=True).replace("&#39;", "'")
+    assert response.status_code == 200
+    assert f"caractères non autorisés (caractères de contrôle) dans la colonne « {column} »" in page
+    assert "Confirmer l'import" not in page
+    preview = csv_import.read(content)
+    (bad,) = [row for row in preview.rows if row.problems]
+    assert bad.problems[0] == "disallowed_characters" and bad.disallowed_in == [column]
+    assert bad.line == content.count("\n")  # the last line of each file holds the bad cell
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(CsvImport)) == 0
+    assert counts(app) == before
+
+
+def test_a_control_character_in_the_header_is_a_file_error(app, client, as_role, cohort_id):
+    as_role("coordinator")
+    page = upload(client, cohort_id, "email;nom\x00complet\nx@y.ma;X\n").get_data(as_text=True).replace("&#39;", "'")
+    assert "caractères non autorisés (caractères de contrôle) dans sa ligne d'en-tête" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(CsvImport)) == 0
+
+
+def test_tabs_and_newlines_in_quoted_cells_are_data_made_one_line(app):
+    preview = csv_import.read('email;nom complet;fonction\nx@y.ma;X;"Chargée\tde\ncom"\n')
+    assert preview.is_valid and preview.rows[0].values["job_title"] == "Chargée de com"
+
+
+def test_the_cli_names_the_column(app, runner, cohort_id, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(GOOD + "nul@x.ma;Nul\x00Nom;;;;;\n", "utf-8")
+    failed = runner.invoke(args=["cohorts", "import", str(cohort_id), str(bad)])
+    assert failed.exit_code == 1 and "bad.csv:4: disallowed_characters [nom complet] (nul@x.ma)" in failed.output

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, func, select
 
+from courses.certificates.models import Certificate
 from courses.extensions import db
 from courses.learning.models import Enrollment, ModuleProgress, QuizAttempt
 from tests.conftest import fire_concurrently, mail_link, sent_mail
@@ -177,6 +178,23 @@ def test_twenty_concurrent_completions_complete_once(app, client, make_user, log
     with app.app_context():
         rows = db.session.scalars(select(ModuleProgress)).all()
         assert len(rows) == 1 and rows[0].completed_at is not None
+
+
+def test_thirty_concurrent_passing_quizzes_complete_once_without_deadlock(app, client, make_user, login, course):
+    """Each submission locks the enrollment before touching its progress: no DeadlockDetected on PostgreSQL."""
+    login(make_user())
+    client.post("/courses/gouvernance/enroll")
+    client.post("/courses/gouvernance/lire/complete")  # the quiz is then the last module: a pass completes
+    first, second = question_ids(client.get("/courses/gouvernance/quiz/").get_data(as_text=True))
+    answers = {first: "0", second: ["0", "2"]}
+    statuses = fire_concurrently(app, client, "POST", "/courses/gouvernance/quiz/quiz", times=30, data=answers)
+    assert statuses == [302] * 30
+    with app.app_context():
+        assert count(app, QuizAttempt) == 30
+        progress = db.session.scalar(select(ModuleProgress).where(ModuleProgress.best_score == 100))
+        assert progress.completed_at is not None
+        assert db.session.scalar(select(Enrollment.completed_at)) is not None
+        assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
 
 
 @contextmanager
