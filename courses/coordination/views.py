@@ -286,12 +286,15 @@ def _audit_export(kind: str, course: Course, scope: reports.Scope, **data) -> No
 @bp.get("/courses/<slug>/report.csv")
 @role_required("coordinator")
 def report_csv(slug: str):
-    """The learners of a course or session as CSV (UTF-8 with BOM, semicolons: Excel in French)."""
+    """The learners of a course or session as CSV (UTF-8 with BOM, semicolons: Excel in French).
+
+    Headers and labels are in the exporter's language (see `exports`).
+    """
     course = _course_or_404(slug)
     scope = _scope(course)
     _audit_export("report_csv", course, scope)
-    rows = exports.learner_rows(course, scope.cohort.id if scope.cohort else None)
-    return attachment(csv_stream(exports.LEARNER_HEADER, rows), _export_name(course, scope, "csv"), CSV_MIMETYPE)
+    table = exports.learner_table(scope)
+    return attachment(csv_stream(table.header, table.rows), _export_name(course, scope, "csv"), CSV_MIMETYPE)
 
 
 @bp.get("/courses/<slug>/report.xlsx")
@@ -301,9 +304,8 @@ def report_xlsx(slug: str):
     course = _course_or_404(slug)
     scope = _scope(course)
     _audit_export("report_xlsx", course, scope)
-    data = xlsx_bytes(
-        course.slug, exports.LEARNER_HEADER, exports.learner_rows(course, scope.cohort.id if scope.cohort else None)
-    )
+    table = exports.learner_table(scope)
+    data = xlsx_bytes(course.slug, table.header, table.rows)
     return attachment(data, _export_name(course, scope, "xlsx"), XLSX_MIMETYPE)
 
 
