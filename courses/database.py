@@ -9,7 +9,9 @@ from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.functions import ReturnTypeFromArgs
 from sqlalchemy.types import TypeDecorator
 
 # Named constraints let Alembic alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -85,3 +87,28 @@ def insert_ignoring_conflicts(session, model, values: dict) -> bool:
     # RETURNING tells reliably whether a row went in (drivers disagree on rowcount here).
     primary_key = model.__table__.primary_key.columns
     return session.execute(statement.returning(*primary_key)).first() is not None
+
+
+class greatest(ReturnTypeFromArgs):  # lower case, as SQL functions read (`func.max`)
+    """The largest of its arguments that are not NULL (NULL when all are), typed like the first one.
+
+    PostgreSQL's GREATEST ignores NULLs; SQLite's several-argument max() returns NULL as soon
+    as one argument is NULL, so there it compares each argument coalesced with the others (a
+    NULL argument then stands for another one, never for a larger value).
+    """
+
+    inherit_cache = True
+
+
+@compiles(greatest)
+def _greatest(element, compiler, **kw) -> str:
+    return f"GREATEST({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(greatest, "sqlite")
+def _greatest_sqlite(element, compiler, **kw) -> str:
+    values = [compiler.process(value, **kw) for value in element.clauses]
+    if len(values) == 1:
+        return values[0]
+    rotations = (", ".join(values[start:] + values[:start]) for start in range(len(values)))
+    return "max(" + ", ".join(f"coalesce({rotation})" for rotation in rotations) + ")"

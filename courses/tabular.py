@@ -3,6 +3,11 @@
 Every export writes its cells through here, so every one gets the same protection: a cell is
 data, never a formula. Text starting with `=`, `+`, `-`, `@` (or a tab or carriage return, which
 some spreadsheets skip before reading a formula) is written with a leading apostrophe.
+
+Dates and times are values, not text: CSV writes them in ISO 8601 (`2026-11-02`,
+`2026-11-02T10:15:00+01:00`), XLSX as date cells with a date format, so spreadsheets sort and
+compute with them. A time is written as the wall-clock time it carries: callers convert it to the
+reader's time zone first (Excel cells have no time zone; the CSV keeps the offset).
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from datetime import date, datetime
 
 import xlsxwriter
 
@@ -18,6 +24,8 @@ SEPARATOR = ";"  # what Excel expects in French locales
 CHUNK_ROWS = 500
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_DATE_FORMAT = "yyyy-mm-dd"
+XLSX_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 
 def neutralise(value: str) -> str:
@@ -38,13 +46,23 @@ class CsvWriter:
         self._writer.writerow(header)
 
     def writerow(self, row: Iterable) -> None:
-        self._writer.writerow([neutralise(str(v)) if v is not None else "" for v in row])
+        self._writer.writerow([_csv_cell(v) for v in row])
 
     def take(self) -> str:
         text = self._buffer.getvalue()
         self._buffer.seek(0)
         self._buffer.truncate()
         return text
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return neutralise(str(value))
 
 
 def csv_stream(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
@@ -63,8 +81,16 @@ def xlsx_bytes(sheet: str, header: list[str], rows: Iterable[list]) -> bytes:
     workbook = xlsxwriter.Workbook(output, {"constant_memory": True, "strings_to_formulas": False})
     worksheet = workbook.add_worksheet(sheet[:31])
     bold = workbook.add_format({"bold": True})
+    dates = workbook.add_format({"num_format": XLSX_DATE_FORMAT})
+    times = workbook.add_format({"num_format": XLSX_DATETIME_FORMAT})
     worksheet.write_row(0, 0, header, bold)
     for index, row in enumerate(rows, start=1):
-        worksheet.write_row(index, 0, [neutralise(v) if isinstance(v, str) else v for v in row])
+        for column, value in enumerate(row):
+            if isinstance(value, datetime):  # Excel has no time zones: the wall-clock time it carries
+                worksheet.write_datetime(index, column, value.replace(tzinfo=None), times)
+            elif isinstance(value, date):
+                worksheet.write_datetime(index, column, value, dates)
+            else:
+                worksheet.write(index, column, neutralise(value) if isinstance(value, str) else value)
     workbook.close()
     return output.getvalue()

@@ -98,7 +98,8 @@ LIST_ARGUMENTS = ("q", "status", "cohort", "sort", "dir", "page", "role", "actio
 
 
 def list_url(**changes) -> str:
-    """The current list page's URL with some arguments changed (only known arguments are kept)."""
+    """The current list page's URL with some arguments changed (only known arguments are kept; "" removes one)."""
     arguments = {key: request.args[key] for key in LIST_ARGUMENTS if request.args.get(key)}
     arguments.update({key: value for key, value in changes.items() if value is not None})
-    return url_for(request.endpoint, **(request.view_args or {}), **arguments)
+    kept = {key: value for key, value in arguments.items() if value != ""}  # "" removes an argument
+    return url_for(request.endpoint, **(request.view_args or {}), **kept)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from openpyxl import load_workbook
@@ -70,3 +71,23 @@ def test_xlsx_is_readable_and_never_holds_a_formula():
     ]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     assert sheet["A1"].font.bold
+
+
+PLUS_ONE = timezone(timedelta(hours=1))
+
+
+def test_csv_writes_dates_and_times_in_iso_8601():
+    moment = datetime(2026, 11, 2, 10, 15, 30, 123456, tzinfo=PLUS_ONE)
+    rows = parse("".join(tabular.csv_stream(["day", "moment"], [[date(2026, 11, 2), moment]])))
+    assert rows[1] == ["2026-11-02", "2026-11-02T10:15:30+01:00"]
+    assert datetime.fromisoformat(rows[1][1]) == moment.replace(microsecond=0)
+
+
+def test_xlsx_writes_dates_and_times_as_date_cells_at_their_wall_clock_time():
+    moment = datetime(2026, 11, 2, 10, 15, tzinfo=PLUS_ONE)
+    data = tabular.xlsx_bytes("s", ["day", "moment", "utc"], [[date(2026, 11, 2), moment, moment.astimezone(UTC)]])
+    day, local, utc = next(load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2))
+    assert day.is_date and day.value == datetime(2026, 11, 2) and day.number_format == tabular.XLSX_DATE_FORMAT
+    assert local.is_date and local.value == datetime(2026, 11, 2, 10, 15)
+    assert local.number_format == tabular.XLSX_DATETIME_FORMAT
+    assert utc.value == datetime(2026, 11, 2, 9, 15)

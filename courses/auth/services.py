@@ -104,8 +104,17 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not check_password_hash(user.password_hash, password) or not user.is_active:
         return None
-    user.last_login_at = utcnow()
+    record_login(user)
     return user
+
+
+def record_login(user: User) -> None:
+    """Remember when the user last logged in: with the form, or by setting a password from a link.
+
+    Activating an invited account is such a login, so an activated learner who has done nothing
+    else yet shows when they activated (coordination's rosters read it as their last activity).
+    """
+    user.last_login_at = utcnow()
 
 
 def change_password(user: User, current: str, new: str) -> None:

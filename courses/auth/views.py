@@ -186,6 +186,7 @@ def reset(token: str):
     if form.validate_on_submit():
         activating = user.password_hash is None
         services.set_password(user, form.password.data)
+        services.record_login(user)  # the link logs the person in
         db.session.commit()
         _start_session(user)
         if activating:

@@ -1,7 +1,8 @@
 """Completion reports for a course or a cohort, computed in SQL.
 
 The number of queries is fixed whatever the number of learners: totals, breakdowns, item
-analysis and completions over time are GROUP BY queries; the per-learner table reads one page.
+analysis, counts by state and completions over time are GROUP BY queries; the per-learner
+table reads one page, with each learner's state and last activity (`roster`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from sqlalchemy import Select, case, func, select
 from courses.auth.emails import fold
 from courses.auth.models import User
 from courses.catalog.models import Course, Module, Question
+from courses.coordination import roster
 from courses.coordination.models import Cohort
 from courses.extensions import db
+from courses.learning.counted import counted_modules
 from courses.learning.models import Enrollment, ModuleProgress, QuizAnswer, QuizAttempt
 
 PAGE_SIZE = 50
@@ -58,6 +61,7 @@ class Breakdown:
 @dataclass
 class Summary:
     enrolled: int = 0
+    activated: int = 0
     started: int = 0
     completed: int = 0
     median_days: float | None = None
@@ -72,16 +76,17 @@ class Summary:
 def summary(scope: Scope) -> Summary:
     """Enrolled, started, completed, completion rate, median days to complete, breakdowns."""
     started = select(ModuleProgress.id).where(ModuleProgress.enrollment_id == Enrollment.id).exists()
-    enrolled, started_count, completed = db.session.execute(
+    enrolled, activated, started_count, completed = db.session.execute(
         scope.filter(
             select(
                 func.count(Enrollment.id),
+                func.sum(case((roster.state_column() != roster.INVITED, 1), else_=0)),
                 func.sum(case((started, 1), else_=0)),
                 func.count(Enrollment.completed_at),
-            )
+            ).join(User, User.id == Enrollment.user_id)
         )
     ).one()
-    result = Summary(enrolled=enrolled, started=started_count or 0, completed=completed)
+    result = Summary(enrolled=enrolled, activated=activated or 0, started=started_count or 0, completed=completed)
     durations = db.session.execute(
         scope.filter(
             select(Enrollment.enrolled_at, Enrollment.completed_at).where(Enrollment.completed_at.is_not(None))
@@ -112,6 +117,14 @@ class LearnerRow:
     user: User
     states: dict[int, str]  # module id -> state
     best_scores: dict[int, int]
+    state: str = roster.NOT_STARTED  # the learner's (see `roster`)
+    last_activity: datetime | None = None
+    done: int = 0  # counted modules completed
+    counted: int = 0  # modules that count for completion
+
+    @property
+    def state_label(self) -> str:
+        return roster.state_label(self.state, self.done, self.counted)
 
 
 @dataclass(frozen=True)
@@ -123,15 +136,24 @@ class LearnerPage:
     pages: int
 
 
+def _order(sort: str, descending: bool):
+    if sort == "activity":  # who has been idle longest first; never active (NULL) before them
+        activity = roster.last_activity_column()
+        return activity.desc().nulls_last() if descending else activity.asc().nulls_first()
+    order = SORTS.get(sort, User.full_name)
+    return order.desc() if descending else order
+
+
 def learners(
     scope: Scope, page: int = 1, sort: str = "name", descending: bool = False, status: str = "", query: str = ""
 ) -> LearnerPage:
-    """One page of learners with each module's state, sortable and filterable."""
+    """One page of learners with their state, last activity and each module's state; sortable and filterable.
+
+    `status` is one of `roster.STATES` (anything else: every learner).
+    """
     statement = scope.filter(select(Enrollment, User).join(User, User.id == Enrollment.user_id))
-    if status == "completed":
-        statement = statement.where(Enrollment.completed_at.is_not(None))
-    elif status == "in_progress":
-        statement = statement.where(Enrollment.completed_at.is_(None))
+    if status in roster.STATES:
+        statement = statement.where(roster.state_column() == status)
     if query:
         pattern = f"%{query.strip().lower()}%"
         statement = statement.where(
@@ -142,8 +164,8 @@ def learners(
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
-    order = SORTS.get(sort, User.full_name)
-    statement = statement.order_by(order.desc() if descending else order, Enrollment.id)
+    statement = statement.add_columns(roster.state_column(), roster.last_activity_column())
+    statement = statement.order_by(_order(sort, descending), Enrollment.id)
     rows = db.session.execute(statement.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     modules = list(
         db.session.scalars(
@@ -152,25 +174,59 @@ def learners(
             .order_by(Module.position)
         )
     )
+    counted = {module.id for module in counted_modules(modules)}
     columns = (ModuleProgress.enrollment_id, ModuleProgress.module_id, ModuleProgress.completed_at)
     progress = db.session.execute(
-        select(*columns, ModuleProgress.best_score).where(
-            ModuleProgress.enrollment_id.in_([enrollment.id for enrollment, _ in rows])
-        )
+        select(*columns, ModuleProgress.best_score).where(ModuleProgress.enrollment_id.in_([row[0].id for row in rows]))
     ).all()
     states: dict[int, dict[int, str]] = {}
     scores: dict[int, dict[int, int]] = {}
+    done: dict[int, int] = {}
     for enrollment_id, module_id, completed_at, best in progress:
         states.setdefault(enrollment_id, {})[module_id] = "completed" if completed_at else "in_progress"
         if best is not None:
             scores.setdefault(enrollment_id, {})[module_id] = best
+        if completed_at and module_id in counted:
+            done[enrollment_id] = done.get(enrollment_id, 0) + 1
     return LearnerPage(
-        rows=[LearnerRow(e, u, states.get(e.id, {}), scores.get(e.id, {})) for e, u in rows],
+        rows=[
+            LearnerRow(
+                e, u, states.get(e.id, {}), scores.get(e.id, {}), state, activity, done.get(e.id, 0), len(counted)
+            )
+            for e, u, state, activity in rows
+        ],
         modules=modules,
         total=total,
         page=page,
         pages=pages,
     )
+
+
+def state_counts(scope: Scope) -> roster.StateCounts:
+    """How many learners of the course or session are in each state (one query)."""
+    states = scope.filter(
+        select(roster.state_column().label("state")).join(User, User.id == Enrollment.user_id)
+    ).subquery()
+    rows = db.session.execute(select(states.c.state, func.count()).group_by(states.c.state)).all()
+    return roster.StateCounts(dict(rows))
+
+
+def state_counts_by_cohort(cohort_ids: list[int]) -> dict[int, roster.StateCounts]:
+    """The same for several sessions at once (one query, whatever their number); every id gets an entry."""
+    found: dict[int, dict[str, int]] = {cohort_id: {} for cohort_id in cohort_ids}
+    if cohort_ids:
+        states = (
+            select(Enrollment.cohort_id, roster.state_column().label("state"))
+            .join(User, User.id == Enrollment.user_id)
+            .where(Enrollment.cohort_id.in_(cohort_ids))
+            .subquery()
+        )
+        rows = db.session.execute(
+            select(states.c.cohort_id, states.c.state, func.count()).group_by(states.c.cohort_id, states.c.state)
+        ).all()
+        for cohort_id, state, count in rows:
+            found[cohort_id][state] = count
+    return {cohort_id: roster.StateCounts(counts) for cohort_id, counts in found.items()}
 
 
 @dataclass(frozen=True)

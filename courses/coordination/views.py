@@ -18,7 +18,7 @@ from courses.auth.models import User
 from courses.auth.notifications import send_password_link
 from courses.catalog.models import Course
 from courses.certificates import batch
-from courses.coordination import charts, csv_import, exports, reports, services
+from courses.coordination import charts, csv_import, exports, reports, roster, services
 from courses.coordination.forms import CohortForm, ImportForm
 from courses.coordination.models import Cohort, CsvImport
 from courses.downloads import attachment
@@ -67,7 +67,9 @@ def _scope(course: Course) -> reports.Scope:
 def index():
     """Sessions and courses the current user coordinates or trains."""
     courses = services.trained_courses(current_user)
-    return render_template("coordination/index.html", cohorts=services.cohorts_for(current_user), courses=courses)
+    cohorts = services.cohorts_for(current_user)
+    counts = reports.state_counts_by_cohort([cohort.id for cohort in cohorts])
+    return render_template("coordination/index.html", cohorts=cohorts, counts=counts, courses=courses)
 
 
 def _cohort_form(cohort: Cohort | None = None) -> CohortForm:
@@ -145,13 +147,14 @@ def cohort(cohort_id: int):
         abort(403)
     query = request.args.get("q", "").strip()
     matches = services.search_users(query) if query and services.may_manage_cohort(current_user) else []
+    scope = reports.Scope(cohort.course, cohort)
     page = reports.learners(
-        reports.Scope(cohort.course, cohort), page=int_arg("page", 1),
-        sort=request.args.get("sort", "name"), descending=request.args.get("dir") == "desc",
+        scope, page=int_arg("page", 1), sort=request.args.get("sort", "name"),
+        descending=request.args.get("dir") == "desc", status=request.args.get("status", ""),
     )  # fmt: skip
     return render_template(
         "coordination/cohort.html", cohort=cohort, page=page, query=query, matches=matches,
-        action=ActionForm(), import_form=ImportForm(), count=services.enrolled_count(cohort),
+        action=ActionForm(), import_form=ImportForm(), counts=reports.state_counts(scope), roster=roster,
     )  # fmt: skip
 
 
@@ -264,6 +267,7 @@ def report(slug: str):
     return render_template(
         "coordination/report.html", course=course, scope=scope, summary=summary, page=page,
         items=reports.item_analysis(scope), weeks=weeks, cohorts=cohorts, charts=charts,
+        counts=reports.state_counts(scope), roster=roster,
     )  # fmt: skip
 
 
@@ -288,12 +292,15 @@ def _audit_export(kind: str, course: Course, scope: reports.Scope, **data) -> No
 @bp.get("/courses/<slug>/report.csv")
 @role_required("coordinator")
 def report_csv(slug: str):
-    """The learners of a course or session as CSV (UTF-8 with BOM, semicolons: Excel in French)."""
+    """The learners of a course or session as CSV (UTF-8 with BOM, semicolons: Excel in French).
+
+    Headers and labels are in the exporter's language (see `exports`).
+    """
     course = _course_or_404(slug)
     scope = _scope(course)
     _audit_export("report_csv", course, scope)
-    rows = exports.learner_rows(course, scope.cohort.id if scope.cohort else None)
-    return attachment(csv_stream(exports.LEARNER_HEADER, rows), _export_name(course, scope, "csv"), CSV_MIMETYPE)
+    table = exports.learner_table(scope)
+    return attachment(csv_stream(table.header, table.rows), _export_name(course, scope, "csv"), CSV_MIMETYPE)
 
 
 @bp.get("/courses/<slug>/report.xlsx")
@@ -303,9 +310,8 @@ def report_xlsx(slug: str):
     course = _course_or_404(slug)
     scope = _scope(course)
     _audit_export("report_xlsx", course, scope)
-    data = xlsx_bytes(
-        course.slug, exports.LEARNER_HEADER, exports.learner_rows(course, scope.cohort.id if scope.cohort else None)
-    )
+    table = exports.learner_table(scope)
+    data = xlsx_bytes(course.slug, table.header, table.rows)
     return attachment(data, _export_name(course, scope, "xlsx"), XLSX_MIMETYPE)
 
 

@@ -46,6 +46,16 @@ def test_signup_emails_an_activation_link_that_sets_the_password_and_logs_in(app
         assert services.authenticate(SIGNUP["email"], PASSWORD) is not None
 
 
+def test_activating_from_the_link_records_the_login(app, client):
+    """The link logs the person in: coordinators' rosters show when an account was activated."""
+    client.post("/signup", data=SIGNUP)
+    with app.app_context():
+        assert db.session.scalar(select(User.last_login_at)) is None
+    client.post(mail_link(sent_mail(app)[0]), data={"password": PASSWORD, "confirm": PASSWORD})
+    with app.app_context():
+        assert db.session.scalar(select(User.last_login_at)) is not None
+
+
 def test_signup_with_a_known_address_looks_the_same_and_tells_the_owner(app, client, make_user):
     owner = make_user("salma.benali@commune.ma")
     response = client.post("/signup", data=SIGNUP)

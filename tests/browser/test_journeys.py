@@ -7,8 +7,10 @@ import shutil
 import subprocess
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import log_in
+from tests.browser.test_accessibility import AXE_OPTIONS
 from tests.certificates.test_certificates import scan_qr
 from tests.conftest import PASSWORD
 
@@ -96,7 +98,26 @@ def test_coordinator_journey(page, live_server, tmp_path):
     page.get_by_role("button", name="Vérifier le fichier").click()
     assert "Nouveau compte" in page.content()
     page.get_by_role("button", name="Confirmer l'import").click()
+    session_url = page.url.split("?")[0]
     assert "Nadia Tazi" in page.locator("table.learners").inner_text()
+    assert "Invité — compte non activé" in page.locator("table.learners").inner_text()
+    figures = page.locator(".figures").inner_text()
+    assert re.search(r"Inscrits\s+1", figures) and re.search(r"Activés\s+0", figures)
+    invitee = page.context.browser.new_context(locale="fr-FR").new_page()
+    invitee.goto(f"{live_server}{live_server.last_link_to('nadia@example.ma')}")  # Nadia activates
+    invitee.fill("#password", PASSWORD)
+    invitee.fill("#confirm", PASSWORD)
+    invitee.click("#submit")
+    invitee.wait_for_url("**/me/")
+    invitee.context.close()
+    page.goto(session_url)
+    assert re.search(r"Activés\s+1", page.locator(".figures").inner_text())
+    row = page.locator("table.learners tbody tr", has_text="Nadia Tazi")
+    assert "Activé — pas encore commencé" in row.inner_text() and row.locator("time").count() == 1
+    page.get_by_role("link", name=re.compile(r"^Invité — compte non activé \(0\)")).click()
+    assert "Nadia Tazi" not in page.locator("table.learners").inner_text()
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, results.generate_report()
     page.get_by_role("link", name="Rapport").first.click()
     assert page.locator(".figures").is_visible()
     with page.expect_download() as download_info:

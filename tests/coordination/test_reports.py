@@ -121,7 +121,9 @@ def test_exports(app, client, as_role, population, cohort_id):
     text = client.get(f"/coordination/courses/gouvernance/report.csv?cohort={cohort_id}").get_data(as_text=True)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
-    assert rows[0][0] == "full_name" and len(rows) == 1 + 4
+    assert (
+        rows[0][0] == "Nom complet" and len(rows) == 1 + 4
+    )  # headers, labels, dates: tests/coordination/test_exports.py
     workbook = load_workbook(io.BytesIO(client.get("/coordination/courses/gouvernance/report.xlsx").data))
     sheet = workbook.active
     assert sheet.max_row == 1 + 5 and sheet["A2"].value == "Learner A"
