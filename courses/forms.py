@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import HiddenField, PasswordField, StringField, TextAreaField
+from wtforms.widgets import HiddenInput
 
 from courses.text import clean_line, clean_text
 
@@ -35,3 +37,9 @@ class Form(FlaskForm):
 
 class ActionForm(Form):
     """A button that changes something (enroll, close a session, change a role): CSRF and nothing else."""
+
+    def hidden_tag(self, *fields):
+        """The hidden fields without ids: a page repeats this form once per row, and ids must be unique."""
+        # Markup: WTForms renders each hidden input escaped; they are only joined here.
+        hidden = (str(field(id=False)) for field in self if isinstance(field.widget, HiddenInput))
+        return Markup("".join(hidden))  # noqa: S704  # nosec B704

@@ -17,6 +17,7 @@ import time
 import uuid
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from flask import current_app, render_template
@@ -148,6 +149,10 @@ def deliver_one(mail_id: int) -> bool:
     return True
 
 
+def _sender_domain(sender: str) -> str:
+    return sender.rpartition("@")[2].strip(" >") or "localhost"
+
+
 def send_mail(to: str, subject: str, body: str, html: str | None = None) -> None:
     """Send one message to one recipient now (raises if the mail server fails)."""
     config = current_app.config
@@ -155,6 +160,8 @@ def send_mail(to: str, subject: str, body: str, html: str | None = None) -> None
     message["From"] = config.get("MAIL_DEFAULT_SENDER", "Tadbir <no-reply@localhost>")
     message["To"] = to
     message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=_sender_domain(message["From"]))
     message.set_content(body)
     if html:
         message.add_alternative(html, subtype="html")

@@ -83,7 +83,12 @@ def set_active(user_id: int):
         flash(_("You cannot deactivate your own account."), "error")
         return _back()
     db.session.commit()
-    flash(_("Account updated."), "success")
+    if user.is_active:
+        flash(_("The account of %(email)s is active again.", email=isolate(user.email)), "success")
+    else:
+        flash(
+            _("The account of %(email)s is deactivated: its sessions have ended.", email=isolate(user.email)), "success"
+        )
     return _back()
 
 
@@ -93,6 +98,9 @@ def reset_link(user_id: int):
     user = _user_or_404(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    if not user.is_active:
+        flash(_("This account is deactivated: reactivate it before sending a link (the link would not work)."), "error")
+        return _back()
     record(current_user, "user.reset_link", "user", user.id, user.email)
     send_password_link(user)
     db.session.commit()

@@ -59,6 +59,10 @@ class User(UserMixin, db.Model):
         """
         return f"{self.id}:{self.session_epoch or 0}:{(self.password_hash or 'unset')[-12:]}"
 
+    def name_in(self, language: str | None) -> str:
+        """The name to address the person by in `language`: the Arabic-script name in Arabic, when given."""
+        return self.full_name_ar if language == "ar" and self.full_name_ar else self.full_name
+
     def has_role(self, *roles: str) -> bool:
         """True if the user's role is one of `roles` (admins pass every check)."""
         return self.role in roles or self.role == "admin"

@@ -37,6 +37,18 @@ def send_password_link(user: User, kind: str = "reset", language: str | None = N
     queue_template(user.email, language, SUBJECTS[kind], TEMPLATES[kind], user=user, link=password_link(user, kind))
 
 
+def send_password_changed(user: User, language: str | None = None) -> None:
+    """Tell the owner their password changed (if it was not them, the reset link lets them take the account back)."""
+    queue_template(
+        user.email,
+        user.preferred_language or language or language_of(user),
+        _l("Tadbir: your password was changed"),
+        "password_changed",
+        user=user,
+        reset=public_url("auth.reset_request"),
+    )
+
+
 def send_account_exists(user: User) -> None:
     """Tell the owner of an address that someone tried to sign up with it (they already have an account)."""
     queue_template(

@@ -97,13 +97,19 @@ def set_password(user: User, password: str) -> None:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None (same answer for every failure)."""
+    """The active user with this email and password, or None (same answer for every wrong pair).
+
+    The right password of a deactivated account raises AccountError('inactive'): whoever knows it
+    is the owner, who should learn why they cannot get in (and whom to ask).
+    """
     user = find_user(email)
     if user is None or user.password_hash is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    if not check_password_hash(user.password_hash, password) or not user.is_active:
+    if not check_password_hash(user.password_hash, password):
         return None
+    if not user.is_active:
+        raise AccountError("inactive")
     record_login(user)
     return user
 

@@ -24,9 +24,11 @@ def signup_requested(email: str, profile: dict, language: str, base_url: str | N
 def _answer_signup(email: str, profile: dict, language: str) -> None:
     user = services.find_user(email)
     if user is not None:
-        if user.is_active:
+        if user.is_active and user.password_hash is None:  # signed up (or invited) before, never activated
+            notifications.send_password_link(user, "activation", language)
+        elif user.is_active:
             notifications.send_account_exists(user)
-            db.session.commit()
+        db.session.commit()
         return
     try:
         user = services.create_user(email, services.Profile(**profile), None)

@@ -66,6 +66,12 @@ def account_address_key() -> str:
     return f"login-account-address:{_typed_email()}:{request.remote_addr or ''}"
 
 
+def signed_in_key() -> str:
+    from flask_login import current_user
+
+    return f"password-change:{current_user.get_id()}"
+
+
 def account_key() -> str:
     return "login-account:" + _typed_email()
 
@@ -100,6 +106,15 @@ def remember_device(response, email: str):
     return response
 
 
+def note_mail_requested() -> None:
+    """A valid sign-up or reset request queued its mail: only these count (a typo must not lock anyone out)."""
+    g.mail_requested = True
+
+
+def mail_requested(response) -> bool:
+    return bool(g.get("mail_requested"))
+
+
 def mark_invalid_link() -> None:
     g.invalid_link = True
 
@@ -125,6 +140,6 @@ def setting(name: str):
 
 
 ACCOUNT_LOCKED = _l(
-    "Too many failed attempts on this account. Try again later, or set a new password with "
-    "“Forgotten password?”: the link sent by email always works."
+    "Too many failed attempts on this account. You can set a new password with “Forgotten password?”: "
+    "the link sent by email always works."
 )

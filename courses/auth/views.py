@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from courses.auth import services, tasks, throttle
+from courses.auth import notifications, services, tasks, throttle
 from courses.auth.forms import (
     LoginForm,
     PasswordChangeForm,
@@ -28,6 +28,9 @@ bp = Blueprint("auth", __name__)
 ERRORS = {
     "weak_password": lambda: _("The password must have at least %(min)d characters.", min=services.MIN_PASSWORD_LENGTH),
     "wrong_password": lambda: _("The current password is not correct."),
+    "inactive": lambda: _(
+        "This account is deactivated. Contact your session's coordinator or the platform's administrators."
+    ),
 }
 
 
@@ -54,8 +57,10 @@ def _interface_language() -> str:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(setting("SIGNUPS_PER_ADDRESS"), methods=["POST"])
-@limiter.limit(setting("MAILS_PER_RECIPIENT"), methods=["POST"], key_func=throttle.email_key)
+@limiter.limit(setting("SIGNUPS_PER_ADDRESS"), methods=["POST"], deduct_when=throttle.mail_requested)
+@limiter.limit(
+    setting("MAILS_PER_RECIPIENT"), methods=["POST"], key_func=throttle.email_key, deduct_when=throttle.mail_requested
+)
 def signup():
     """Ask for a learner account: the activation link (or, for a known address, a reminder) is emailed.
 
@@ -69,6 +74,7 @@ def signup():
         profile = asdict(_profile(form))
         profile["preferred_language"] = profile["preferred_language"] or _interface_language()
         tasks.signup_requested(form.email.data, profile, _interface_language(), request_base_url())
+        throttle.note_mail_requested()
         return render_template("auth/check_mailbox.html", email=form.email.data)
     return render_template("auth/signup.html", form=form)
 
@@ -97,16 +103,20 @@ def signup():
 def login():
     """Log in with email and password. Only failed attempts count against the limits (throttle.py)."""
     form = LoginForm(next=request.args.get("next", ""))
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    try:
         user = services.authenticate(form.email.data, form.password.data)
-        if user is None:
-            form.password.errors.append(_("Email or password incorrect."))
-        else:
-            db.session.commit()
-            _start_session(user, remember=form.remember.data)
-            response = redirect(safe_next_url(form.next.data, "learning.dashboard"))
-            return throttle.remember_device(response, user.email)
-    return render_template("auth/login.html", form=form)
+    except services.AccountError as error:  # the right password for a deactivated account: its owner is told
+        form.password.errors.append(ERRORS[error.code]())
+        return render_template("auth/login.html", form=form)
+    if user is None:
+        form.password.errors.append(_("Email or password incorrect."))
+        return render_template("auth/login.html", form=form)
+    db.session.commit()
+    _start_session(user, remember=form.remember.data)
+    response = redirect(safe_next_url(form.next.data, "learning.dashboard"))
+    return throttle.remember_device(response, user.email)
 
 
 @bp.post("/logout")
@@ -141,6 +151,12 @@ def profile():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(  # guessing the current password from a session left open
+    setting("LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS"),
+    methods=["POST"],
+    key_func=throttle.signed_in_key,
+    deduct_when=throttle.login_failed,
+)
 def change_password():
     """Change one's password, knowing the current one."""
     form = PasswordChangeForm()
@@ -150,6 +166,7 @@ def change_password():
         except services.AccountError as error:
             form.current.errors.append(ERRORS[error.code]())
         else:
+            notifications.send_password_changed(current_user, _interface_language())
             db.session.commit()
             _start_session(current_user._get_current_object())
             flash(_("Your password is changed."), "success")
@@ -158,13 +175,16 @@ def change_password():
 
 
 @bp.route("/password/reset", methods=["GET", "POST"])
-@limiter.limit(setting("RESET_REQUESTS_PER_ADDRESS"), methods=["POST"])
-@limiter.limit(setting("MAILS_PER_RECIPIENT"), methods=["POST"], key_func=throttle.email_key)
+@limiter.limit(setting("RESET_REQUESTS_PER_ADDRESS"), methods=["POST"], deduct_when=throttle.mail_requested)
+@limiter.limit(
+    setting("MAILS_PER_RECIPIENT"), methods=["POST"], key_func=throttle.email_key, deduct_when=throttle.mail_requested
+)
 def reset_request():
     """Ask for a reset link by email. The answer is the same whether the account exists or not."""
     form = ResetRequestForm()
     if form.validate_on_submit():
         tasks.password_reset_requested(form.email.data, _interface_language(), request_base_url())
+        throttle.note_mail_requested()
         flash(_("If an account exists for this address, a link to set a new password has been sent."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
@@ -190,8 +210,13 @@ def reset(token: str):
         db.session.commit()
         _start_session(user)
         if activating:
-            flash(_("Welcome, %(name)s. Your account is active.", name=isolate(user.full_name)), "success")
+            flash(
+                _("Welcome, %(name)s. Your account is active.", name=isolate(user.name_in(_interface_language()))),
+                "success",
+            )
         else:
+            notifications.send_password_changed(user, _interface_language())
+            db.session.commit()
             flash(_("Your password is set."), "success")
         return redirect(url_for("learning.dashboard"))
     return render_template("auth/reset.html", form=form, activating=user.password_hash is None)

@@ -315,3 +315,40 @@ def test_mail_isolates_the_name_it_greets(app, client, make_user, outbox):
     client.post("/password/reset", data={"email": user.email})
     (message,) = sent_mail(app)
     assert f"Bonjour {FSI}Salma Benali{PDI}," in mail_text(message)
+
+
+def test_a_deactivated_owner_is_told_why_a_stranger_is_not(app, client, make_user):
+    user = make_user()
+    with app.app_context():
+        db.session.get(User, user.id).is_active = False
+        db.session.commit()
+    owner = client.post("/login", data={"email": user.email, "password": PASSWORD}).get_data(as_text=True)
+    stranger = client.post("/login", data={"email": user.email, "password": "pas le bon"}).get_data(as_text=True)
+    assert "Ce compte est désactivé" in owner and "Ce compte est désactivé" not in stranger
+    assert "Adresse ou mot de passe incorrect." in stranger
+
+
+def test_signing_up_again_before_activating_sends_a_new_activation_link(app, client):
+    client.post("/signup", data=SIGNUP)
+    client.post("/signup", data=SIGNUP)
+    first, second = sent_mail(app)
+    assert "activez votre compte" in first["Subject"] and "activez votre compte" in second["Subject"]
+    assert client.post(mail_link(second), data={"password": PASSWORD, "confirm": PASSWORD}).status_code == 302
+
+
+def test_a_changed_password_is_announced_to_the_owner(app, client, make_user, login):
+    user = make_user()
+    login(user)
+    new = "un tout nouveau mot de passe"
+    client.post("/account/password", data={"current": PASSWORD, "password": new, "confirm": new})
+    (message,) = sent_mail(app)
+    assert message["To"] == user.email and "mot de passe a été modifié" in message["Subject"]
+    assert "/password/reset" in mail_text(message)
+    assert message["Date"] and message["Message-ID"]
+
+
+def test_arabic_mail_greets_by_the_arabic_name(app, client, make_user):
+    user = make_user(full_name="Salma Benali", full_name_ar="سلمى بنعلي", preferred_language="ar")
+    client.post("/password/reset", data={"email": user.email})
+    (message,) = sent_mail(app)
+    assert "سلمى بنعلي" in mail_text(message) and "Salma Benali" not in mail_text(message)

@@ -104,3 +104,26 @@ def test_several_processes_need_a_shared_count(tmp_path):
     create_app({**settings, "SERVER_PROCESSES": 2, "RATELIMIT_ENABLED": False})
     app = create_app({**settings, "SERVER_PROCESSES": 2, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15"})
     require_shared_counts(app)
+
+
+@limited
+def test_mistakes_in_the_form_do_not_spend_anyones_mail_budget(app):
+    client = app.test_client()
+    for path in ("/signup", "/password/reset"):
+        for n in range(6):  # an empty address, a typo: the form says so, every time
+            response = client.post(path, data={"email": "" if n % 2 else "pas-une-adresse", "full_name": "X"})
+            assert response.status_code == 200, (path, n)
+
+
+@limited
+def test_the_password_change_form_is_no_guessing_machine(app, make_user, login):
+    client = app.test_client()
+    user = make_user()
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    answers = [
+        client.post(
+            "/account/password", data={"current": f"faux {n}", "password": "x" * 12, "confirm": "x" * 12}
+        ).status_code
+        for n in range(7)
+    ]
+    assert answers == [200] * 5 + [429, 429]

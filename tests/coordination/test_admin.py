@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from courses.audit.models import AuditEvent
@@ -14,15 +16,17 @@ def test_admin_changes_roles_deactivates_and_sends_links(app, client, as_role, m
     target = make_user("target@example.ma", full_name="Cible")
     assert "target@example.ma" in client.get("/admin/users?q=cible").get_data(as_text=True)
     client.post(f"/admin/users/{target.id}/role", data={"role": "coordinator"})
-    client.post(f"/admin/users/{target.id}/active", data={"active": "0"})
     client.post(f"/admin/users/{target.id}/reset-link")
+    client.post(f"/admin/users/{target.id}/active", data={"active": "0"})
+    refused = client.post(f"/admin/users/{target.id}/reset-link", follow_redirects=True).get_data(as_text=True)
+    assert "réactivez-le avant d'envoyer un lien" in refused.replace("&#39;", "'")  # its link would not work
     client.post(f"/admin/users/{admin.id}/role", data={"role": "learner"})  # refused: own role
     with app.app_context():
         user = db.session.get(User, target.id)
         assert user.role == "coordinator" and not user.is_active
         assert db.session.get(User, admin.id).role == "admin"
         actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
-        assert actions == ["user.role", "user.deactivate", "user.reset_link"]
+        assert actions == ["user.role", "user.reset_link", "user.deactivate"]
     page = client.get("/admin/audit?action=user.role").get_data(as_text=True)
     assert "<td>user.role</td>" in page and "<td>user.deactivate</td>" not in page
     export = client.get("/admin/audit.csv").get_data(as_text=True)
@@ -34,3 +38,16 @@ def test_coordinators_cannot_administer(client, as_role, make_user):
     target = make_user("target@example.ma")
     assert client.get("/admin/users").status_code == 403
     assert client.post(f"/admin/users/{target.id}/role", data={"role": "admin"}).status_code == 403
+
+
+def test_the_accounts_page_tells_invited_from_active_and_repeats_no_id(app, client, as_role, make_user):
+    as_role("admin")
+    with app.app_context():
+        from courses.auth import services as accounts
+
+        accounts.create_user("invite@example.ma", accounts.Profile(full_name="Invité"), None)
+        db.session.commit()
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert "Invité — compte non activé" in page
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
