@@ -23,7 +23,6 @@ from courses.auth.emails import email_key, email_skeleton
 from courses.auth.models import User
 from courses.auth.territory import ORGANISATION_TYPES, REGIONS
 from courses.catalog.models import Course, CourseTag, Module, Question
-from courses.catalog.sync import searchable
 from courses.certificates.codes import new_code
 from courses.certificates.models import Certificate
 from courses.config import Defaults, normalise_database_url
@@ -234,7 +233,7 @@ class Seeder:
                 "status": "published", "is_certifying": True, "pass_mark": 70, "translation_of": course.translation_of,
                 "intro_html": intro.html, "intro_toc": [[e.level, e.anchor, e.title] for e in intro.toc],
                 "intro_references": [asdict(r) for r in intro.references],
-                "search_text": searchable(course.title, course.summary, *course.tags), "content_hash": digest,
+                "content_hash": digest,
                 "created_at": created, "updated_at": created, "archived_at": None,
             })  # fmt: skip
             tag_rows += [{"course_id": course_id, "tag": tag} for tag in course.tags]

@@ -28,6 +28,17 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# Tables in the database that no model describes, so model comparisons (Alembic's `include_object`)
+# leave them out: the task queue's own (huey_*, migration 0006, on PostgreSQL) and SQLite's
+# full-text index of search_entry (search_fts and the shadow tables FTS5 makes, migration 0008).
+UNMODELLED_TABLE_PREFIXES = ("huey_", "search_fts")
+
+
+def include_in_schema(object, name, type_, reflected, compare_to) -> bool:
+    """Alembic's `include_object`: everything but the tables of UNMODELLED_TABLE_PREFIXES."""
+    return not (type_ == "table" and name.startswith(UNMODELLED_TABLE_PREFIXES))
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)

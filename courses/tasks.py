@@ -44,11 +44,6 @@ def init_app(app: Flask) -> None:
         huey.storage = huey.create_storage()
 
 
-def include_in_schema(object, name, type_, reflected, compare_to) -> bool:
-    """Alembic's `include_object`: the queue's own tables (huey_*) are not models."""
-    return not (type_ == "table" and name.startswith("huey_"))
-
-
 def storage_for(app: Flask) -> tuple[type, dict]:
     """The huey storage class and its arguments for this deployment."""
     queue_url = app.config.get("TASK_QUEUE_URL")

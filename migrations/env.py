@@ -85,8 +85,8 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
-    # The task queue's own tables (huey_*, created by a migration on PostgreSQL) are not models.
-    from courses.tasks import include_in_schema
+    # Tables no model describes (the task queue's, SQLite's full-text index) are left alone.
+    from courses.database import include_in_schema
 
     conf_args.setdefault("include_object", include_in_schema)
 

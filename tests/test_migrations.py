@@ -14,8 +14,8 @@ from sqlalchemy import inspect
 
 from courses import create_app
 from courses.catalog.sync import sync
+from courses.database import include_in_schema
 from courses.extensions import db
-from courses.tasks import include_in_schema
 from tests.conftest import SERVER_URL, server_database
 
 
@@ -52,8 +52,7 @@ class _Records(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def test_text_identity_migration_normalises_emails_and_cleans_names(empty_database_url, content_dir, make_course):
-    make_course()
+def test_text_identity_migration_normalises_emails_and_cleans_names(empty_database_url, content_dir):
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database_url,
                       "CONTENT_DIR": str(content_dir)})  # fmt: skip
     records = _Records()
@@ -72,9 +71,14 @@ def test_text_identity_migration_normalises_emails_and_cleans_names(empty_databa
     try:
         with app.app_context():
             upgrade(revision="0004_coordination")
-            sync(content_dir)
-            db.session.commit()
             with db.engine.begin() as connection:
+                # The course a session needs, as the schema of 0004 has it (today's sync writes today's).
+                connection.execute(sa.text(
+                    "INSERT INTO course (id, slug, title, summary, language, audience, hours, trainers, status, "
+                    "is_certifying, pass_mark, intro_html, intro_toc, intro_references, search_text, content_hash, "
+                    "created_at, updated_at) VALUES (1, 'gouvernance', 'Gouvernance', '', 'fr', '', 6, '[]', "
+                    "'published', true, 70, '', '[]', '[]', '', '', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+                ))  # fmt: skip
                 connection.execute(sa.insert(users), [
                     {"id": i, "email": e, "full_name": "Salma \u202eBenali" if i == 1 else "X",
                      "full_name_ar": "\u2067سلمى\u2069" if i == 1 else None, "role": "learner",
@@ -119,21 +123,25 @@ def test_audit_subjects_become_ids_with_their_readable_label(empty_database_url,
     """0005 keeps what the old varchar(60) subject held as the label and looks the row's id up from it."""
     from datetime import UTC, datetime
 
-    from sqlalchemy import MetaData, Table, select
+    from sqlalchemy import MetaData, Table
 
     from courses.auth import services as accounts
-    from courses.catalog.models import Course
-    from courses.catalog.sync import sync
 
     make_course()
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database_url,
                       "CONTENT_DIR": str(content_dir)})  # fmt: skip
     with app.app_context():
         upgrade(revision="0007_text_identity")
-        sync(content_dir)  # the catalog and account tables are the same just before 0008 as at head
+        with db.engine.begin() as connection:  # a course as the schema of 0007 has it (today's sync writes today's)
+            connection.execute(sa.text(
+                "INSERT INTO course (id, slug, title, summary, language, audience, hours, trainers, status, "
+                "is_certifying, pass_mark, intro_html, intro_toc, intro_references, search_text, content_hash, "
+                "created_at, updated_at) VALUES (1, 'gouvernance', 'Gouvernance', '', 'fr', '', 6, '[]', "
+                "'published', true, 70, '', '[]', '[]', '', '', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            ))  # fmt: skip
         user = accounts.create_user("salma@example.ma", accounts.Profile(full_name="Salma"), None)
         db.session.commit()
-        ids = {"user": user.id, "course": db.session.scalar(select(Course.id))}
+        ids = {"user": user.id, "course": 1}
         db.session.remove()  # no transaction left open to block the migrations' DDL
         legacy = [
             ("user", "salma@example.ma"), ("course", "gouvernance"), ("cohort", "7"), ("enrollment", "12"),
@@ -160,4 +168,44 @@ def test_audit_subjects_become_ids_with_their_readable_label(empty_database_url,
             rows = connection.exec_driver_sql("SELECT subject_type, subject_id FROM audit_event ORDER BY id").all()
         assert [tuple(row) for row in rows] == legacy
         downgrade(revision="base")
+        db.engine.dispose()
+
+
+def _search_schema(connection) -> list[tuple[str, str]]:
+    rows = connection.execute(sa.text(
+        "SELECT name, sql FROM sqlite_master WHERE name LIKE 'search%' AND type IN ('table', 'trigger') ORDER BY name"
+    ))  # fmt: skip
+    return [(name, sql) for name, sql in rows]
+
+
+def test_search_index_works_on_a_migrated_database(empty_database_url, content_dir, make_course, tmp_path):
+    from courses.catalog import search
+    from courses.material.normalize import parse_query
+
+    make_course(modules={"01-budget": ("Budget", "## Le vote\n\nLe conseil vote le budget.\n")})
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database_url,
+                      "CONTENT_DIR": str(content_dir)})  # fmt: skip
+    with app.app_context():
+        upgrade()
+        sync(content_dir)
+        db.session.commit()
+        [course] = search.find(parse_query("budget"))
+        assert [hit.anchor for hit in course.hits] == [None, "le-vote"]
+        db.session.remove()  # its transaction would hold locks the downgrade waits for
+        if db.engine.dialect.name == "sqlite":  # the migration makes what create_all makes
+            with db.engine.connect() as connection:
+                migrated = _search_schema(connection)
+            fresh = create_app({"TESTING": True, "SECRET_KEY": "x", "CONTENT_DIR": str(content_dir),
+                                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.sqlite'}"})  # fmt: skip
+            with fresh.app_context():
+                db.create_all()
+                with db.engine.connect() as connection:
+                    assert _search_schema(connection) == migrated
+                db.engine.dispose()
+        downgrade(revision="0008_audit_subject_ids")  # the old search column comes back, filled
+        with db.engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT search_text FROM course")).scalar() == (
+                "gouvernance locale les bases de la decentralisation.  gouvernance"
+            )
+        db.session.remove()
         db.engine.dispose()

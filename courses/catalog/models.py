@@ -9,7 +9,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    DDL,
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from courses.database import UTCDateTime, utcnow
@@ -35,8 +49,6 @@ class Course(db.Model):
     intro_html: Mapped[str] = mapped_column(Text, default="")
     intro_toc: Mapped[list[Any]] = mapped_column(JSON, default=list)
     intro_references: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    # Lower-cased, accent-free title + summary + tags: lets "decentralisation" find "Décentralisation".
-    search_text: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -131,3 +143,49 @@ class Question(db.Model):
     module: Mapped[Module] = relationship(back_populates="questions")
 
     __table_args__ = (UniqueConstraint("module_id", "position"),)
+
+
+class SearchEntry(db.Model):
+    """One searchable section of a published course: its introduction's or a live module's.
+
+    Written by the sync (`catalog/search.py`), read by the catalog's search. `text` is the plain
+    text snippets are cut from; `terms` is the same text normalised (`material.normalize`) and
+    `names` the section's heading, or the page's title (and a course's tags) for its top. Matching
+    is the database's: PostgreSQL's `vector` (`names` weighted A, `terms` D, 'simple'
+    configuration, GIN index); on SQLite, the FTS5 table `search_fts` over `names` and `terms`,
+    which triggers keep current (created below and by migration 0008). SQLite's `vector` is unused.
+    """
+
+    __tablename__ = "search_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int | None] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # the section's place in its page
+    anchor: Mapped[str | None] = mapped_column(Text)  # the heading's id; None: the top of the page
+    heading: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text)
+    names: Mapped[str] = mapped_column(Text)  # the title, or the heading, normalised
+    terms: Mapped[str] = mapped_column(Text)  # the text, normalised
+    version: Mapped[int] = mapped_column(SmallInteger)  # search.INDEX_VERSION when written
+    vector: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))
+
+    __table_args__ = (Index("ix_search_entry_vector", "vector", postgresql_using="gin"),)
+
+
+# SQLite: an FTS5 index of search_entry's names and terms ("external content": the text stays in the table),
+# kept current by triggers. The migration creates the same; db.create_all() (the tests) gets it here.
+SQLITE_SEARCH_DDL = (
+    "CREATE VIRTUAL TABLE search_fts USING fts5(names, terms, content='search_entry', content_rowid='id', "
+    "tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER search_entry_fts_insert AFTER INSERT ON search_entry BEGIN "
+    "INSERT INTO search_fts(rowid, names, terms) VALUES (new.id, new.names, new.terms); END",
+    "CREATE TRIGGER search_entry_fts_delete AFTER DELETE ON search_entry BEGIN "
+    "INSERT INTO search_fts(search_fts, rowid, names, terms) VALUES ('delete', old.id, old.names, old.terms); END",
+    "CREATE TRIGGER search_entry_fts_update AFTER UPDATE OF names, terms ON search_entry BEGIN "
+    "INSERT INTO search_fts(search_fts, rowid, names, terms) VALUES ('delete', old.id, old.names, old.terms); "
+    "INSERT INTO search_fts(rowid, names, terms) VALUES (new.id, new.names, new.terms); END",
+)
+for _statement in SQLITE_SEARCH_DDL:
+    event.listen(SearchEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+event.listen(SearchEntry.__table__, "before_drop", DDL("DROP TABLE IF EXISTS search_fts").execute_if(dialect="sqlite"))

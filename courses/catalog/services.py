@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import defer, selectinload
 
 from courses import hooks
+from courses.catalog import search
 from courses.catalog.models import Course, CourseTag, Module
-from courses.catalog.sync import searchable
 from courses.extensions import db
+from courses.material.normalize import parse_query
 
 if TYPE_CHECKING:
     from courses.auth.models import User
@@ -24,25 +25,34 @@ class CatalogFilters:
     query: str | None = None
 
 
+def _is_public() -> list[ColumnElement[bool]]:
+    return [Course.status == "published", Course.archived_at.is_(None)]
+
+
 def _public() -> Select:
-    return select(Course).where(Course.status == "published", Course.archived_at.is_(None))
+    return select(Course).where(*_is_public())
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _filtered(filters: CatalogFilters) -> list[ColumnElement[bool]]:
+    """Public courses in the filters' language and topic (the words are the search's business)."""
+    conditions = _is_public()
+    if filters.language:
+        conditions.append(Course.language == filters.language)
+    if filters.tag:
+        conditions.append(Course.tags.any(CourseTag.tag == filters.tag))
+    return conditions
 
 
 def public_courses(filters: CatalogFilters) -> list[Course]:
-    """Published courses matching the filters, by title, with their tags loaded."""
-    statement = _public().options(selectinload(Course.tags))
-    if filters.language:
-        statement = statement.where(Course.language == filters.language)
-    if filters.tag:
-        statement = statement.where(Course.tags.any(CourseTag.tag == filters.tag))
-    if filters.query:
-        for word in searchable(filters.query).split()[:8]:
-            statement = statement.where(Course.search_text.like(f"%{_escape_like(word)}%", escape="\\"))
+    """Published courses in the filters' language and topic, by title, with their tags loaded."""
+    statement = select(Course).options(selectinload(Course.tags)).where(*_filtered(filters))
     return list(db.session.scalars(statement.order_by(Course.title)))
+
+
+def search_courses(filters: CatalogFilters) -> list[search.CourseHits]:
+    """Sections of published courses (in the filters' language and topic) that match the words,
+    grouped by course, best course first: one query (none when the words hold no letter or digit)."""
+    return search.find(parse_query(filters.query), *_filtered(filters))
 
 
 def catalog_facets() -> tuple[list[str], list[str]]:

@@ -1,12 +1,12 @@
 """Write a content tree into the database: one transaction, hashes compared, nothing deleted.
 
 `sync()` flushes and never commits: the caller (CLI command, watch loop, test) commits once,
-or rolls back, so an error anywhere leaves the database exactly as it was.
+or rolls back, so an error anywhere leaves the database exactly as it was. The search index
+(`catalog/search.py`) is brought up to date in the same transaction.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from courses import material
 from courses.catalog.models import Course, CourseTag, Module, Question
+from courses.catalog.search import refresh_index
 from courses.database import utcnow
 from courses.extensions import db
 from courses.material.render import Reference, Rendered, TocEntry
@@ -41,13 +42,6 @@ class SyncReport:
     @property
     def has_changes(self) -> bool:
         return any(t.added or t.changed or t.archived for t in (self.courses, self.modules))
-
-
-def searchable(*parts: str) -> str:
-    """Lower-case, accent-free text for search ("Décentralisation" -> "decentralisation")."""
-    text = " ".join(parts).casefold()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _stored(html: str, toc: list, references: list) -> Rendered:
@@ -92,7 +86,7 @@ def sync(root: Path, on_file: Callable[[Path], None] | None = None) -> SyncRepor
     for source in materials:
         course = existing.get(source.slug)
         if course is None:
-            course = Course(slug=source.slug, created_at=now)
+            course = existing[source.slug] = Course(slug=source.slug, created_at=now)
             db.session.add(course)
             report.courses.added.append(source.slug)
         elif course.content_hash != source.content_hash or course.archived_at is not None:
@@ -111,6 +105,7 @@ def sync(root: Path, on_file: Callable[[Path], None] | None = None) -> SyncRepor
                     module.archived_at = now
                     report.modules.archived.append(f"{slug}/{module.slug}")
     db.session.flush()
+    refresh_index(existing.values(), now)
     return report
 
 
@@ -131,7 +126,6 @@ def _write_course(course: Course, source: material.CourseMaterial, now: datetime
     course.intro_html = source.intro.html
     course.intro_toc = _toc_rows(source.intro)
     course.intro_references = _reference_rows(source.intro)
-    course.search_text = searchable(source.title, source.summary, source.audience, *source.tags)
     course.content_hash = source.content_hash
     course.updated_at = now
     course.archived_at = None

@@ -21,7 +21,7 @@ bp = Blueprint("catalog", __name__)
 
 @bp.get("/")
 def index():
-    """The catalog of published courses, filtered by language, topic and words."""
+    """The catalog of published courses, filtered by language and topic; words search every text."""
     form = CatalogFilterForm(request.args)
     version = (current_app.config["SQLALCHEMY_DATABASE_URI"], *catalog_version())
     languages, tags = catalog_fragments.get_or_make(("facets", version), services.catalog_facets)
@@ -30,12 +30,16 @@ def index():
     filters = services.CatalogFilters()
     if form.validate():
         filters = services.CatalogFilters(form.language.data or None, form.tag.data or None, form.q.data or None)
-    key = ("list", version, str(get_locale()), filters)
-    course_list = catalog_fragments.get_or_make(
-        key, lambda: render_template("catalog/_course_list.html", courses=services.public_courses(filters))
-    )
+    if filters.query:
+        # Not cached: the index follows modules, which the catalog version does not count.
+        results = render_template("catalog/_search_results.html", results=services.search_courses(filters))
+    else:
+        key = ("list", version, str(get_locale()), filters.language, filters.tag)
+        results = catalog_fragments.get_or_make(
+            key, lambda: render_template("catalog/_course_list.html", courses=services.public_courses(filters))
+        )
     # The fragment is our own autoescaped template's output, not user text.
-    fragment = Markup(course_list)  # noqa: S704  # nosec B704
+    fragment = Markup(results)  # noqa: S704  # nosec B704
     return render_template("catalog/index.html", form=form, course_list=fragment, filters=filters)
 
 

@@ -51,7 +51,7 @@ def test_catalog_filters_by_language_tag_and_words(client, published):
     tagged = client.get("/?tag=droit").get_data(as_text=True)
     assert "Décentralisation au Maroc" in tagged and "اللامركزية" not in tagged
     searched = client.get("/?q=decentralisation").get_data(as_text=True)
-    assert "Décentralisation au Maroc" in searched and "اللامركزية" not in searched
+    assert "<mark>Décentralisation</mark> au Maroc" in searched and "اللامركزية" not in searched
     assert "Décentralisation au Maroc" not in client.get("/?q=zzz").get_data(as_text=True)
 
 

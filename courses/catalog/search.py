@@ -1,0 +1,286 @@
+"""Full-text search over what learners read: the index the sync keeps, the query, the snippets.
+
+Every published course is indexed as sections (`SearchEntry`): its introduction (title, summary,
+audience, tags and the text before its first heading, then one entry per heading) and each live
+module (title, objectives and lead text, then one entry per heading), never quiz answers. Text is
+normalised once, in Python (`material.normalize`), and handed to the database's own engine:
+SQLite FTS5 (`search_fts`, BM25) or PostgreSQL full-text search (`tsvector`, 'simple'
+configuration, GIN index, `ts_rank`). The sync calls `refresh_index` in its transaction, so the
+index commits or rolls back with the content. A search is one query whatever the number of
+courses; snippets are cut from plain text here and escaped, with the matching words in `<mark>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from markupsafe import Markup, escape
+from sqlalchemy import ColumnElement, Select, cast, column, delete, func, insert, literal, literal_column, select, table
+from sqlalchemy.dialects.postgresql import REGCONFIG
+
+from courses.catalog.models import Course, Module, SearchEntry
+from courses.extensions import db
+from courses.material.normalize import Query, normalize, word_terms, words
+from courses.material.sections import Section, split_sections
+
+# Bump when normalize() or split_sections() changes what is indexed: the next sync re-indexes
+# every course whose entries carry another version.
+INDEX_VERSION = 1
+
+MAX_HITS = 200  # best sections read per search, all courses together
+HITS_PER_COURSE = 5  # shown under each course, in reading order
+SNIPPET_WORDS = 30
+WORDS_BEFORE_MATCH = 8
+
+NAME_WEIGHT = 5.0  # SQLite: a word in a title or heading counts five times one in the text
+
+_FTS = table("search_fts", column("rowid"))  # SQLite's FTS5 index of search_entry (see models.py)
+_SIMPLE = cast(literal("simple"), REGCONFIG)  # PostgreSQL's text search configuration without stemming
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _weighted(terms: ColumnElement[str], weight: str) -> ColumnElement:
+    """PostgreSQL: the terms as a tsvector whose lexemes carry `weight` (A: names, D: text)."""
+    return func.setweight(func.to_tsvector(_SIMPLE, terms), literal_column(f"'{weight}'"))
+
+
+# -- Writing the index -----------------------------------------------------------------------
+
+
+def _entry(course: Course, module: Module | None, position: int, section: Section, names: str, terms: str) -> dict:
+    return {
+        "course_id": course.id, "module_id": module.id if module else None, "position": position,
+        "anchor": section.anchor, "heading": section.heading, "text": section.text, "names": names,
+        "terms": terms, "version": INDEX_VERSION,
+    }  # fmt: skip
+
+
+def _page_entries(course: Course, module: Module | None, html: str, names: list[str], opening: list[str]) -> list[dict]:
+    """A page's entries: its top (named by `names`: `opening` text, then the text before the first
+    heading), then one per heading (named by the heading)."""
+    sections = split_sections(html)
+    lead = sections.pop(0) if sections and sections[0].anchor is None else Section(None, "", "")
+    top = Section(None, "", " ".join(part for part in (*opening, lead.text) if part))
+    entries = [_entry(course, module, 0, top, normalize(*names), normalize(top.text))]
+    for position, section in enumerate(sections, start=1):
+        entries.append(_entry(course, module, position, section, normalize(section.heading), normalize(section.text)))
+    return entries
+
+
+def course_entries(course: Course) -> list[dict]:
+    """The index rows of a course's own page: title and tags, summary, audience, introduction."""
+    entries = _page_entries(course, None, course.intro_html, [course.title, *course.tag_names], [course.summary])
+    entries[0]["terms"] = normalize(course.audience, entries[0]["text"])  # shown on the page, not in the snippet
+    return entries
+
+
+def module_entries(course: Course, module: Module) -> list[dict]:
+    """The index rows of a module: title, objectives and lead text, then its text heading by heading."""
+    return _page_entries(course, module, module.html, [module.title], list(module.objectives))
+
+
+def refresh_index(courses: Iterable[Course], written: datetime) -> None:
+    """Bring the index in line with `courses` just after a sync wrote them, in its transaction.
+
+    `written` is the sync's timestamp: a course or module whose `updated_at` (or `archived_at`)
+    is `written` was added, changed, restored or archived by this sync. A course that is not public
+    (a draft, `status: archived`, removed from the tree) leaves the index; a public course whose
+    entries are missing or of another INDEX_VERSION (just published, or indexed by older code) is
+    indexed whole; otherwise only what this sync wrote is re-indexed.
+    """
+    indexed = dict(
+        db.session.execute(
+            select(SearchEntry.course_id, func.min(SearchEntry.version)).group_by(SearchEntry.course_id)
+        ).all()
+    )
+    whole: set[int] = set()  # courses whose entries all go
+    pages: set[int] = set()  # courses whose own page's entries go
+    modules: set[int] = set()  # modules whose entries go
+    rows: list[dict] = []
+    for course in courses:
+        if not course.is_public:
+            if course.id in indexed:
+                whole.add(course.id)
+        elif indexed.get(course.id) != INDEX_VERSION:
+            whole.add(course.id)
+            rows += course_entries(course)
+            for module in course.modules:
+                if module.archived_at is None:
+                    rows += module_entries(course, module)
+        else:
+            if course.updated_at == written:
+                pages.add(course.id)
+                rows += course_entries(course)
+            for module in course.modules:
+                if written in (module.updated_at, module.archived_at):
+                    modules.add(module.id)
+                    if module.archived_at is None:
+                        rows += module_entries(course, module)
+    if whole:
+        db.session.execute(delete(SearchEntry).where(SearchEntry.course_id.in_(whole)))
+    if pages:
+        db.session.execute(delete(SearchEntry).where(SearchEntry.course_id.in_(pages), SearchEntry.module_id.is_(None)))
+    if modules:
+        db.session.execute(delete(SearchEntry).where(SearchEntry.module_id.in_(modules)))
+    if rows:
+        db.session.execute(insert(SearchEntry), rows)
+        if _dialect() == "postgresql":
+            touched = {row["course_id"] for row in rows}
+            db.session.execute(
+                SearchEntry.__table__.update()
+                .where(SearchEntry.vector.is_(None), SearchEntry.course_id.in_(touched))
+                .values(vector=_weighted(SearchEntry.names, "A").op("||")(_weighted(SearchEntry.terms, "D")))
+            )
+
+
+# -- Searching --------------------------------------------------------------------------------
+
+
+def fts5_query(query: Query) -> str:
+    """FTS5 MATCH text: every term quoted (operators and syntax are words), the prefix with `*`."""
+    quoted = [f'"{term.replace(chr(34), chr(34) * 2)}"' for term in query.terms]
+    if query.prefix:
+        quoted.append(f'"{query.prefix.replace(chr(34), chr(34) * 2)}"*')
+    return " ".join(quoted)
+
+
+def tsquery_text(query: Query) -> str:
+    """`to_tsquery` text: quoted lexemes joined with `&`, the prefix with `:*`."""
+
+    def quote(term: str) -> str:
+        return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    parts = [quote(term) for term in query.terms]
+    if query.prefix:
+        parts.append(quote(query.prefix) + ":*")
+    return " & ".join(parts)
+
+
+def _matching(query: Query) -> tuple[Select, ColumnElement]:
+    """The entries matching `query` with their score (higher is better), for this database."""
+    if _dialect() == "postgresql":
+        tsquery = func.to_tsquery(_SIMPLE, tsquery_text(query))
+        score = func.ts_rank(SearchEntry.vector, tsquery, 1)  # 1: divided by 1 + log(length)
+        return select(SearchEntry).where(SearchEntry.vector.op("@@")(tsquery)), score
+    fts = literal_column("search_fts")
+    score = -func.bm25(fts, NAME_WEIGHT, 1.0)  # BM25 is lower for better matches
+    statement = select(SearchEntry).select_from(_FTS).join(SearchEntry, SearchEntry.id == _FTS.c.rowid)
+    return statement.where(fts.op("MATCH")(fts5_query(query))), score
+
+
+_RESULT_COLUMNS = (
+    SearchEntry.course_id, SearchEntry.position, SearchEntry.anchor, SearchEntry.heading, SearchEntry.text,
+    Course.slug, Course.title, Course.language, Module.slug.label("module_slug"),
+    Module.title.label("module_title"), Module.position.label("module_position"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Hit:
+    module_slug: str | None  # None: the course's own page
+    module_title: Markup | None
+    anchor: str | None  # None: the top of the page
+    heading: Markup
+    snippet: Markup
+
+
+@dataclass(frozen=True)
+class CourseHits:
+    slug: str
+    title: Markup
+    language: str
+    hits: tuple[Hit, ...]
+    more: int  # further matching sections in this course, not shown
+
+
+def find(query: Query, *conditions: ColumnElement[bool]) -> list[CourseHits]:
+    """Courses with sections matching `query`, best first; `conditions` filter the courses.
+
+    One query: entries of live modules (or of the course's own page) of courses meeting
+    `conditions` (the caller says which are public), best MAX_HITS sections.
+    """
+    if not query:
+        return []
+    statement, score = _matching(query)
+    statement = (
+        statement.join(Course, Course.id == SearchEntry.course_id)
+        .outerjoin(Module, Module.id == SearchEntry.module_id)
+        .where(*conditions, (SearchEntry.module_id.is_(None)) | Module.archived_at.is_(None))
+        .with_only_columns(*_RESULT_COLUMNS, score.label("score"))
+        .order_by(score.desc(), SearchEntry.id)
+        .limit(MAX_HITS)
+    )
+    groups: dict[int, list] = {}
+    for row in db.session.execute(statement):
+        groups.setdefault(row.course_id, []).append(row)
+    return [_course_hits(rows, query) for rows in groups.values()]
+
+
+def _course_hits(rows: list, query: Query) -> CourseHits:
+    shown = sorted(rows[:HITS_PER_COURSE], key=lambda r: (r.module_position or 0, r.position))
+    hits = tuple(
+        Hit(
+            row.module_slug,
+            None if row.module_title is None else highlight(row.module_title, query),
+            row.anchor,
+            highlight(row.heading, query),
+            snippet(row.text, query),
+        )
+        for row in shown
+    )
+    first = rows[0]
+    return CourseHits(first.slug, highlight(first.title, query), first.language, hits, len(rows) - len(shown))
+
+
+# -- Snippets ---------------------------------------------------------------------------------
+
+
+def _is_match(word: str, query: Query) -> bool:
+    return any(query.matches(term) for term in word_terms(word))
+
+
+def _marked(text: str, spans: list, start: int, end: int, query: Query) -> Markup:
+    """The text of words `start` to `end` escaped, matching words in <mark>; from the text's first
+    character when `start` is its first word, to its last when `end` is past its last word."""
+    pieces = []
+    position = spans[start].start() if start > 0 else 0
+    for match in spans[start:end]:
+        pieces.append(escape(text[position : match.start()]))
+        word = match.group()
+        pieces.append(Markup("<mark>%s</mark>") % word if _is_match(word, query) else escape(word))
+        position = match.end()
+    if end == len(spans):
+        pieces.append(escape(text[position:]))
+    return Markup("").join(pieces)
+
+
+def highlight(text: str, query: Query) -> Markup:
+    """`text` escaped, with the words that match `query` in <mark>."""
+    spans = list(words(text))
+    return _marked(text, spans, 0, len(spans), query) if spans else escape(text)
+
+
+def snippet(text: str, query: Query, size: int = SNIPPET_WORDS) -> Markup:
+    """About `size` words of `text` around its best run of matches, escaped, matches in <mark>.
+
+    Built from plain text, never from stored HTML: only the <mark> elements added here are markup.
+    """
+    spans = list(words(text))
+    if not spans:
+        return Markup("")
+    matches = [i for i, match in enumerate(spans) if _is_match(match.group(), query)]
+
+    def variety(start: int) -> int:  # distinct matched words in the window starting at `start`
+        return len({spans[i].group().casefold() for i in matches if start <= i < start + size})
+
+    starts = [max(0, i - WORDS_BEFORE_MATCH) for i in matches] or [0]
+    start = max(starts, key=lambda s: (variety(s), -s))
+    start = max(0, min(start, len(spans) - size))
+    end = min(len(spans), start + size)
+    body = _marked(text, spans, start, end, query)
+    return (Markup("… ") if start > 0 else Markup("")) + body + (Markup(" …") if end < len(spans) else Markup(""))

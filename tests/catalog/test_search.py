@@ -1,0 +1,333 @@
+"""Full-text search: what is indexed, what is found, how it is shown, and how sync keeps it current.
+
+These tests run on SQLite (FTS5) and, with TADBIR_TEST_SERVER_URL, on PostgreSQL (tsvector).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from sqlalchemy import event, func, select
+
+from courses.catalog import search
+from courses.catalog.models import SearchEntry
+from courses.catalog.sync import sync
+from courses.extensions import db
+from courses.material.normalize import parse_query
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+BUDGET = """## Le vote du budget
+
+Le conseil vote le budget en octobre. Le président présente le projet.
+
+## La pétition
+
+Les citoyens déposent une pétition auprès du conseil.
+"""
+ARABIC = """مقدمة قصيرة.
+
+## التصويت على الميزانية
+
+يصوت المجلس على الميزانية في أكتوبر، والميزانية وثيقة عمومية.
+
+## العرائض
+
+يحق للمواطنين تقديم عريضة إلى المجلس.
+"""
+QUIZ = """---
+title: Quiz final
+quiz:
+  - question: Quelle île ?
+    choices: [Zanzibar, Mogador]
+    answer: 0
+---
+Un module avec un quiz.
+"""
+
+
+@pytest.fixture
+def library(app, content_dir, make_course):
+    """A French course with a budget module and a quiz, an Arabic course, and a draft about budgets."""
+    make_course(
+        slug="finances",
+        meta={"title": "Finances locales", "tags": ["finances"]},
+        modules={"01-budget": ("Le budget communal", BUDGET), "02-quiz": QUIZ, "03-autre": ("Autre", "Rien ici.\n")},
+    )
+    make_course(
+        slug="finances-ar",
+        meta={"title": "المالية المحلية", "summary": "ملخص.", "language": "ar", "tags": ["مالية"]},
+        modules={"01-mizaniya": ("الميزانية الجماعية", ARABIC)},
+    )
+    make_course(
+        slug="brouillon",
+        meta={"title": "Budget en préparation", "status": "draft"},
+        modules={"01-budget": ("Budget secret", "Le budget caché.\n")},
+    )
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+
+
+def found(app, text: str, *conditions) -> list[search.CourseHits]:
+    with app.app_context():
+        return search.find(parse_query(text), *conditions)
+
+
+def slugs(results) -> list[str]:
+    return [r.slug for r in results]
+
+
+def test_budget_is_found_in_module_text_with_its_heading(app, library):
+    [course] = found(app, "budget")
+    assert course.slug == "finances"
+    assert [(h.module_slug, h.anchor) for h in course.hits] == [("budget", None), ("budget", "le-vote-du-budget")]
+    section = course.hits[1]
+    assert str(section.heading) == "Le vote du <mark>budget</mark>"
+    assert "Le conseil vote le <mark>budget</mark> en octobre." in section.snippet
+
+
+def test_accents_and_prefixes_match(app, library):
+    for text in ("pétition", "petition", "PÉTITION", "pétit", "Pe\u0301tition"):
+        [course] = found(app, text)
+        assert [h.anchor for h in course.hits] == ["la-pétition"], text
+        assert "<mark>pétition</mark>" in course.hits[0].snippet
+
+
+def test_arabic_words_are_found_with_article_particles_and_variants(app, library):
+    for text in ("ميزانية", "الميزانية", "والميزانية", "مِيزَانِيَّة", "ميزانيه", "ميزان"):
+        [course] = found(app, text)
+        assert course.slug == "finances-ar", text
+    [course] = found(app, "ميزانية")
+    section = next(h for h in course.hits if h.anchor == "التصويت-على-الميزانية")
+    assert "<mark>الميزانية</mark>" in section.snippet and "<mark>والميزانية</mark>" in section.snippet
+    [course] = found(app, "عريضة")
+    assert [h.anchor for h in course.hits] == ["العرائض"]
+
+
+def test_every_word_must_match(app, library):
+    assert slugs(found(app, "budget octobre")) == ["finances"]
+    assert found(app, "budget zzzz") == []
+
+
+def test_drafts_archived_modules_and_quiz_answers_are_not_found(app, library, content_dir):
+    assert found(app, "secret") == [] and found(app, "caché") == []
+    assert found(app, "zanzibar") == [] and found(app, "mogador") == []
+    (content_dir / "finances" / "01-budget.md").unlink()
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+    assert found(app, "pétition") == []
+
+
+def test_results_are_grouped_by_course_best_first(app, library, make_course, content_dir):
+    make_course(slug="conseil", meta={"title": "Le conseil communal"}, modules={"01-a": ("Sessions", "Le conseil.\n")})
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+    results = found(app, "conseil")
+    assert sorted(slugs(results)) == ["conseil", "finances"] and len(set(slugs(results))) == 2
+    assert results[0].slug == "conseil"  # the course named after the word comes first
+    finances = next(r for r in results if r.slug == "finances")
+    assert [h.anchor for h in finances.hits] == ["le-vote-du-budget", "la-pétition"]  # in reading order
+
+
+def test_filters_narrow_the_search(app, library):
+    from courses.catalog.models import Course
+
+    assert found(app, "budget", Course.language == "ar") == []
+    assert slugs(found(app, "budget", Course.language == "fr")) == ["finances"]
+
+
+def test_the_course_page_itself_is_searched(app, library):
+    [course] = found(app, "finances locales")
+    assert (course.hits[0].module_slug, course.hits[0].anchor) == (None, None)
+    assert str(course.title) == "<mark>Finances</mark> <mark>locales</mark>"
+
+
+def test_snippets_escape_text_and_mark_only_matches():
+    query = parse_query("budget")
+    text = "Écrire <script>alert('budget')</script> & <b>budget</b>"
+    assert str(search.snippet(text, query)) == (
+        "Écrire &lt;script&gt;alert(&#39;<mark>budget</mark>&#39;)&lt;/script&gt; &amp; "
+        "&lt;b&gt;<mark>budget</mark>&lt;/b&gt;"
+    )
+
+
+def test_snippets_are_cut_around_the_matches():
+    words = [f"mot{n}" for n in range(100)]
+    words[60] = "budget"
+    cut = str(search.snippet(" ".join(words), parse_query("budget"), size=10))
+    assert cut == "… mot52 mot53 mot54 mot55 mot56 mot57 mot58 mot59 <mark>budget</mark> mot61 …"
+    assert str(search.snippet("Rien à voir.", parse_query("budget"))) == "Rien à voir."
+
+
+def test_engine_syntax_is_quoted():
+    query = parse_query('budget "NEAR AND')
+    assert search.fts5_query(query) == '"budget" "near" "and"*'
+    assert search.tsquery_text(query) == "'budget' & 'near' & 'and':*"
+
+
+# -- The page -----------------------------------------------------------------------------------
+
+
+def test_search_page_links_to_the_module_heading(client, library):
+    page = client.get("/?q=budget").get_data(as_text=True)
+    assert '<a href="/courses/finances/budget/#le-vote-du-budget">' in page
+    assert "<mark>budget</mark>" in page and "Budget secret" not in page
+    assert "1 cours mentionne ces mots" in page
+    arabic = client.get("/?q=عريضة").get_data(as_text=True)
+    link = re.search(r'href="(/courses/finances-ar/mizaniya/#[^"]+)"', arabic).group(1)
+    assert unquote(link) == "/courses/finances-ar/mizaniya/#العرائض"
+    module = client.get("/courses/finances-ar/mizaniya/").get_data(as_text=True)
+    assert 'id="العرائض"' in module
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"', "*", "NEAR(budget", "budget AND", "-budget", "budget:*", "(", "'", "x" * 10_000,
+     "budget " * 2000, "%", "\\", "' OR 1=1 --", "<script>alert(1)</script>"],
+)  # fmt: skip
+def test_hostile_queries_get_a_normal_page(client, library, text):
+    response = client.get("/", query_string={"q": text})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'role="status"' in page and "<script>alert" not in page
+
+
+def test_a_nul_in_the_query_is_refused_at_the_edge_with_a_page(client, library):
+    response = client.get("/", query_string={"q": "budget\x00"})
+    assert response.status_code == 400 and "caractères qui ne sont pas autorisés" in response.get_data(as_text=True)
+
+
+def test_a_page_of_punctuation_finds_nothing(client, library):
+    page = client.get("/?q=%25").get_data(as_text=True)
+    assert "Finances locales" not in page and "Aucun cours ne mentionne ces mots" in page
+
+
+def test_empty_query_shows_the_catalog(client, library):
+    page = client.get("/?q=").get_data(as_text=True)
+    assert "Finances locales" in page and "المالية المحلية" in page
+
+
+def test_filters_apply_to_the_search_page(client, library):
+    assert "Finances locales" in client.get("/?q=budget&language=fr").get_data(as_text=True)
+    assert "Finances locales" not in client.get("/?q=budget&language=ar").get_data(as_text=True)
+    assert "Finances locales" in client.get("/?q=budget&tag=finances").get_data(as_text=True)
+
+
+@contextmanager
+def counting_queries(app):
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_search_page_queries_do_not_grow_with_courses(app, client, make_course, content_dir):
+    def measure(courses: int) -> int:
+        for n in range(courses):
+            modules = {f"{m:02d}-m{m}": (f"Module {m}", f"## Partie\n\nLe budget {n}.\n") for m in range(1, 4)}
+            make_course(slug=f"cours-{courses}-{n}", meta={"title": f"Cours {n}"}, modules=modules)
+        with app.app_context():
+            sync(content_dir)
+            db.session.commit()
+        client.get("/?q=budget")  # warm the facets
+        with counting_queries(app) as statements:
+            page = client.get("/?q=budget").get_data(as_text=True)
+        assert "<mark>budget</mark>" in page
+        return len(statements)
+
+    assert measure(1) == measure(12) <= 3
+
+
+# -- Keeping the index current ------------------------------------------------------------------
+
+
+def entries(app) -> list[tuple]:
+    with app.app_context():
+        return db.session.execute(
+            select(SearchEntry.id, SearchEntry.course_id, SearchEntry.module_id, SearchEntry.anchor).order_by(
+                SearchEntry.id
+            )
+        ).all()
+
+
+def test_sync_reindexes_only_what_changed(app, library, content_dir):
+    before = entries(app)
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+    assert entries(app) == before  # nothing changed: nothing rewritten
+    (content_dir / "finances" / "03-autre.md").write_text("---\ntitle: Autre\n---\nLa subvention.\n", "utf-8")
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+    after = entries(app)
+    kept = [row for row in before if row in after]
+    assert len(kept) == len(before) - 1  # only the edited module's entry was replaced
+    assert slugs(found(app, "subvention")) == ["finances"] and found(app, "rien") == []
+
+
+def test_a_course_leaving_published_leaves_the_index(app, library, content_dir, make_course):
+    make_course(slug="finances", meta={"title": "Finances locales", "status": "draft"},
+                modules={"01-budget": ("Le budget communal", BUDGET)})  # fmt: skip
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).where(SearchEntry.course_id == 1)) == 0
+    assert found(app, "budget") == []
+    make_course(slug="finances", meta={"title": "Finances locales"}, modules={"01-budget": ("Le budget", BUDGET)})
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+    assert slugs(found(app, "pétition")) == ["finances"]  # published again: indexed whole
+
+
+def test_a_course_removed_from_the_tree_leaves_the_index(app, library, content_dir):
+    shutil.rmtree(content_dir / "finances-ar")
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+    assert found(app, "ميزانية") == []
+
+
+def test_the_index_rolls_back_with_the_sync(app, library, content_dir):
+    (content_dir / "finances" / "03-autre.md").write_text("---\ntitle: Autre\n---\nLa subvention.\n", "utf-8")
+    with app.app_context():
+        sync(content_dir)
+        assert search.find(parse_query("subvention"))  # seen inside the transaction
+        db.session.rollback()
+    assert found(app, "subvention") == [] and slugs(found(app, "rien")) == ["finances"]
+
+
+def test_a_new_index_version_reindexes_everything(app, library, content_dir, monkeypatch):
+    monkeypatch.setattr(search, "INDEX_VERSION", search.INDEX_VERSION + 1)
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+        versions = set(db.session.scalars(select(SearchEntry.version)))
+    assert versions == {search.INDEX_VERSION}
+    assert slugs(found(app, "budget")) == ["finances"]
+
+
+def test_shipped_content_answers_the_catalogs_examples(app):
+    with app.app_context():
+        sync(PROJECT / "content")
+        db.session.commit()
+    for text in ("budget", "pétition", "ميزانية", "عريضة"):
+        results = found(app, text)
+        assert any(hit.module_slug for result in results for hit in result.hits), text
