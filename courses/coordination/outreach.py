@@ -110,7 +110,9 @@ def resend_invitation(cohort: Cohort, user: User, actor: User | None, key: str) 
         return False
     batch.started_at = utcnow()
     notifications.send_invitation(user, cohort, actor)
-    record(actor, "cohort.resend_invitation", "cohort", cohort.id, user=user.email, recipients=1)
+    record(
+        actor, "cohort.resend_invitation", "cohort", cohort.id, subject_label=cohort.name, user=user.email, recipients=1
+    )
     return True
 
 
@@ -125,7 +127,10 @@ def start_reminders(cohort: Cohort, kind: str, actor: User | None, key: str) -> 
         raise OutreachError("nobody")
     batch = _claim(cohort, kind, key, actor, user_ids)
     if batch is not None:
-        record(actor, "cohort.remind", "cohort", cohort.id, kind=kind, recipients=len(user_ids), batch=batch.id)
+        record(
+            actor, "cohort.remind", "cohort", cohort.id, subject_label=cohort.name,
+            kind=kind, recipients=len(user_ids), batch=batch.id,
+        )  # fmt: skip
     return batch
 
 

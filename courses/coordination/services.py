@@ -71,7 +71,7 @@ def close_cohort(cohort: Cohort, actor: User | None) -> bool:
         update(Cohort).where(Cohort.id == cohort.id, Cohort.closed_at.is_(None)).values(closed_at=utcnow())
     ).rowcount
     if closed:
-        record(actor, "cohort.close", "cohort", cohort.id)
+        record(actor, "cohort.close", "cohort", cohort.id, subject_label=cohort.name)
     return bool(closed)
 
 
@@ -81,7 +81,7 @@ def reopen_cohort(cohort: Cohort, actor: User | None) -> bool:
         update(Cohort).where(Cohort.id == cohort.id, Cohort.closed_at.is_not(None)).values(closed_at=None)
     ).rowcount
     if reopened:
-        record(actor, "cohort.reopen", "cohort", cohort.id)
+        record(actor, "cohort.reopen", "cohort", cohort.id, subject_label=cohort.name)
     return bool(reopened)
 
 

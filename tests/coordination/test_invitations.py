@@ -214,8 +214,8 @@ def test_resend_gives_a_new_working_link_when_the_first_one_expired(app, client,
     db.session.expire_all()
     assert db.session.get(User, salma.id).password_hash is not None
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "cohort.resend_invitation"))
-    assert event.actor_id == coordinator.id and event.subject_id == str(cohort_id)
-    assert event.data == {"user": "salma@x.ma", "recipients": 1}
+    assert event.actor_id == coordinator.id and str(event.subject_id) == str(cohort_id)
+    assert event.data["user"] == "salma@x.ma" and event.data["recipients"] == 1
 
 
 def test_resend_twice_from_one_page_sends_once_and_never_to_an_activated_account(
@@ -291,7 +291,7 @@ def test_reminders_go_once_in_each_language_with_an_audit_event(app, client, coh
     assert "you have not opened the course yet" in mail_text(message)
     assert "/courses/gouvernance/" in mail_text(message)
     (event,) = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "cohort.remind")).all()
-    assert event.subject_id == str(cohort_id) and event.data["kind"] == "not_started"
+    assert str(event.subject_id) == str(cohort_id) and event.data["kind"] == "not_started"
     assert event.data["recipients"] == 1
 
 
