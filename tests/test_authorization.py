@@ -40,6 +40,9 @@ POLICY: dict[str, set[str]] = {
     "coordination.upload": COORDINATORS, "coordination.confirm_import": COORDINATORS,
     "coordination.report_csv": COORDINATORS, "coordination.report_xlsx": COORDINATORS,
     "coordination.certificates_zip": COORDINATORS, "coordination.certificates_pdf": COORDINATORS,
+    "coordination.resend_invitation": COORDINATORS, "coordination.reminder_preview": COORDINATORS,
+    "coordination.send_reminders": COORDINATORS, "coordination.confirm_close": COORDINATORS,
+    "coordination.confirm_reopen": COORDINATORS, "coordination.reopen_cohort": COORDINATORS,
     "admin.users": {"admin"}, "admin.audit": {"admin"}, "admin.audit_csv": {"admin"},
     "admin.change_role": {"admin"}, "admin.set_active": {"admin"}, "admin.reset_link": {"admin"},
 }  # fmt: skip
@@ -77,6 +80,7 @@ def world(app, make_course, synced, make_user):
             "slug": course.slug, "module_slug": module.slug, "filename": "carte.svg",
             "code": db.session.scalar(select(Certificate.code)), "attempt_id": db.session.scalar(select(QuizAttempt.id)),
             "cohort_id": cohort.id, "import_id": pending.id, "user_id": target.id, "token": "not-a-token",
+            "kind": "not_activated",
         }, users  # fmt: skip
 
 

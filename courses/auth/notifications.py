@@ -1,4 +1,4 @@
-"""Messages about accounts: password links, invitations, sign-up. Queued in the caller's transaction."""
+"""Messages about accounts: password links, sign-up. Queued in the caller's transaction."""
 
 from __future__ import annotations
 
@@ -10,12 +10,10 @@ from courses.auth.models import User
 from courses.mail import queue_template
 from courses.urls import public_url
 
-SUBJECTS = {
-    "reset": _l("Tadbir: set your password"),
-    "invitation": _l("Tadbir: you are invited to a training session"),
-    "activation": _l("Tadbir: activate your account"),
-}
-TEMPLATES = {"reset": "password_reset", "invitation": "invitation", "activation": "signup_activation"}
+SUBJECTS = {"reset": _l("Tadbir: set your password"), "activation": _l("Tadbir: activate your account")}
+TEMPLATES = {"reset": "password_reset", "activation": "signup_activation"}
+# Invitations to a training session (links of the "invitation" kind) are composed by
+# coordination/notifications.py: they name the session, its dates, place, trainers and coordinator.
 
 
 def language_of(user: User) -> str:
@@ -29,7 +27,7 @@ def password_link(user: User, kind: str) -> str:
 
 
 def send_password_link(user: User, kind: str = "reset", language: str | None = None) -> None:
-    """Queue a link that lets `user` set a password: a reset, an invitation or a sign-up activation.
+    """Queue a link that lets `user` set a password: a reset or a sign-up activation.
 
     Written in the user's saved language, else `language` (the one they used to ask), else the default.
     """

@@ -3,6 +3,7 @@
 from flask import Flask
 
 from courses import hooks
+from courses.coordination import invitations  # noqa: F401 - its routes join the blueprint
 from courses.coordination.cli import cohorts_cli
 from courses.coordination.services import is_trainer_of
 from courses.coordination.views import bp

@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from courses.auth.notifications import send_password_link
-from courses.coordination import csv_import, services
+from courses.coordination import csv_import, notifications, services
 from courses.coordination.models import Cohort
 from courses.extensions import db
 from courses.urls import require_public_base_url
@@ -21,7 +20,7 @@ cohorts_cli = AppGroup("cohorts", help="Training sessions.")
 @click.argument("cohort_id", type=int)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Only check the file and print the report.")
-@click.option("--no-invite", is_flag=True, help="Do not email invitations to new accounts.")
+@click.option("--no-invite", is_flag=True, help="Email nobody (no invitation, no 'you have been added').")
 def import_command(cohort_id: int, file: str, dry_run: bool, no_invite: bool) -> None:
     """Enroll the people listed in a CSV file in a session: every row, or none."""
     if not (dry_run or no_invite):
@@ -46,8 +45,8 @@ def import_command(cohort_id: int, file: str, dry_run: bool, no_invite: bool) ->
     with click.progressbar(length=len(preview.rows), label="import", file=sys.stderr) as bar:
         try:
             result = csv_import.apply(cohort, text, None, on_row=lambda: bar.update(1))
-            for user in result.created if not no_invite else ():
-                send_password_link(user, "invitation")
+            for user in result.joined if not no_invite else ():
+                notifications.welcome(user, cohort, None)
         except services.CoordinationError as error:
             db.session.rollback()
             raise click.ClickException(f"{error.code}; nothing was imported") from error

@@ -40,6 +40,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "organisation_type": ("organisation type", "organization type", "type d'organisation", "type", "نوع الهيئة"),
     "region": ("region", "الجهة"),
     "job_title": ("function", "fonction", "poste", "job title", "الوظيفة"),
+    "language": ("language", "langue", "lang", "preferred language", "langue preferee", "اللغة", "لغة"),
 }
 REQUIRED = ("email", "full_name")
 
@@ -66,8 +67,17 @@ def _index(aliases: dict[str, str]) -> dict[str, str]:
     return {_key(alias): code for alias, code in aliases.items()}
 
 
+# Values people write for a language (after _key: no accents or hamza, case-folded), mapped to our codes.
+LANGUAGE_ALIASES = {
+    "fr": "fr", "fra": "fr", "fre": "fr", "francais": "fr", "french": "fr", "الفرنسية": "fr", "فرنسية": "fr",
+    "ar": "ar", "ara": "ar", "arabe": "ar", "arabic": "ar", "العربية": "ar", "عربية": "ar", "عربي": "ar",
+    "en": "en", "eng": "en", "anglais": "en", "english": "en", "الانجليزية": "en", "انجليزية": "en",
+    "الانكليزية": "en", "انجليزي": "en",
+}  # fmt: skip
+
 _ORGANISATIONS = _index({**ORGANISATION_ALIASES, **{code: code for code in ORGANISATION_TYPES}})
 _REGIONS = _index({**{code: code for code in REGIONS}, **{str(label): code for code, label in REGIONS.items()}})
+_LANGUAGES = _index(LANGUAGE_ALIASES)
 _HEADERS = {_key(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
 
 # Row statuses: what will happen to each row.
@@ -231,6 +241,18 @@ def _check_values(row: Row) -> None:
             row.problems.append("unknown_region")
         else:
             values["region"] = code
+    if values.get("language"):
+        code = language_code(values["language"])
+        if code is None:
+            row.problems.append("unknown_language")
+        else:
+            values["language"] = code
+
+
+def language_code(text: str) -> str | None:
+    """fr, ar or en for what a file says ("Français", "arabe", "العربية", "fr-MA"…); None if unknown."""
+    key = _key(text)
+    return _LANGUAGES.get(key) or _LANGUAGES.get(key.split(" ")[0])  # "fr-MA", "ar_MA"
 
 
 def preview(cohort: Cohort, text: str | None) -> Preview:
@@ -281,7 +303,8 @@ def _existing_accounts(rows: list[Row]) -> tuple[dict[str, User], dict[str, User
 
 @dataclass
 class ImportResult:
-    created: list[User] = field(default_factory=list)  # invite these once the transaction commits
+    created: list[User] = field(default_factory=list)  # accounts made by this import
+    joined: list[User] = field(default_factory=list)  # everyone it put in the session (new accounts too)
     enrolled: int = 0
     unchanged: int = 0
 
@@ -308,12 +331,14 @@ def apply(
                 organisation_type=row.values.get("organisation_type"),
                 region=row.values.get("region"),
                 job_title=row.values.get("job_title", ""),
+                preferred_language=row.values.get("language"),  # the file's column, for new accounts only
             )
             user = accounts.create_user(row.email, profile, password=None)
             result.created.append(user)
         outcome = services.enroll_in_cohort(cohort, user, actor=None, source="import")
         if outcome in ("enrolled", "attached"):
             result.enrolled += 1
+            result.joined.append(user)
         else:
             result.unchanged += 1
         if on_row:

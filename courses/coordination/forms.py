@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from courses.forms import Form
+from courses.forms import ActionForm, Form
 
 
 class CohortForm(Form):
@@ -30,3 +32,14 @@ class ImportForm(Form):
         _l("CSV file"), validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Choose a .csv file."))]
     )
     submit = SubmitField(_l("Check the file"))
+
+
+def _new_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class SendOnceForm(ActionForm):
+    """A button that sends mail: the key, new each time the page is drawn, makes the same
+    submission send once however many times it arrives (see `outreach.py`)."""
+
+    key = HiddenField(default=_new_key, validators=[InputRequired(), Length(min=16, max=64)])  # sent, not defaulted

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from courses.auth.models import User
@@ -61,3 +61,30 @@ class CsvImport(db.Model):
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     cohort: Mapped[Cohort] = relationship()
+
+
+# What a batch sends: one invitation sent again, or a reminder to those not activated / not started.
+REMINDER_KINDS = ("invitation", "not_activated", "not_started")
+INVITATION, NOT_ACTIVATED, NOT_STARTED = REMINDER_KINDS
+
+
+class ReminderBatch(db.Model):
+    """One sending of invitations or reminders to learners of a session (see `outreach.py`).
+
+    `request_key` comes from the form that asked for it and is unique: the same form submitted
+    twice (a double click, the back button) inserts one row, so the messages go once. `started_at`
+    is set by a conditional UPDATE when the task starts sending: a task run twice sends once.
+    """
+
+    __tablename__ = "reminder_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    request_key: Mapped[str] = mapped_column(String(120), unique=True)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recipient_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+
+    __table_args__ = (CheckConstraint(f"kind IN {REMINDER_KINDS!r}", name="kind"),)

@@ -62,10 +62,27 @@ def update_cohort(cohort: Cohort, fields: CohortFields, actor: User | None) -> N
     record(actor, "cohort.update", "cohort", cohort.id, cohort.name)
 
 
-def close_cohort(cohort: Cohort, actor: User | None) -> None:
-    if cohort.closed_at is None:
-        cohort.closed_at = utcnow()
-        record(actor, "cohort.close", "cohort", cohort.id, cohort.name)
+def close_cohort(cohort: Cohort, actor: User | None) -> bool:
+    """Close the session to enrollment (one by one and imports); False if it was already closed.
+
+    A conditional UPDATE: of two closings at once, one closes and is audited.
+    """
+    closed = db.session.execute(
+        update(Cohort).where(Cohort.id == cohort.id, Cohort.closed_at.is_(None)).values(closed_at=utcnow())
+    ).rowcount
+    if closed:
+        record(actor, "cohort.close", "cohort", cohort.id, subject_label=cohort.name)
+    return bool(closed)
+
+
+def reopen_cohort(cohort: Cohort, actor: User | None) -> bool:
+    """Open a closed session to enrollment again; False if it was open."""
+    reopened = db.session.execute(
+        update(Cohort).where(Cohort.id == cohort.id, Cohort.closed_at.is_not(None)).values(closed_at=None)
+    ).rowcount
+    if reopened:
+        record(actor, "cohort.reopen", "cohort", cohort.id, subject_label=cohort.name)
+    return bool(reopened)
 
 
 def may_view_cohort(user: User, cohort: Cohort) -> bool:

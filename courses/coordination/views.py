@@ -15,11 +15,10 @@ from sqlalchemy import select
 from courses.audit.services import record
 from courses.auth.access import role_required
 from courses.auth.models import User
-from courses.auth.notifications import send_password_link
 from courses.catalog.models import Course
 from courses.certificates import batch
-from courses.coordination import charts, csv_import, exports, reports, roster, services
-from courses.coordination.forms import CohortForm, ImportForm
+from courses.coordination import charts, csv_import, exports, notifications, outreach, reports, roster, services
+from courses.coordination.forms import CohortForm, ImportForm, SendOnceForm
 from courses.coordination.models import Cohort, CsvImport
 from courses.downloads import attachment
 from courses.extensions import db
@@ -155,6 +154,8 @@ def cohort(cohort_id: int):
     return render_template(
         "coordination/cohort.html", cohort=cohort, page=page, query=query, matches=matches,
         action=ActionForm(), import_form=ImportForm(), counts=reports.state_counts(scope), roster=roster,
+        outreach=outreach.overview(cohort) if services.may_manage_cohort(current_user) else None,
+        send_once=SendOnceForm(),
     )  # fmt: skip
 
 
@@ -186,6 +187,8 @@ def add_learner(cohort_id: int):
             "error",
         )
     else:
+        if outcome in ("enrolled", "attached"):
+            notifications.welcome(user, cohort, current_user)  # in the enrollment's transaction
         db.session.commit()
         flash(messages[outcome] % {"name": isolate(user.full_name)}, "success")
     return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
@@ -233,8 +236,8 @@ def confirm_import(cohort_id: int, import_id: int):
         return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
     try:
         result = csv_import.apply(cohort, pending.content, current_user)
-        for user in result.created:  # queued in the import's transaction: no invitation without its account
-            send_password_link(user, "invitation")
+        for user in result.joined:  # queued in the import's transaction: no invitation without its account
+            notifications.welcome(user, cohort, current_user)
     except services.CoordinationError as error:
         db.session.rollback()
         if error.code == "full":
