@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from courses.admin import services
-from courses.audit.services import record
 from courses.auth.access import role_required
 from courses.auth.labels import role_name
 from courses.auth.models import ROLES, User
@@ -93,8 +92,7 @@ def reset_link(user_id: int):
     user = _user_or_404(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    record(current_user, "user.reset_link", "user", user.id, user.email)
-    send_password_link(user)
+    send_password_link(user, "reset", sent_by=current_user)  # recorded in the audit log
     db.session.commit()
     flash(_("A link to set a password was sent to %(email)s.", email=isolate(user.email)), "success")
     return _back()

@@ -231,7 +231,7 @@ def confirm_import(cohort_id: int, import_id: int):
     try:
         result = csv_import.apply(cohort, pending.content, current_user)
         for user in result.created:  # queued in the import's transaction: no invitation without its account
-            send_password_link(user, "invitation")
+            send_password_link(user, "invitation", sent_by=current_user)
     except services.CoordinationError as error:
         db.session.rollback()
         if error.code == "full":
@@ -279,7 +279,9 @@ def _audit_export(kind: str, course: Course, scope: reports.Scope, **data) -> No
         "course",
         course.id,
         course.slug,
+        course_title=course.title,
         cohort=scope.cohort.id if scope.cohort else None,
+        cohort_name=scope.cohort.name if scope.cohort else None,
         **data,
     )
     db.session.commit()

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from courses.audit.services import SYSTEM
 from courses.catalog.models import Course
 from courses.coordination import services
 from courses.coordination.models import Cohort
@@ -38,7 +39,7 @@ def cohort_id(app, course):
         fields = services.CohortFields(
             course_row, "Session de Rabat", date(2026, 12, 1), date(2026, 12, 15), "Rabat", 50
         )
-        cohort = services.create_cohort(fields, None)
+        cohort = services.create_cohort(fields, SYSTEM)
         db.session.commit()
         return cohort.id
 
