@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -10,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from courses.admin import services
+from courses.audit import wording
 from courses.auth.access import role_required
 from courses.auth.labels import role_name
 from courses.auth.models import ROLES, User
@@ -107,7 +107,7 @@ def _audit_filters() -> services.AuditFilter:
         return value if date(1900, 1, 1) <= value <= date(9000, 12, 31) else None
 
     return services.AuditFilter(
-        action=request.args.get("action", ""),
+        family=request.args.get("family", ""),
         actor=request.args.get("actor", ""),
         since=day("since"),
         until=day("until"),
@@ -122,7 +122,8 @@ def audit():
     page = int_arg("page", 1)
     events, total = services.audit_page(filters, page)
     return render_template(
-        "admin/audit.html", events=events, total=total, filters=filters, actions=services.actions(), page=page,
+        "admin/audit.html", events=events, total=total, filters=filters, families=wording.FAMILIES,
+        all_families=services.ALL_FAMILIES, describe=wording.describe, when=wording.when, page=page,
         pages=max(1, -(-total // services.PAGE_SIZE)),
     )  # fmt: skip
 
@@ -130,7 +131,6 @@ def audit():
 @bp.get("/audit.csv")
 @role_required("admin")
 def audit_csv():
-    """The filtered audit log as CSV."""
-    rows = ([*row[:-1], json.dumps(row[-1], ensure_ascii=False)] for row in services.audit_rows(_audit_filters()))
-    header = ["at", "actor", "action", "subject_type", "subject_id", "subject", "data"]
-    return attachment(csv_stream(header, rows), "tadbir-audit.csv", CSV_MIMETYPE)
+    """The filtered audit log as CSV: the machine columns and each event's sentence in the exporter's language."""
+    rows = services.audit_rows(_audit_filters())
+    return attachment(csv_stream(services.AUDIT_HEADER, rows), "tadbir-audit.csv", CSV_MIMETYPE)
