@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from courses.audit.services import SYSTEM
 from courses.auth.models import User
 from courses.catalog.models import Course, Module
 from courses.certificates.models import Certificate
@@ -71,7 +72,7 @@ def world(app, make_course, synced, make_user):
         fields = coordination.CohortFields(
             course, "S", date(2026, 1, 1), date(2026, 1, 2), trainers=(db.session.get(User, users["trainer"].id),)
         )
-        cohort = coordination.create_cohort(fields, None)
+        cohort = coordination.create_cohort(fields, SYSTEM)
         db.session.flush()
         pending = CsvImport(cohort_id=cohort.id, filename="x.csv", content="email;full name\nx@y.ma;X\n")
         db.session.add(pending)
@@ -154,7 +155,7 @@ def unpublished(request, app, make_course, synced, make_user):
         course = db.session.scalar(select(Course).where(Course.slug == "brouillon"))
         trainer = db.session.get(User, users["cohort_trainer"].id)
         coordination.create_cohort(
-            coordination.CohortFields(course, "S", date(2026, 1, 1), date(2026, 1, 2), trainers=(trainer,)), None
+            coordination.CohortFields(course, "S", date(2026, 1, 1), date(2026, 1, 2), trainers=(trainer,)), SYSTEM
         )
         db.session.commit()
     return {"slug": "brouillon", "module_slug": "introduction", "filename": "carte.svg"}, users

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from courses.audit.services import SYSTEM
 from courses.auth.models import User
 from courses.catalog.models import Course
 from courses.certificates import services as certificates
@@ -69,10 +70,10 @@ def test_a_replaced_certificate_cannot_be_revoked_and_points_to_the_current_one(
     client.post("/courses/gouvernance/a/complete")
     with app.app_context():
         old = db.session.scalar(select(Certificate))
-        new = certificates.reissue(old, None, "Salma B.", None)
+        new = certificates.reissue(old, SYSTEM, "Salma B.", None)
         with pytest.raises(certificates.CertificateError):
-            certificates.revoke(old, None, "erreur")
-        certificates.revoke(new, None, "fraude")
+            certificates.revoke(old, SYSTEM, "erreur")
+        certificates.revoke(new, SYSTEM, "fraude")
         db.session.commit()
         old_code, new_code = old.code, new.code
     page = client.get(f"/verify/{old_code}").get_data(as_text=True)
@@ -107,7 +108,7 @@ def cohort(app, make_course, synced):
     with app.app_context():
         course = db.session.scalar(select(Course))
         created = coordination.create_cohort(
-            coordination.CohortFields(course, "S", date(2026, 1, 1), date(2026, 1, 2), capacity=1), None
+            coordination.CohortFields(course, "S", date(2026, 1, 1), date(2026, 1, 2), capacity=1), SYSTEM
         )
         db.session.commit()
         return created.id
@@ -120,10 +121,10 @@ def test_capacity_holds_when_attaching_a_self_enrolled_learner(app, cohort, make
         from courses.learning import services as learning
 
         session = db.session.get(Cohort, cohort)
-        coordination.enroll_in_cohort(session, db.session.get(User, first.id), None)
+        coordination.enroll_in_cohort(session, db.session.get(User, first.id), SYSTEM)
         learning.enroll(db.session.get(User, second.id), session.course)
         with pytest.raises(coordination.CoordinationError):
-            coordination.enroll_in_cohort(session, db.session.get(User, second.id), None)
+            coordination.enroll_in_cohort(session, db.session.get(User, second.id), SYSTEM)
 
 
 def test_cohort_of_an_unpublished_course_refuses_enrollment_cleanly(app, client, make_course, synced, make_user, login):
@@ -132,7 +133,7 @@ def test_cohort_of_an_unpublished_course_refuses_enrollment_cleanly(app, client,
     with app.app_context():
         course = db.session.scalar(select(Course))
         session = coordination.create_cohort(
-            coordination.CohortFields(course, "S", date(2026, 1, 1), date(2026, 1, 2)), None
+            coordination.CohortFields(course, "S", date(2026, 1, 1), date(2026, 1, 2)), SYSTEM
         )
         db.session.commit()
         cohort_id = session.id

@@ -325,7 +325,8 @@ def test_admin_actions_on_an_account_with_the_longest_email(app, client, world):
     ]:
         assert client.post(url, data=data).status_code == 302, url
     with app.app_context():
-        events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        accounts = select(AuditEvent).where(AuditEvent.action.startswith("user.")).order_by(AuditEvent.id)
+        events = db.session.scalars(accounts).all()
         assert [(e.action, e.subject_type, e.subject_id, e.subject_label) for e in events] == [
             ("user.role", "user", target.id, email),
             ("user.deactivate", "user", target.id, email),

@@ -208,4 +208,39 @@ def test_search_index_works_on_a_migrated_database(empty_database_url, content_d
                 "gouvernance locale les bases de la decentralisation.  gouvernance"
             )
         db.session.remove()
+
+
+def test_audit_events_without_an_account_become_the_system_s(empty_database_url, content_dir):
+    """0011: an event with no account was "the system or the CLI"; it reads as the system's, as before."""
+    from sqlalchemy import MetaData, Table
+
+    from courses.auth import services as accounts
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database_url,
+                      "CONTENT_DIR": str(content_dir)})  # fmt: skip
+    with app.app_context():
+        upgrade(revision="0010_reminder_batch")
+        user = accounts.create_user("nadia@example.ma", accounts.Profile(full_name="Nadia"), None)
+        db.session.commit()
+        user_id = user.id
+        db.session.remove()
+        with db.engine.begin() as connection:
+            table = Table("audit_event", MetaData(), autoload_with=connection)
+            now = datetime.now(UTC)
+            connection.execute(
+                table.insert(),
+                [
+                    {"actor_id": actor, "action": "x", "subject_type": "user", "subject_label": "", "at": now,
+                     "data": {}}
+                    for actor in (user_id, None)
+                ],
+            )  # fmt: skip
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.exec_driver_sql("SELECT actor_id, actor_kind FROM audit_event ORDER BY id").all()
+        assert [tuple(row) for row in rows] == [(user_id, "account"), (None, "system")]
+        downgrade(revision="0010_reminder_batch")
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DELETE FROM audit_event")  # older downgrades rebuild user_account
+        downgrade(revision="base")
         db.engine.dispose()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -10,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from courses.admin import services
-from courses.audit.services import record
+from courses.audit import wording
 from courses.auth.access import role_required
 from courses.auth.labels import role_name
 from courses.auth.models import ROLES, User
@@ -101,8 +100,7 @@ def reset_link(user_id: int):
     if not user.is_active:
         flash(_("This account is deactivated: reactivate it before sending a link (the link would not work)."), "error")
         return _back()
-    record(current_user, "user.reset_link", "user", user.id, user.email)
-    send_password_link(user)
+    send_password_link(user, "reset", sent_by=current_user)  # recorded in the audit log
     db.session.commit()
     flash(_("A link to set a password was sent to %(email)s.", email=isolate(user.email)), "success")
     return _back()
@@ -117,7 +115,7 @@ def _audit_filters() -> services.AuditFilter:
         return value if date(1900, 1, 1) <= value <= date(9000, 12, 31) else None
 
     return services.AuditFilter(
-        action=request.args.get("action", ""),
+        family=request.args.get("family", ""),
         actor=request.args.get("actor", ""),
         since=day("since"),
         until=day("until"),
@@ -132,7 +130,8 @@ def audit():
     page = int_arg("page", 1)
     events, total = services.audit_page(filters, page)
     return render_template(
-        "admin/audit.html", events=events, total=total, filters=filters, actions=services.actions(), page=page,
+        "admin/audit.html", events=events, total=total, filters=filters, families=wording.FAMILIES,
+        all_families=services.ALL_FAMILIES, describe=wording.describe, when=wording.when, page=page,
         pages=max(1, -(-total // services.PAGE_SIZE)),
     )  # fmt: skip
 
@@ -140,7 +139,6 @@ def audit():
 @bp.get("/audit.csv")
 @role_required("admin")
 def audit_csv():
-    """The filtered audit log as CSV."""
-    rows = ([*row[:-1], json.dumps(row[-1], ensure_ascii=False)] for row in services.audit_rows(_audit_filters()))
-    header = ["at", "actor", "action", "subject_type", "subject_id", "subject", "data"]
-    return attachment(csv_stream(header, rows), "tadbir-audit.csv", CSV_MIMETYPE)
+    """The filtered audit log as CSV: the machine columns and each event's sentence in the exporter's language."""
+    rows = services.audit_rows(_audit_filters())
+    return attachment(csv_stream(services.AUDIT_HEADER, rows), "tadbir-audit.csv", CSV_MIMETYPE)

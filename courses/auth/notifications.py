@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from courses.audit.services import Actor, record
 from courses.auth import services
 from courses.auth.models import User
 from courses.mail import queue_template
@@ -26,13 +27,23 @@ def password_link(user: User, kind: str) -> str:
     return public_url("auth.reset", token=token)
 
 
-def send_password_link(user: User, kind: str = "reset", language: str | None = None) -> None:
+# Links sent by someone else than their recipient, and the audit action that records them.
+AUDITED = {"reset": "user.reset_link"}
+
+
+def send_password_link(
+    user: User, kind: str = "reset", language: str | None = None, *, sent_by: Actor | None = None
+) -> None:
     """Queue a link that lets `user` set a password: a reset or a sign-up activation.
 
     Written in the user's saved language, else `language` (the one they used to ask), else the default.
+    `sent_by` is who sends it when it is not the user asking for it themself (an admin's reset
+    link); it is then recorded in the audit log, in the caller's transaction like the message.
     """
     language = user.preferred_language or language or language_of(user)
     queue_template(user.email, language, SUBJECTS[kind], TEMPLATES[kind], user=user, link=password_link(user, kind))
+    if sent_by is not None:
+        record(sent_by, AUDITED[kind], "user", user.id, user.email)
 
 
 def send_password_changed(user: User, language: str | None = None) -> None:

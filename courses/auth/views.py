@@ -9,7 +9,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from courses.audit.services import VISITOR, record
 from courses.auth import notifications, services, tasks, throttle
+from courses.auth.emails import normalise_email
 from courses.auth.forms import (
     LoginForm,
     PasswordChangeForm,
@@ -108,15 +110,28 @@ def login():
     try:
         user = services.authenticate(form.email.data, form.password.data)
     except services.AccountError as error:  # the right password for a deactivated account: its owner is told
+        _record_login(None, form.email.data)
+        db.session.commit()
         form.password.errors.append(ERRORS[error.code]())
         return render_template("auth/login.html", form=form)
+    _record_login(user, form.email.data)
+    db.session.commit()  # the attempt's one audit row (and, on success, the last login time)
     if user is None:
         form.password.errors.append(_("Email or password incorrect."))
         return render_template("auth/login.html", form=form)
-    db.session.commit()
     _start_session(user, remember=form.remember.data)
     response = redirect(safe_next_url(form.next.data, "learning.dashboard"))
     return throttle.remember_device(response, user.email)
+
+
+def _record_login(user, typed_email: str) -> None:
+    """One audit row per attempt, with the client's address; a failure keeps the address typed
+    (normalised) as its subject, never the password, and names no account (unknown or not)."""
+    address = request.remote_addr or ""
+    if user is not None:
+        record(user, "login.success", "user", user.id, user.email, address=address)
+    else:
+        record(VISITOR, "login.failure", "user", None, normalise_email(typed_email), address=address)
 
 
 @bp.post("/logout")

@@ -10,6 +10,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from courses.audit.services import COMMAND_LINE
 from courses.catalog.models import Course
 from courses.certificates import batch, pdf, services
 from courses.extensions import db
@@ -32,7 +33,7 @@ def revoke_command(code: str, reason: str) -> None:
     """Revoke a certificate."""
     certificate = _certificate(code)
     try:
-        services.revoke(certificate, None, reason)
+        services.revoke(certificate, COMMAND_LINE, reason)
     except services.CertificateError as error:
         raise click.ClickException(error.code) from error
     db.session.commit()
@@ -47,7 +48,7 @@ def reissue_command(code: str, name: str, name_ar: str | None) -> None:
     """Re-issue a certificate with corrected names."""
     certificate = _certificate(code)
     try:
-        replacement = services.reissue(certificate, None, name, name_ar)
+        replacement = services.reissue(certificate, COMMAND_LINE, name, name_ar)
     except services.CertificateError as error:
         raise click.ClickException(error.code) from error
     db.session.commit()

@@ -9,7 +9,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from courses.audit.services import record
+from courses.audit.services import Actor, record
 from courses.auth.models import User
 from courses.certificates import codes
 from courses.certificates.models import Certificate
@@ -96,8 +96,8 @@ def current_certificate(enrollment: Enrollment) -> Certificate | None:
     )
 
 
-def issue(enrollment: Enrollment) -> Certificate | None:
-    """The certificate of a completed enrollment in a certifying course, issued once."""
+def issue(enrollment: Enrollment, actor: Actor) -> Certificate | None:
+    """The certificate of a completed enrollment in a certifying course, issued once (and recorded then)."""
     if enrollment.completed_at is None or not enrollment.course.is_certifying:
         return None
     existing = current_certificate(enrollment)
@@ -105,7 +105,14 @@ def issue(enrollment: Enrollment) -> Certificate | None:
         return existing
     user = enrollment.user
     created = _create(enrollment, build_snapshot(enrollment, user.full_name, user.full_name_ar))
-    return created or current_certificate(enrollment)
+    if created is None:  # issued at the same moment by another request: it recorded it
+        return current_certificate(enrollment)
+    record(
+        actor, "certificate.issue", "certificate", created.id, created.code,
+        holder=created.snapshot["holder"], course=enrollment.course.slug, course_title=enrollment.course.title,
+        enrollment=enrollment.id,
+    )  # fmt: skip
+    return created
 
 
 def find(code_text: str) -> Certificate | None:
@@ -143,7 +150,7 @@ def verify(code_text: str) -> Verification:
     return Verification(certificate.status, certificate, current)
 
 
-def reissue(certificate: Certificate, actor: User | None, name: str, name_ar: str | None) -> Certificate:
+def reissue(certificate: Certificate, actor: Actor, name: str, name_ar: str | None) -> Certificate:
     """Correct the holder's names: a new certificate replaces this one, which stays verifiable."""
     if certificate.replaced_at is not None:
         raise CertificateError("already_replaced")
@@ -170,7 +177,7 @@ def reissue(certificate: Certificate, actor: User | None, name: str, name_ar: st
     return replacement
 
 
-def revoke(certificate: Certificate, actor: User | None, reason: str) -> None:
+def revoke(certificate: Certificate, actor: Actor, reason: str) -> None:
     """Withdraw a certificate; verification then says so, with the date and reason."""
     reason = reason.strip()
     if not reason:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from courses.audit.services import COMMAND_LINE
 from courses.coordination import csv_import, notifications, services
 from courses.coordination.models import Cohort
 from courses.extensions import db
@@ -44,9 +45,9 @@ def import_command(cohort_id: int, file: str, dry_run: bool, no_invite: bool) ->
         return
     with click.progressbar(length=len(preview.rows), label="import", file=sys.stderr) as bar:
         try:
-            result = csv_import.apply(cohort, text, None, on_row=lambda: bar.update(1))
+            result = csv_import.apply(cohort, text, COMMAND_LINE, on_row=lambda: bar.update(1))
             for user in result.joined if not no_invite else ():
-                notifications.welcome(user, cohort, None)
+                notifications.welcome(user, cohort, None, COMMAND_LINE)
         except services.CoordinationError as error:
             db.session.rollback()
             raise click.ClickException(f"{error.code}; nothing was imported") from error

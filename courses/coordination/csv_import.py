@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
 
-from courses.audit.services import record
+from courses.audit.services import Actor, record
 from courses.auth import emails
 from courses.auth import services as accounts
 from courses.auth.models import User
@@ -309,10 +309,12 @@ class ImportResult:
     unchanged: int = 0
 
 
-def apply(
-    cohort: Cohort, text: str | None, actor: User | None, on_row: Callable[[], None] | None = None
-) -> ImportResult:
-    """Import every row, or raise CoordinationError('invalid_file') and write nothing."""
+def apply(cohort: Cohort, text: str | None, actor: Actor, on_row: Callable[[], None] | None = None) -> ImportResult:
+    """Import every row, or raise CoordinationError('invalid_file') and write nothing.
+
+    `actor` is who confirmed the import (a coordinator, or COMMAND_LINE): the import and each
+    enrollment it makes are recorded in their name.
+    """
     checked = preview(cohort, text)
     if not checked.is_valid:
         raise services.CoordinationError("invalid_file")
@@ -335,7 +337,7 @@ def apply(
             )
             user = accounts.create_user(row.email, profile, password=None)
             result.created.append(user)
-        outcome = services.enroll_in_cohort(cohort, user, actor=None, source="import")
+        outcome = services.enroll_in_cohort(cohort, user, actor, source="import")
         if outcome in ("enrolled", "attached"):
             result.enrolled += 1
             result.joined.append(user)
@@ -344,7 +346,7 @@ def apply(
         if on_row:
             on_row()
     record(
-        actor, "cohort.import", "cohort", cohort.id, cohort.name,
+        actor, "cohort.import", "cohort", cohort.id, cohort.name, course_title=cohort.course.title,
         rows=len(checked.rows), created=len(result.created), enrolled=result.enrolled, unchanged=result.unchanged,
     )  # fmt: skip
     return result

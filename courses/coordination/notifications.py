@@ -13,6 +13,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
+from courses.audit.services import Actor, record
 from courses.auth.models import User
 from courses.auth.notifications import password_link
 from courses.coordination.models import NOT_ACTIVATED, NOT_STARTED, Cohort
@@ -55,10 +56,15 @@ def _queue(user: User, cohort: Cohort, coordinator: User | None, subject, templa
     queue_template(user.email, language, subject, template, **_context(user, cohort, coordinator, language), **context)
 
 
-def send_invitation(user: User, cohort: Cohort, coordinator: User | None) -> None:
-    """Invite an account without a password: the session, and a link to activate the account."""
+def send_invitation(user: User, cohort: Cohort, coordinator: User | None, actor: Actor | None = None) -> None:
+    """Invite an account without a password: the session, and a link to activate the account.
+
+    `actor` (who invites: the coordinator, or COMMAND_LINE) is recorded in the audit log.
+    """
     link = password_link(user, "invitation")
     _queue(user, cohort, coordinator, SUBJECTS["invitation"], "session_invitation", link=link)
+    if actor is not None:
+        record(actor, "user.invite", "user", user.id, user.email)
 
 
 def send_added(user: User, cohort: Cohort, coordinator: User | None) -> None:
@@ -66,7 +72,7 @@ def send_added(user: User, cohort: Cohort, coordinator: User | None) -> None:
     _queue(user, cohort, coordinator, SUBJECTS["added"], "session_added")
 
 
-def welcome(user: User, cohort: Cohort, coordinator: User | None) -> None:
+def welcome(user: User, cohort: Cohort, coordinator: User | None, actor: Actor | None = None) -> None:
     """Announce to someone just put in `cohort` (by `coordinator`, or a command when None).
 
     An account nobody activated yet (new, or created earlier and never activated) gets the
@@ -76,7 +82,7 @@ def welcome(user: User, cohort: Cohort, coordinator: User | None) -> None:
     if not user.is_active:
         return
     if user.password_hash is None:
-        send_invitation(user, cohort, coordinator)
+        send_invitation(user, cohort, coordinator, actor or coordinator)
     else:
         send_added(user, cohort, coordinator)
 

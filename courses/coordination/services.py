@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
-from courses.audit.services import record
+from courses.audit.services import Actor, record
 from courses.auth.emails import fold, normalise_email
 from courses.auth.models import User
 from courses.catalog.models import Course
@@ -46,23 +46,23 @@ def _apply(cohort: Cohort, fields: CohortFields) -> None:
     cohort.trainers = list(fields.trainers)
 
 
-def create_cohort(fields: CohortFields, actor: User | None) -> Cohort:
+def create_cohort(fields: CohortFields, actor: Actor) -> Cohort:
     cohort = Cohort()
     _apply(cohort, fields)
     db.session.add(cohort)
     db.session.flush()
-    record(actor, "cohort.create", "cohort", cohort.id, cohort.name, course=fields.course.slug)
+    record(actor, "cohort.create", "cohort", cohort.id, cohort.name, **_course_of(fields.course))
     return cohort
 
 
-def update_cohort(cohort: Cohort, fields: CohortFields, actor: User | None) -> None:
+def update_cohort(cohort: Cohort, fields: CohortFields, actor: Actor) -> None:
     if fields.course.id != cohort.course_id and enrolled_count(cohort):
         raise CoordinationError("course_locked")
     _apply(cohort, fields)
-    record(actor, "cohort.update", "cohort", cohort.id, cohort.name)
+    record(actor, "cohort.update", "cohort", cohort.id, cohort.name, **_course_of(fields.course))
 
 
-def close_cohort(cohort: Cohort, actor: User | None) -> bool:
+def close_cohort(cohort: Cohort, actor: Actor) -> bool:
     """Close the session to enrollment (one by one and imports); False if it was already closed.
 
     A conditional UPDATE: of two closings at once, one closes and is audited.
@@ -71,17 +71,17 @@ def close_cohort(cohort: Cohort, actor: User | None) -> bool:
         update(Cohort).where(Cohort.id == cohort.id, Cohort.closed_at.is_(None)).values(closed_at=utcnow())
     ).rowcount
     if closed:
-        record(actor, "cohort.close", "cohort", cohort.id, subject_label=cohort.name)
+        record(actor, "cohort.close", "cohort", cohort.id, cohort.name, **_course_of(cohort.course))
     return bool(closed)
 
 
-def reopen_cohort(cohort: Cohort, actor: User | None) -> bool:
+def reopen_cohort(cohort: Cohort, actor: Actor) -> bool:
     """Open a closed session to enrollment again; False if it was open."""
     reopened = db.session.execute(
         update(Cohort).where(Cohort.id == cohort.id, Cohort.closed_at.is_not(None)).values(closed_at=None)
     ).rowcount
     if reopened:
-        record(actor, "cohort.reopen", "cohort", cohort.id, subject_label=cohort.name)
+        record(actor, "cohort.reopen", "cohort", cohort.id, cohort.name, **_course_of(cohort.course))
     return bool(reopened)
 
 
@@ -121,7 +121,7 @@ def enrolled_count(cohort: Cohort) -> int:
     return db.session.scalar(select(func.count()).select_from(Enrollment).where(Enrollment.cohort_id == cohort.id))
 
 
-def enroll_in_cohort(cohort: Cohort, user: User, actor: User | None, source: str = "coordinator") -> str:
+def enroll_in_cohort(cohort: Cohort, user: User, actor: Actor, source: str = "coordinator") -> str:
     """Enroll a learner in the cohort's course and attach them to the cohort.
 
     Returns what happened: "enrolled", "attached" (was enrolled without a cohort), "already"
@@ -145,29 +145,31 @@ def enroll_in_cohort(cohort: Cohort, user: User, actor: User | None, source: str
             "enrollment",
             enrollment.id,
             _label(user, cohort),
-            cohort=cohort.id,
-            user=user.email,
+            **_enrollment_data(user, cohort),
         )
         return "attached"
     _check_capacity(cohort)
     enrollment = learning.enroll(user, cohort.course, source=source)
     enrollment.cohort_id = cohort.id
     record(
-        actor,
-        "enrollment.create",
-        "enrollment",
-        enrollment.id,
-        _label(user, cohort),
-        cohort=cohort.id,
-        user=user.email,
-        source=source,
-    )
+        actor, "enrollment.create", "enrollment", enrollment.id, _label(user, cohort),
+        **_enrollment_data(user, cohort), source=source,
+    )  # fmt: skip
     return "enrolled"
 
 
 def _label(user: User, cohort: Cohort) -> str:
     """How an enrollment reads in the audit log: whose, in which course."""
     return f"{user.email} · {cohort.course.slug}"
+
+
+def _course_of(course: Course) -> dict[str, str]:
+    """What a session's audit events keep of its course (the sentence names it by its title)."""
+    return {"course": course.slug, "course_title": course.title}
+
+
+def _enrollment_data(user: User, cohort: Cohort) -> dict[str, object]:
+    return {"cohort": cohort.id, "cohort_name": cohort.name, "user": user.email, **_course_of(cohort.course)}
 
 
 def search_users(text: str, limit: int = 20) -> list[User]:

@@ -286,7 +286,9 @@ def _audit_export(kind: str, course: Course, scope: reports.Scope, **data) -> No
         "course",
         course.id,
         course.slug,
+        course_title=course.title,
         cohort=scope.cohort.id if scope.cohort else None,
+        cohort_name=scope.cohort.name if scope.cohort else None,
         **data,
     )
     db.session.commit()

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from courses.audit.services import SYSTEM
 from courses.auth.models import User
 from courses.catalog.models import Course, Module
 from courses.certificates import batch, services
@@ -41,20 +42,20 @@ def issued(app, make_course, synced, make_user):
         course = db.session.scalar(select(Course))
         module = db.session.scalar(select(Module).where(Module.course_id == course.id))
         cohort = coordination.create_cohort(
-            coordination.CohortFields(course, "Session de Rabat", date(2026, 12, 1), date(2026, 12, 15)), None
+            coordination.CohortFields(course, "Session de Rabat", date(2026, 12, 1), date(2026, 12, 15)), SYSTEM
         )
         db.session.commit()  # make_user writes from a session of its own
         for email, name, name_ar, in_cohort, completes in people:
             user = db.session.get(User, make_user(email, full_name=name, full_name_ar=name_ar).id)
             if in_cohort:
-                coordination.enroll_in_cohort(cohort, user, None)
+                coordination.enroll_in_cohort(cohort, user, SYSTEM)
             enrollment = learning.enroll(user, course)
             if completes:
                 learning.complete_module(enrollment, module)
             db.session.commit()
         certificates = {c.snapshot["holder"]["name"]: c for c in db.session.scalars(select(Certificate))}
-        services.reissue(certificates["Amal Tazi"], None, "Amal Tazi-Idrissi", "أمل التازي")
-        services.revoke(certificates["Driss Berrada"], None, "Erreur de saisie")
+        services.reissue(certificates["Amal Tazi"], SYSTEM, "Amal Tazi-Idrissi", "أمل التازي")
+        services.revoke(certificates["Driss Berrada"], SYSTEM, "Erreur de saisie")
         certificates["Chama Fassi"].issued_at = datetime(2020, 1, 2, tzinfo=UTC)
         db.session.commit()
         return cohort.id

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from courses.audit.models import AuditEvent
+from courses.audit.services import SYSTEM
 from courses.auth.models import User
 from courses.certificates import codes, pdf, services
 from courses.certificates.models import Certificate
@@ -63,6 +64,19 @@ def test_completion_issues_one_certificate_and_mails_the_learner(app, client, co
     assert code in client.get("/me/").get_data(as_text=True)
 
 
+def test_the_issue_on_completion_is_recorded_once_by_the_platform(app, client, completed):
+    _user, code = completed
+    client.post("/courses/gouvernance/lire/complete")  # completing again issues nothing more
+    with app.app_context():
+        issued = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "certificate.issue")).all()
+        assert [(e.actor_id, e.actor_kind, e.subject_type, e.subject_label) for e in issued] == [
+            (None, "system", "certificate", code)
+        ]
+        assert issued[0].subject_id == services.find(code).id
+        assert issued[0].data["holder"] == {"name": "Salma Benali", "name_ar": "سلمى بنعلي"}
+        assert issued[0].data["course_title"] == "Décentralisation au Maroc"
+
+
 def test_no_certificate_for_a_course_without_one(app, client, make_course, synced, make_user, login):
     make_course(meta={"certificate": False}, modules={"01-lire": ("Lire", "Texte.")})
     synced()
@@ -78,13 +92,16 @@ def test_concurrent_completions_issue_one_certificate(app, client, make_user, lo
     statuses = fire_concurrently(app, client, "POST", "/courses/gouvernance/lire/complete")
     assert statuses == [302] * 20
     assert count_certificates(app) == 1
+    with app.app_context():
+        issued = select(func.count()).where(AuditEvent.action == "certificate.issue")
+        assert db.session.scalar(issued) == 1  # the requests that lost the race recorded nothing
 
 
 def test_issue_is_idempotent_and_the_database_refuses_a_second_current(app, completed):
     with app.app_context():
         enrollment = db.session.scalar(select(Enrollment))
-        first = services.issue(enrollment)
-        assert services.issue(enrollment).id == first.id
+        first = services.issue(enrollment, SYSTEM)
+        assert services.issue(enrollment, SYSTEM).id == first.id
         assert services._create(enrollment, first.snapshot) is None  # the partial unique index
     assert count_certificates(app) == 1
 
@@ -159,14 +176,14 @@ def test_verification_states(app, client, completed, make_user):
 
     with app.app_context():
         certificate = db.session.scalar(select(Certificate))
-        replacement = services.reissue(certificate, None, "Salma Benali-Idrissi", "سلمى بنعلي الإدريسي")
+        replacement = services.reissue(certificate, SYSTEM, "Salma Benali-Idrissi", "سلمى بنعلي الإدريسي")
         db.session.commit()
         new_code = replacement.code
     replaced = client.get(f"/verify/{code}").get_data(as_text=True)
     assert "Certificat remplacé" in replaced and new_code in replaced
 
     with app.app_context():
-        services.revoke(services.find(new_code), None, "Inscription frauduleuse")
+        services.revoke(services.find(new_code), SYSTEM, "Inscription frauduleuse")
         db.session.commit()
     revoked = client.get(f"/verify/{new_code}").get_data(as_text=True)
     assert "Certificat révoqué" in revoked and "Inscription frauduleuse" in revoked
@@ -228,12 +245,14 @@ def test_coordinator_reissues_and_revokes_in_the_browser_with_audit(app, client,
         assert services.find(new_code).revoked_at is None  # no reason, no revocation
     client.post(f"/certificates/{new_code}/revoke", data={"reason": "Doublon"})
     with app.app_context():
-        events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        certificates = select(AuditEvent).where(AuditEvent.action.startswith("certificate.")).order_by(AuditEvent.id)
+        events = db.session.scalars(certificates).all()
         assert [(e.action, e.subject_id, e.subject_label, e.actor_id) for e in events] == [
+            ("certificate.issue", services.find(code).id, code, None),  # by the platform, on completion
             ("certificate.reissue", services.find(code).id, code, coordinator.id),
             ("certificate.revoke", services.find(new_code).id, new_code, coordinator.id),
         ]
-        assert events[0].data["new_name"] == {"name": "Salma Ben Ali", "name_ar": "سلمى بن علي"}
+        assert events[1].data["new_name"] == {"name": "Salma Ben Ali", "name_ar": "سلمى بن علي"}
         assert services.find(new_code).snapshot["holder"]["name"] == "Salma Ben Ali"
 
 
@@ -247,6 +266,13 @@ def test_cli_revoke_reissue_render(app, runner, completed, tmp_path):
     assert out.read_bytes().startswith(b"%PDF")
     assert runner.invoke(args=["certificates", "revoke", new_code, "--reason", "Erreur"]).exit_code == 0
     assert runner.invoke(args=["certificates", "revoke", new_code, "--reason", "Encore"]).exit_code == 1
+    with app.app_context():
+        by_hand = select(AuditEvent.action, AuditEvent.actor_kind).where(AuditEvent.action != "certificate.issue")
+        assert db.session.execute(by_hand.order_by(AuditEvent.id)).all() == [
+            ("login.success", "account"),
+            ("certificate.reissue", "command_line"),
+            ("certificate.revoke", "command_line"),
+        ]
     assert runner.invoke(args=["certificates", "revoke", "TDB-2345-6789-ABCD", "--reason", "x"]).exit_code == 1
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from courses.audit.services import SYSTEM
 from courses.auth import services as accounts
 from courses.auth.models import User
 from courses.catalog.models import Course, Module
@@ -41,7 +42,7 @@ def cohort_id(app, course):
         fields = services.CohortFields(
             course_row, "Session de Rabat", date(2026, 12, 1), date(2026, 12, 15), "Rabat", 50
         )
-        cohort = services.create_cohort(fields, None)
+        cohort = services.create_cohort(fields, SYSTEM)
         db.session.commit()
         return cohort.id
 
@@ -79,7 +80,7 @@ EXPECTED = {
 
 def add_learner(cohort: Cohort, email: str, name: str, password: str | None = PASSWORD, **profile) -> User:
     user = accounts.create_user(email, accounts.Profile(full_name=name, **profile), password)
-    services.enroll_in_cohort(cohort, user, None)
+    services.enroll_in_cohort(cohort, user, SYSTEM)
     return user
 
 

@@ -154,6 +154,51 @@ def test_cli_import(app, runner, cohort_id, tmp_path):
     assert failed.exit_code == 1 and "bad.csv:4: invalid_email" in failed.output
 
 
+IMPORT_ACTIONS = ("cohort.import", "enrollment.create", "user.invite")
+
+
+def import_events(app) -> list[tuple]:
+    with app.app_context():
+        statement = (
+            select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.actor_kind, AuditEvent.subject_label)
+            .where(AuditEvent.action.in_(IMPORT_ACTIONS))
+            .order_by(AuditEvent.action, AuditEvent.subject_label)
+        )
+        return [tuple(row) for row in db.session.execute(statement)]
+
+
+def test_an_import_is_credited_to_the_coordinator_who_confirms_it(app, client, as_role, cohort_id):
+    as_role("coordinator", "uploader@example.ma")
+    page = upload(client, cohort_id, GOOD).get_data(as_text=True)
+    confirmer = as_role("coordinator", "confirmer@example.ma")
+    assert client.post(confirm_url(page)).status_code == 302
+    by = (confirmer.id, "account")
+    assert import_events(app) == [
+        ("cohort.import", *by, "Session de Rabat"),
+        ("enrollment.create", *by, "karim@le360.ma · gouvernance"),
+        ("enrollment.create", *by, "salma@commune-sale.ma · gouvernance"),
+        ("user.invite", *by, "karim@le360.ma"),  # each invitation sent, by whom
+        ("user.invite", *by, "salma@commune-sale.ma"),
+    ]
+    with app.app_context():
+        imported = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "cohort.import"))
+        assert imported.data["course_title"] == "Gouvernance locale" and imported.data["rows"] == 2
+
+
+def test_a_command_line_import_says_so(app, runner, cohort_id, tmp_path):
+    path = tmp_path / "liste.csv"
+    path.write_text(GOOD, "utf-8")
+    assert runner.invoke(args=["cohorts", "import", str(cohort_id), str(path)]).exit_code == 0
+    assert {row[:3] for row in import_events(app)} == {(action, None, "command_line") for action in IMPORT_ACTIONS}
+    assert len(import_events(app)) == 5
+    path.write_text(GOOD.replace("karim@le360.ma", "amal@le360.ma"), "utf-8")
+    assert runner.invoke(args=["cohorts", "import", str(cohort_id), str(path), "--no-invite"]).exit_code == 0
+    assert [row for row in import_events(app) if row[0] == "user.invite"] == [
+        ("user.invite", None, "command_line", "karim@le360.ma"),
+        ("user.invite", None, "command_line", "salma@commune-sale.ma"),
+    ]  # no invitation sent, none recorded
+
+
 NFC, NFD = "jos\u00e9@example.ma", "Jose\u0301@Example.MA"
 
 

@@ -11,6 +11,7 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
 from courses.audit.models import AuditEvent
+from courses.audit.services import SYSTEM
 from courses.auth.models import User
 from courses.catalog.models import Course, Module
 from courses.coordination import csv_import, notifications, outreach, services
@@ -252,7 +253,7 @@ def session_states(app, client, cohort_id, coordinator, make_user):
     gone = make_user("gone@x.ma", full_name="Ghita Naciri")
     cohort = db.session.get(Cohort, cohort_id)
     for user in (idle, busy, gone):
-        assert services.enroll_in_cohort(cohort, db.session.get(User, user.id), None) == "enrolled"
+        assert services.enroll_in_cohort(cohort, db.session.get(User, user.id), SYSTEM) == "enrolled"
     module = db.session.scalar(select(Module).order_by(Module.position))
     learning.record_view(db.session.scalar(select(Enrollment).where(Enrollment.user_id == busy.id)), module)
     db.session.get(User, gone.id).is_active = False

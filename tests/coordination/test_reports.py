@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
+from courses.audit.services import SYSTEM
 from courses.auth.models import User
 from courses.catalog.models import Course, Module
 from courses.coordination import reports, services
@@ -41,7 +42,7 @@ def population(app, course, cohort_id, make_user):
             user = db.session.get(User, make_user(f"{key}@example.ma", full_name=f"Learner {key.upper()}",
                                                   organisation_type=kind, region=region).id)  # fmt: skip
             if in_cohort:
-                services.enroll_in_cohort(cohort, user, None)
+                services.enroll_in_cohort(cohort, user, SYSTEM)
             enrollment = learning.enroll(user, course_row, now=start)
             enrollment.enrolled_at = start
             if key == "c":

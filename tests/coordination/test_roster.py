@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from courses.audit.services import SYSTEM
 from courses.catalog.models import Course, Module
 from courses.coordination import reports, roster, services
 from courses.coordination.models import Cohort
@@ -43,7 +44,7 @@ def test_state_filter_and_counts(app, five):
         summary = reports.summary(scope)
         assert (summary.enrolled, summary.activated, summary.started, summary.completed) == (5, 4, 3, 1)
         other = services.create_cohort(
-            services.CohortFields(db.session.scalar(select(Course)), "Vide", date(2027, 1, 1), date(2027, 1, 2)), None
+            services.CohortFields(db.session.scalar(select(Course)), "Vide", date(2027, 1, 1), date(2027, 1, 2)), SYSTEM
         )
         by_cohort = reports.state_counts_by_cohort([five, other.id])
         assert by_cohort[five] == counts and by_cohort[other.id].enrolled == 0
@@ -67,7 +68,7 @@ def test_only_counted_modules_count(app, make_course, synced, make_user):
     synced()
     with app.app_context():
         course = db.session.scalar(select(Course).where(Course.slug == "requis"))
-        cohort = services.create_cohort(services.CohortFields(course, "S", date(2027, 1, 1), date(2027, 1, 2)), None)
+        cohort = services.create_cohort(services.CohortFields(course, "S", date(2027, 1, 1), date(2027, 1, 2)), SYSTEM)
         user = add_learner(cohort, "r@example.ma", "Rim")
         modules = {m.slug: m for m in db.session.scalars(select(Module).where(Module.course_id == course.id))}
         learning.complete_module(learning.get_enrollment(user, course), modules["a"], now=T0)
@@ -146,7 +147,7 @@ def test_index_queries_do_not_grow_with_sessions(app, client, as_role, course):
             course_row = db.session.scalar(select(Course))
             for n in range(count):
                 fields = services.CohortFields(course_row, f"S{n}", date(2027, 1, 1), date(2027, 1, 2), "", 30)
-                cohort = services.create_cohort(fields, None)
+                cohort = services.create_cohort(fields, SYSTEM)
                 add_learner(cohort, f"s{cohort.id}@example.ma", f"Learner {cohort.id}")
             db.session.commit()
 
