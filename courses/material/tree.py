@@ -35,6 +35,14 @@ from courses.material.schema import Field
 COURSE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGES = ("fr", "ar", "en")
 LEVELS = ("beginner", "intermediate", "advanced")
+# `level:` may be written in the trainer's words: French and Arabic names of the three levels.
+LEVEL_SYNONYMS = {
+    "débutant": "beginner", "débutante": "beginner", "debutant": "beginner", "initiation": "beginner",
+    "intermédiaire": "intermediate", "intermediaire": "intermediate",
+    "avancé": "advanced", "avancée": "advanced", "avance": "advanced", "confirmé": "advanced",
+    "مبتدئ": "beginner", "مبتدئة": "beginner", "متوسط": "intermediate", "متوسطة": "intermediate",
+    "متقدم": "advanced", "متقدّم": "advanced", "متقدمة": "advanced", "متقدّمة": "advanced",
+}  # fmt: skip
 STATUSES = ("draft", "published", "archived")
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 MAX_CHOICES = 8
@@ -108,13 +116,13 @@ def _trainer(reader: schema.Reader, key: str, node: yaml.Node) -> Trainer:
 COURSE_FIELDS = {
     "title": Field(schema.text(maximum=200), required=True),
     "summary": Field(schema.text(maximum=500), required=True),
-    "language": Field(schema.one_of(*LANGUAGES), required=True),
+    "language": Field(schema.one_of(*LANGUAGES, code="bad_language"), required=True),
     "audience": Field(schema.text(maximum=500), default=""),
     "hours": Field(schema.positive_number, required=True),
-    "level": Field(schema.one_of(*LEVELS)),
+    "level": Field(schema.one_of(*LEVELS, synonyms=LEVEL_SYNONYMS, code="bad_level")),
     "trainers": Field(schema.list_of(_trainer), default=[]),
     "tags": Field(schema.list_of(schema.text(maximum=60)), default=[]),
-    "status": Field(schema.one_of(*STATUSES), default="draft"),
+    "status": Field(schema.one_of(*STATUSES, code="bad_status"), default="draft"),
     "certificate": Field(schema.boolean, default=True),
     "pass_mark": Field(schema.integer(low=1, high=100), default=70),
     "translation_of": Field(schema.text()),
