@@ -28,6 +28,11 @@ LANGUAGE_OPTION = click.option(
     help="Language of messages.",
 )  # fmt: skip
 
+COURSE_OPTION = click.option(
+    "--course", "courses", multiple=True, metavar="SLUG",
+    help="Only this course folder (repeatable); links to the other courses are still checked.",
+)  # fmt: skip
+
 TALLY_WORDS = {
     "added": lambda n: ngettext("%(num)d added", "%(num)d added", n),
     "changed": lambda n: ngettext("%(num)d changed", "%(num)d changed", n),
@@ -40,6 +45,10 @@ def _root(directory: str | None) -> Path:
     return Path(directory or current_app.config["CONTENT_DIR"]).resolve()
 
 
+def _only(courses: tuple[str, ...]) -> tuple[str, ...] | None:
+    return courses or None
+
+
 def _print_errors(errors: list[material.ContentError], language: str) -> None:
     cwd = Path.cwd()
     for item in errors:
@@ -48,21 +57,47 @@ def _print_errors(errors: list[material.ContentError], language: str) -> None:
         click.echo(ngettext("%(num)d error.", "%(num)d errors.", len(errors)), err=True)
 
 
+def _print_warnings(warnings: list[material.ContentError], language: str, strict: bool) -> None:
+    cwd = Path.cwd()
+    with force_locale(language):
+        for item in warnings:
+            click.echo(
+                _("%(location)s: warning: %(reason)s", location=item.location(cwd), reason=item.reason(language)),
+                err=True,
+            )
+        if strict:
+            message = ngettext(
+                "%(num)d warning, counted as an error (--strict).",
+                "%(num)d warnings, counted as errors (--strict).",
+                len(warnings),
+            )
+        else:
+            message = ngettext("%(num)d warning.", "%(num)d warnings.", len(warnings))
+        click.echo(message, err=True)
+
+
 @content_cli.command("check")
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
+@COURSE_OPTION
+@click.option("--strict", is_flag=True, help="Count warnings as errors (exit 1), for continuous integration.")
 @LANGUAGE_OPTION
-def check_command(directory: str | None, language: str) -> None:
-    """Validate the content tree; list every error; exit 1 if there is any."""
-    root = _root(directory)
-    errors = material.check(root)
-    if errors:
-        _print_errors(errors, language)
+def check_command(directory: str | None, courses: tuple[str, ...], strict: bool, language: str) -> None:
+    """Validate the content tree; list every error and warning; exit 1 on an error (or a warning with --strict)."""
+    review = material.review(_root(directory), _only(courses))
+    if review.errors:
+        _print_errors(review.errors, language)
+    if review.warnings:
+        _print_warnings(review.warnings, language, strict)
+    if review.errors or (strict and review.warnings):
         raise SystemExit(1)
-    courses = material.load(root)
-    modules = sum(len(c.modules) for c in courses)
+    modules = sum(len(c.modules) for c in review.courses)
     with force_locale(language):
         click.echo(
-            _("Content is valid: %(courses)d courses, %(modules)d modules.", courses=len(courses), modules=modules)
+            _(
+                "Content is valid: %(courses)d courses, %(modules)d modules.",
+                courses=len(review.courses),
+                modules=modules,
+            )
         )
 
 

@@ -119,6 +119,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "broken_link": "le lien « {target} » désigne un module ou un cours qui n'existe pas",
         "missing_file_link": "le lien « {target} » désigne un fichier introuvable",
         "unsafe_link": "le lien « {target} » n'est pas autorisé (seuls http, https, mailto et tel le sont)",
+        "unknown_course": "aucun dossier de cours « {slug} » dans le dossier de contenu",
+        "hours_far_from_minutes": (
+            "« hours » annonce {hours} h, mais les modules totalisent {minutes} minutes ({sum}) : "
+            "ajustez « hours » (imprimé sur le certificat) ou les « minutes » des modules"
+        ),
+        "image_weak_alt": (
+            "le texte alternatif « {alt} » de l'image « {target} » ne la décrit pas : "
+            "dites ce qu'elle montre à qui ne la voit pas"
+        ),
+        "heading_skip": "ce titre {written} saute un niveau : après le titre précédent, écrivez {expected}",
+        "long_module_without_sections": (
+            "module long ({words} mots) sans aucune section : découpez-le avec des titres ## pour le sommaire"
+        ),
+        "question_without_explanation": (
+            "la question {number} n'a pas d'« explanation » : expliquez la bonne réponse, "
+            "l'apprenant la lit après sa tentative"
+        ),
+        "redundant_multiple_hint": (
+            "l'énoncé annonce déjà plusieurs réponses : la plateforme ajoute elle-même « (plusieurs réponses "
+            "possibles) » quand « answer » est une liste ; retirez cette mention"
+        ),
+        "single_answer_says_several": (
+            "l'énoncé annonce plusieurs réponses, mais « answer » n'en donne qu'une (pas de liste) : "
+            "l'apprenant verra des boutons radio ; écrivez answer: [0, 2] ou corrigez l'énoncé"
+        ),
     },
     "en": {
         "missing_content_dir": "the content folder does not exist",
@@ -222,6 +247,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "broken_link": "link '{target}' points to a module or course that does not exist",
         "missing_file_link": "link '{target}' points to a file that does not exist",
         "unsafe_link": "link '{target}' is not allowed (only http, https, mailto and tel are)",
+        "unknown_course": "no course folder '{slug}' in the content folder",
+        "hours_far_from_minutes": (
+            "'hours' announces {hours} h, but the modules add up to {minutes} minutes ({sum}): "
+            "adjust 'hours' (printed on the certificate) or the modules' 'minutes'"
+        ),
+        "image_weak_alt": (
+            "the alternative text '{alt}' of image '{target}' does not describe it: "
+            "say what it shows to someone who cannot see it"
+        ),
+        "heading_skip": "this {written} heading skips a level: after the previous heading, write {expected}",
+        "long_module_without_sections": (
+            "long module ({words} words) without any section: cut it with ## headings for the table of contents"
+        ),
+        "question_without_explanation": (
+            "question {number} has no 'explanation': explain the right answer, learners read it after their attempt"
+        ),
+        "redundant_multiple_hint": (
+            "the question already says several answers are right: the platform adds '(several answers possible)' "
+            "itself when 'answer' is a list; remove it"
+        ),
+        "single_answer_says_several": (
+            "the question says several answers are right, but 'answer' gives one (not a list): learners will see "
+            "radio buttons; write answer: [0, 2] or fix the question"
+        ),
     },
     "ar": {
         "missing_content_dir": "مجلد المحتوى غير موجود",
@@ -328,5 +377,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "broken_link": "الرابط « {target} » يشير إلى وحدة أو دورة غير موجودة",
         "missing_file_link": "الرابط « {target} » يشير إلى ملف غير موجود",
         "unsafe_link": "الرابط « {target} » غير مسموح به (لا يُسمح إلا بـ http و https و mailto و tel)",
+        "unknown_course": "لا يوجد مجلد دورة « {slug} » في مجلد المحتوى",
+        "hours_far_from_minutes": (
+            "تعلن « hours » عن {hours} ساعة، لكن مجموع الوحدات {minutes} دقيقة ({sum}): "
+            "عدّل « hours » (تُطبع على الشهادة) أو « minutes » الوحدات"
+        ),
+        "image_weak_alt": ("النص البديل « {alt} » للصورة « {target} » لا يصفها: اذكر ما تُظهره لمن لا يراها"),
+        "heading_skip": "هذا العنوان {written} يتخطى مستوى: بعد العنوان السابق اكتب {expected}",
+        "long_module_without_sections": ("وحدة طويلة ({words} كلمة) بلا أي قسم: قسّمها بعناوين ## من أجل الفهرس"),
+        "question_without_explanation": (
+            "السؤال {number} بلا « explanation »: اشرح الإجابة الصحيحة، فالمتعلم يقرؤها بعد محاولته"
+        ),
+        "redundant_multiple_hint": (
+            "نص السؤال يذكر أصلًا أن هناك عدة إجابات: تضيف المنصة بنفسها « (يمكن اختيار أكثر من إجابة) » "
+            "حين تكون « answer » قائمة؛ احذف هذه العبارة"
+        ),
+        "single_answer_says_several": (
+            "نص السؤال يذكر عدة إجابات، لكن « answer » تعطي إجابة واحدة (ليست قائمة): سيرى المتعلم أزرار اختيار "
+            "واحد؛ اكتب answer: [0, 2] أو صحّح نص السؤال"
+        ),
     },
 }

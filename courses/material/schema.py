@@ -40,10 +40,15 @@ class Reader:
     def __init__(self, document: Document):
         self.document = document
         self.errors: list[ContentError] = []
+        self.warnings: list[ContentError] = []
 
     def fail(self, node: yaml.Node, code: str, **params: object) -> Invalid:
         self.errors.append(error(self.document.path, self.document.line_of(node), code, **params))
         return Invalid()
+
+    def warn(self, node: yaml.Node, code: str, **params: object) -> None:
+        """Record a warning: the file is valid, but could be better (see advice.py)."""
+        self.warnings.append(error(self.document.path, self.document.line_of(node), code, **params))
 
     def read_mapping(self, node: yaml.Node, fields: dict[str, Field], key: str) -> dict[str, Any] | None:
         """Convert a mapping node with the given fields; None if it is not a mapping at all."""

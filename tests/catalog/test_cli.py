@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from courses import material
 from courses.catalog.models import Course, Module
 from courses.extensions import db
 
@@ -154,3 +156,54 @@ def test_sync_refuses_links_and_special_files_and_imports_nothing(ctx, runner, c
     assert f"gouvernance/assets/{name}:1: '{name}'" in result.output
     assert db.session.scalar(select(func.count()).select_from(Course)) == 0
     assert db.session.scalar(select(func.count()).select_from(Module)) == 0
+
+
+def test_check_prints_warnings_and_exits_zero_without_strict(runner, content_dir, make_course):
+    make_course(meta={"hours": 8})  # one module of 10 minutes
+    result = runner.invoke(args=["content", "check", str(content_dir)])
+    assert result.exit_code == 0, result.output
+    assert "gouvernance/course.md:5: attention : « hours » annonce 8 h" in result.stderr
+    assert "1 avertissement." in result.stderr
+    assert "Contenu valide : 1 cours, 1 modules." in result.stdout
+
+
+def test_check_strict_counts_warnings_as_errors(runner, content_dir, make_course):
+    make_course(meta={"hours": 8})
+    result = runner.invoke(args=["content", "check", "--strict", "--lang", "en", str(content_dir)])
+    assert result.exit_code == 1
+    assert "course.md:5: warning: 'hours' announces 8 h" in result.stderr
+    assert "1 warning, counted as an error (--strict)." in result.stderr
+    assert "Content is valid" not in result.output
+
+
+def test_check_strict_in_arabic(runner, content_dir, make_course):
+    make_course(meta={"hours": 8})
+    result = runner.invoke(args=["content", "check", "--strict", "--lang", "ar", str(content_dir)])
+    assert result.exit_code == 1
+    assert "course.md:5: تنبيه: تعلن « hours » عن 8 ساعة" in result.stderr
+
+
+def test_check_strict_passes_a_tree_without_warnings(runner, content_dir, make_course):
+    make_course(meta={"hours": 0.25})  # 15 minutes announced, 10 minutes of module
+    result = runner.invoke(args=["content", "check", "--strict", str(content_dir)])
+    assert result.exit_code == 0, result.output
+    assert "avertissement" not in result.output
+
+
+def test_check_one_course(runner, content_dir, make_course):
+    make_course("cassé-ailleurs", modules={"01-a": "---\ntitel: x\n---\n"})
+    make_course("gouvernance-locale")
+    result = runner.invoke(args=["content", "check", "--course", "gouvernance-locale", str(content_dir)])
+    assert result.exit_code == 0, result.output
+    assert "Contenu valide : 1 cours, 1 modules." in result.output
+    unknown = runner.invoke(args=["content", "check", "--course", "inconnu", str(content_dir)])
+    assert unknown.exit_code == 1 and "aucun dossier de cours « inconnu »" in unknown.stderr
+
+
+def test_shipped_content_is_valid_and_its_warnings_are_known(runner):
+    """The courses in content/ pass `check`; `--strict` lists their hours and redundant hints (another issue)."""
+    shipped = str(Path(__file__).resolve().parents[2] / "content")
+    assert runner.invoke(args=["content", "check", shipped]).exit_code == 0
+    review = material.review(Path(shipped))
+    assert review.errors == []
+    assert {w.code for w in review.warnings} <= {"hours_far_from_minutes", "redundant_multiple_hint"}
