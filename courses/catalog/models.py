@@ -131,3 +131,31 @@ class Question(db.Model):
     module: Mapped[Module] = relationship(back_populates="questions")
 
     __table_args__ = (UniqueConstraint("module_id", "position"),)
+
+
+class ContentSyncRun(db.Model):
+    """One round of `flask content sync` or `watch`: when, whether it imported, and why not.
+
+    Written in a transaction of its own, after the import committed or rolled back, so a failed
+    import leaves its errors here for the course pages to show to the course's trainers. `scope`
+    is NULL for the whole tree, else the course slugs it covered (`,a,b,`: one LIKE finds a slug).
+    Only the last `KEEP` rounds are kept.
+    """
+
+    __tablename__ = "content_sync_run"
+
+    KEEP = 200
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ran_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    command: Mapped[str] = mapped_column(String(10))  # sync or watch
+    scope: Mapped[str | None] = mapped_column(Text)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    # [{"course": slug or None, "path": path below the content folder, "line", "code", "params": {…}}]
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    def covers(self, slug: str) -> bool:
+        return self.scope is None or f",{slug}," in self.scope
+
+    def __repr__(self) -> str:
+        return f"<ContentSyncRun {self.id} {'ok' if self.ok else 'failed'}>"

@@ -207,3 +207,76 @@ def test_shipped_content_is_valid_and_its_warnings_are_known(runner):
     review = material.review(Path(shipped))
     assert review.errors == []
     assert {w.code for w in review.warnings} <= {"hours_far_from_minutes", "redundant_multiple_hint"}
+
+
+def runs():
+    from courses.catalog.models import ContentSyncRun
+
+    return list(db.session.scalars(select(ContentSyncRun).order_by(ContentSyncRun.id)))
+
+
+def test_a_failed_sync_records_its_errors_though_it_imports_nothing(ctx, runner, make_course):
+    make_course(modules={"01-a": ("A", "a"), "02-b": "---\ntitel: x\n---\n"})
+    assert runner.invoke(args=["content", "sync"]).exit_code == 1
+    db.session.remove()
+    (run,) = runs()
+    assert (run.ok, run.command, run.scope) == (False, "sync", None)
+    assert run.errors == [
+        {"course": "gouvernance", "path": "gouvernance/02-b.md", "line": 2, "code": "missing_key",
+         "params": {"key": "title"}},
+        {"course": "gouvernance", "path": "gouvernance/02-b.md", "line": 2, "code": "unknown_key",
+         "params": {"key": "titel", "allowed": "title, minutes, objectives, required, quiz"}},
+    ]  # fmt: skip
+    assert db.session.scalar(select(func.count()).select_from(Course)) == 0
+
+
+def test_a_successful_sync_records_a_clean_run(ctx, runner, make_course):
+    make_course()
+    assert runner.invoke(args=["content", "sync"]).exit_code == 0
+    db.session.remove()
+    assert [(r.ok, r.errors) for r in runs()] == [(True, [])]
+
+
+def test_watch_records_each_round(ctx, runner, make_course, monkeypatch):
+    folder = make_course()
+    ticks = iter(range(3))
+
+    def fake_sleep(seconds):
+        step = next(ticks, None)
+        if step == 0:
+            (folder / "02-suite.md").write_text("---\ntitel: Suite\n---\nTexte\n", "utf-8")
+        elif step == 1:
+            (folder / "02-suite.md").write_text("---\ntitle: Suite\n---\nTexte\n", "utf-8")
+        elif step is None:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr("courses.catalog.cli.time.sleep", fake_sleep)
+    runner.invoke(args=["content", "watch", "--interval", "0"])
+    db.session.remove()
+    assert [(r.command, r.ok) for r in runs()] == [("watch", True), ("watch", False), ("watch", True)]
+
+
+def test_only_the_last_runs_are_kept(ctx, runner, make_course, monkeypatch):
+    from courses.catalog.models import ContentSyncRun
+
+    monkeypatch.setattr(ContentSyncRun, "KEEP", 2)
+    make_course()
+    for _ in range(4):
+        runner.invoke(args=["content", "sync"])
+    db.session.remove()
+    assert [r.id for r in runs()] == [3, 4]
+
+
+def test_sync_one_course_leaves_the_others_alone(ctx, runner, content_dir, make_course):
+    make_course("gouvernance-locale")
+    other = make_course("medias")
+    assert runner.invoke(args=["content", "sync"]).exit_code == 0
+    (other / "01-introduction.md").write_text("---\ntitel: cassé\n---\n", "utf-8")
+    (content_dir / "gouvernance-locale" / "02-suite.md").write_text("---\ntitle: Suite\n---\nTexte\n", "utf-8")
+    result = runner.invoke(args=["content", "sync", "--course", "gouvernance-locale"])
+    assert result.exit_code == 0, result.output
+    assert "Modules : 1 ajouté" in result.output
+    db.session.remove()
+    courses = {c.slug: c.archived_at for c in db.session.scalars(select(Course))}
+    assert courses == {"gouvernance-locale": None, "medias": None}
+    assert runs()[-1].scope == ",gouvernance-locale,"
