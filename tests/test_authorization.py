@@ -174,7 +174,7 @@ def test_unpublished_course_pages_and_assets_matrix(app, client, unpublished, vi
         elif rule.endpoint == "catalog.asset":
             ok = response.status_code == 200 and "private" in cache and "public" not in cache
         else:
-            ok = response.status_code == 200 and "Aperçu du brouillon" in response.get_data(as_text=True)
+            ok = response.status_code == 200 and "visible de ses seuls formateurs" in response.get_data(as_text=True)
         if not ok:
             failures.append(f"{url} as {visitor}: {response.status_code} {cache}")
     assert failures == []

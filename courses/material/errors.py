@@ -23,8 +23,13 @@ class ContentError:
     def reason(self, language: str = DEFAULT_LANGUAGE) -> str:
         """The reason alone, in the given language (French when unknown)."""
         templates = MESSAGES.get(language) or MESSAGES[DEFAULT_LANGUAGE]
-        template = templates.get(self.code) or MESSAGES[DEFAULT_LANGUAGE][self.code]
-        return template.format(**dict(self.params))
+        template = templates.get(self.code) or MESSAGES[DEFAULT_LANGUAGE].get(self.code)
+        if template is None:  # a code stored by an older version (content_sync_run) and since renamed
+            return self.code
+        try:
+            return template.format(**dict(self.params))
+        except (KeyError, IndexError):  # stored parameters that no longer match the message
+            return self.code
 
     def location(self, root: Path | None = None) -> str:
         """`file:line`, the file relative to `root` when it is below it."""
