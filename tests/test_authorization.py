@@ -40,6 +40,7 @@ POLICY: dict[str, set[str]] = {
     "coordination.upload": COORDINATORS, "coordination.confirm_import": COORDINATORS,
     "coordination.report_csv": COORDINATORS, "coordination.report_xlsx": COORDINATORS,
     "coordination.certificates_zip": COORDINATORS, "coordination.certificates_pdf": COORDINATORS,
+    "teaching.home": {"trainer", "admin"},
     "admin.users": {"admin"}, "admin.audit": {"admin"}, "admin.audit_csv": {"admin"},
     "admin.change_role": {"admin"}, "admin.set_active": {"admin"}, "admin.reset_link": {"admin"},
 }  # fmt: skip

@@ -104,9 +104,14 @@ def login():
         else:
             db.session.commit()
             _start_session(user, remember=form.remember.data)
-            response = redirect(safe_next_url(form.next.data, "learning.dashboard"))
+            response = redirect(safe_next_url(form.next.data, _home(user)))
             return throttle.remember_device(response, user.email)
     return render_template("auth/login.html", form=form)
+
+
+def _home(user) -> str:
+    """Where a login without `next` lands: trainers on their courses (/teaching/), others on their learning."""
+    return "teaching.home" if user.role == "trainer" else "learning.dashboard"
 
 
 @bp.post("/logout")

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import defer, selectinload
 
 from courses import hooks, material
@@ -170,3 +170,30 @@ def failed_import(course: Course) -> FailedImport | None:
 def _content_error(row: dict) -> material.ContentError:
     params = tuple((str(k), str(v)) for k, v in (row.get("params") or {}).items())
     return material.ContentError(Path(row["path"]), int(row["line"]), str(row["code"]), params)
+
+
+def last_runs(slugs: list[str]) -> dict[str, ContentSyncRun]:
+    """The last sync or watch round that covered each course of `slugs` (one query, whatever their number).
+
+    Rounds since the last whole-tree round are read (at most `ContentSyncRun.KEEP`); each course
+    takes the newest that covered it.
+    """
+    latest_whole = select(func.max(ContentSyncRun.id)).where(ContentSyncRun.scope.is_(None)).scalar_subquery()
+    runs = db.session.scalars(
+        select(ContentSyncRun)
+        .where(or_(latest_whole.is_(None), ContentSyncRun.id >= latest_whole))
+        .order_by(ContentSyncRun.id.desc())
+    ).all()
+    found: dict[str, ContentSyncRun] = {}
+    for run in runs:
+        for slug in slugs:
+            if slug not in found and run.covers(slug):
+                found[slug] = run
+        if len(found) == len(slugs):
+            break
+    return found
+
+
+def own_errors(run: ContentSyncRun, slug: str) -> int:
+    """How many of a round's errors are in the course `slug`."""
+    return sum(1 for row in run.errors if row.get("course") == slug)
