@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run worker test lint install install-dev translations extract-translations db content demo serve bench clean help
+.PHONY: run worker test lint install install-dev translations extract-translations db content check sync watch demo serve bench clean help
 .DEFAULT_GOAL := help
 
 help: ## List the targets
@@ -39,6 +39,21 @@ db: $(VENV)/.installed ## Create or upgrade the database schema
 
 content: db ## Check and import content/ into the database
 	$(FLASK) content sync
+
+# Trainers' commands: COURSE=folder (or "a b") for some courses only, MSG_LANG=ar|en for the
+# messages' language, STRICT=1 to count warnings as errors (check only).
+COURSE ?=
+MSG_LANG ?= fr
+CONTENT_OPTIONS = $(foreach course,$(COURSE),--course $(course)) --lang $(MSG_LANG)
+
+check: install translations ## Check content/: every error and warning with its file:line (COURSE=folder, STRICT=1)
+	$(FLASK) content check $(CONTENT_OPTIONS) $(if $(STRICT),--strict)
+
+sync: db translations ## Import content/ into the database, all or nothing (COURSE=folder for one course)
+	$(FLASK) content sync $(CONTENT_OPTIONS)
+
+watch: db translations ## Import again at each save, printing each result with its time; Ctrl-C stops (COURSE=folder)
+	$(FLASK) content watch $(CONTENT_OPTIONS)
 
 run: install translations content ## Set up everything and serve on http://127.0.0.1:5000 (with a task worker)
 	$(FLASK) users demo

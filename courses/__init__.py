@@ -24,6 +24,7 @@ from courses import (
     logs,
     security,
     tasks,
+    teaching,
 )
 from courses.config import Defaults, ensure_secret_key, load_environment
 from courses.extensions import csrf, db, limiter, migrate
@@ -87,5 +88,6 @@ def register_features(app: Flask) -> None:
     learning.init_app(app)
     certificates.init_app(app)
     coordination.init_app(app)
+    teaching.init_app(app)
     admin.init_app(app)
     backup.init_app(app)

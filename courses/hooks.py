@@ -37,6 +37,12 @@ POINTS: dict[str, Point] = {
     "catalog.course_panel": Point(TEMPLATE, "course page, after the course's header and translations"),
     "catalog.syllabus_item": Point(TEMPLATE, "course page, start of each module's line (`module` is set)"),
     "catalog.module_panel": Point(TEMPLATE, "module page, after the module's text"),
+    "catalog.preview_context": Point(
+        FUNCTION, "(course, module | None) -> dict of template variables, for the course's trainers and admins only"
+    ),
+    "catalog.preview_panel": Point(
+        TEMPLATE, "module page, after the module panel, for the course's trainers and admins only (`previewer`)"
+    ),
     "learning.dashboard_context": Point(FUNCTION, "(user) -> dict of template variables"),
     "learning.completed_course": Point(TEMPLATE, "dashboard, in each completed course's item (`entry` is set)"),
     "learning.course_completed": Point(FUNCTION, "(enrollment) -> None, inside the completing transaction"),

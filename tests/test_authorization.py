@@ -44,6 +44,7 @@ POLICY: dict[str, set[str]] = {
     "coordination.resend_invitation": COORDINATORS, "coordination.reminder_preview": COORDINATORS,
     "coordination.send_reminders": COORDINATORS, "coordination.confirm_close": COORDINATORS,
     "coordination.confirm_reopen": COORDINATORS, "coordination.reopen_cohort": COORDINATORS,
+    "teaching.home": {"trainer", "admin"},
     "admin.users": {"admin"}, "admin.audit": {"admin"}, "admin.audit_csv": {"admin"},
     "admin.change_role": {"admin"}, "admin.set_active": {"admin"}, "admin.reset_link": {"admin"},
 }  # fmt: skip
@@ -179,7 +180,7 @@ def test_unpublished_course_pages_and_assets_matrix(app, client, unpublished, vi
         elif rule.endpoint == "catalog.asset":
             ok = response.status_code == 200 and "private" in cache and "public" not in cache
         else:
-            ok = response.status_code == 200 and "Aperçu du brouillon" in response.get_data(as_text=True)
+            ok = response.status_code == 200 and "visible de ses seuls formateurs" in response.get_data(as_text=True)
         if not ok:
             failures.append(f"{url} as {visitor}: {response.status_code} {cache}")
     assert failures == []

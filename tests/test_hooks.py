@@ -10,7 +10,7 @@ from flask import Flask
 from courses import create_app, hooks
 from courses.certificates import dashboard_certificates, issue_on_completion
 from courses.coordination.services import is_trainer_of
-from courses.learning.views import reader_context
+from courses.learning.views import quiz_preview, reader_context
 
 
 def make_app(tmp_path, name: str):
@@ -32,6 +32,8 @@ EXPECTED = {
     "catalog.course_panel": ("learning/_course_panel.html",),
     "catalog.syllabus_item": ("learning/_syllabus_state.html",),
     "catalog.module_panel": ("learning/_module_panel.html",),
+    "catalog.preview_context": (quiz_preview,),
+    "catalog.preview_panel": ("learning/_quiz_preview.html",),
     "learning.dashboard_context": (dashboard_certificates,),
     "learning.completed_course": ("certificates/_completed_course.html",),
     "learning.course_completed": (issue_on_completion,),

@@ -120,7 +120,7 @@ def login():
         form.password.errors.append(_("Email or password incorrect."))
         return render_template("auth/login.html", form=form)
     _start_session(user, remember=form.remember.data)
-    response = redirect(safe_next_url(form.next.data, "learning.dashboard"))
+    response = redirect(safe_next_url(form.next.data, _home(user)))
     return throttle.remember_device(response, user.email)
 
 
@@ -132,6 +132,11 @@ def _record_login(user, typed_email: str) -> None:
         record(user, "login.success", "user", user.id, user.email, address=address)
     else:
         record(VISITOR, "login.failure", "user", None, normalise_email(typed_email), address=address)
+
+
+def _home(user) -> str:
+    """Where a login without `next` lands: trainers on their courses (/teaching/), others on their learning."""
+    return "teaching.home" if user.role == "trainer" else "learning.dashboard"
 
 
 @bp.post("/logout")

@@ -189,3 +189,31 @@ SQLITE_SEARCH_DDL = (
 for _statement in SQLITE_SEARCH_DDL:
     event.listen(SearchEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
 event.listen(SearchEntry.__table__, "before_drop", DDL("DROP TABLE IF EXISTS search_fts").execute_if(dialect="sqlite"))
+
+
+class ContentSyncRun(db.Model):
+    """One round of `flask content sync` or `watch`: when, whether it imported, and why not.
+
+    Written in a transaction of its own, after the import committed or rolled back, so a failed
+    import leaves its errors here for the course pages to show to the course's trainers. `scope`
+    is NULL for the whole tree, else the course slugs it covered (`,a,b,`: one LIKE finds a slug).
+    Only the last `KEEP` rounds are kept.
+    """
+
+    __tablename__ = "content_sync_run"
+
+    KEEP = 200
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ran_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    command: Mapped[str] = mapped_column(String(10))  # sync or watch
+    scope: Mapped[str | None] = mapped_column(Text)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    # [{"course": slug or None, "path": path below the content folder, "line", "code", "params": {…}}]
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    def covers(self, slug: str) -> bool:
+        return self.scope is None or f",{slug}," in self.scope
+
+    def __repr__(self) -> str:
+        return f"<ContentSyncRun {self.id} {'ok' if self.ok else 'failed'}>"

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import defer, selectinload
 
-from courses import hooks
+from courses import hooks, material
 from courses.catalog import search
-from courses.catalog.models import Course, CourseTag, Module
+from courses.catalog.models import ContentSyncRun, Course, CourseTag, Module
 from courses.extensions import db
 from courses.material.normalize import parse_query
 
@@ -41,6 +43,10 @@ def _filtered(filters: CatalogFilters) -> list[ColumnElement[bool]]:
     if filters.tag:
         conditions.append(Course.tags.any(CourseTag.tag == filters.tag))
     return conditions
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def public_courses(filters: CatalogFilters) -> list[Course]:
@@ -138,3 +144,70 @@ def module_page(course: Course, module: Module, modules: list[Module] | None = N
         "previous": modules[index - 1] if index > 0 else None,
         "following": modules[index + 1] if index + 1 < len(modules) else None,
     }
+
+
+def is_previewer(user: User, course: Course) -> bool:
+    """Whether `user` (maybe anonymous) is one of the course's own trainers or an admin: who sees
+    drafts, the errors of the last failed import and the quiz with its answers."""
+    return user.is_authenticated and may_preview(user, course)
+
+
+@dataclass(frozen=True)
+class FailedImport:
+    """The last sync or watch round that covered a course, when it failed."""
+
+    ran_at: datetime
+    command: str
+    errors: list[material.ContentError]  # the course's own, sorted by file and line
+    elsewhere: int  # errors in other courses or the content folder itself, which block the import too
+
+
+def last_run(slug: str) -> ContentSyncRun | None:
+    """The last sync or watch round that covered the course `slug` (the whole tree, or it by name)."""
+    return db.session.scalar(
+        select(ContentSyncRun)
+        .where(or_(ContentSyncRun.scope.is_(None), ContentSyncRun.scope.like(f"%,{_escape_like(slug)},%", escape="\\")))
+        .order_by(ContentSyncRun.id.desc())
+        .limit(1)
+    )
+
+
+def failed_import(course: Course) -> FailedImport | None:
+    """What the course's pages tell its trainers when the last round that covered it failed (one query)."""
+    run = last_run(course.slug)
+    if run is None or run.ok:
+        return None
+    own = [_content_error(row) for row in run.errors if row.get("course") == course.slug]
+    return FailedImport(run.ran_at, run.command, sorted(own), len(run.errors) - len(own))
+
+
+def _content_error(row: dict) -> material.ContentError:
+    params = tuple((str(k), str(v)) for k, v in (row.get("params") or {}).items())
+    return material.ContentError(Path(row["path"]), int(row["line"]), str(row["code"]), params)
+
+
+def last_runs(slugs: list[str]) -> dict[str, ContentSyncRun]:
+    """The last sync or watch round that covered each course of `slugs` (one query, whatever their number).
+
+    Rounds since the last whole-tree round are read (at most `ContentSyncRun.KEEP`); each course
+    takes the newest that covered it.
+    """
+    latest_whole = select(func.max(ContentSyncRun.id)).where(ContentSyncRun.scope.is_(None)).scalar_subquery()
+    runs = db.session.scalars(
+        select(ContentSyncRun)
+        .where(or_(latest_whole.is_(None), ContentSyncRun.id >= latest_whole))
+        .order_by(ContentSyncRun.id.desc())
+    ).all()
+    found: dict[str, ContentSyncRun] = {}
+    for run in runs:
+        for slug in slugs:
+            if slug not in found and run.covers(slug):
+                found[slug] = run
+        if len(found) == len(slugs):
+            break
+    return found
+
+
+def own_errors(run: ContentSyncRun, slug: str) -> int:
+    """How many of a round's errors are in the course `slug`."""
+    return sum(1 for row in run.errors if row.get("course") == slug)

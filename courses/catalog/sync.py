@@ -7,16 +7,16 @@ or rolls back, so an error anywhere leaves the database exactly as it was. The s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from courses import material
-from courses.catalog.models import Course, CourseTag, Module, Question
+from courses.catalog.models import ContentSyncRun, Course, CourseTag, Module, Question
 from courses.catalog.search import refresh_index
 from courses.database import utcnow
 from courses.extensions import db
@@ -70,17 +70,19 @@ def known_renderings(courses: list[Course]) -> dict[str, Rendered]:
     return reuse
 
 
-def sync(root: Path, on_file: Callable[[Path], None] | None = None) -> SyncReport:
-    """Import the tree under `root`; raise material.ContentInvalid (changing nothing) on any error."""
-    existing = {
-        course.slug: course
-        for course in db.session.scalars(
-            select(Course).options(
-                selectinload(Course.modules).selectinload(Module.questions), selectinload(Course.tags)
-            )
-        )
-    }
-    materials = material.load(root, known_renderings(list(existing.values())), on_file)
+def sync(root: Path, on_file: Callable[[Path], None] | None = None, only: Collection[str] | None = None) -> SyncReport:
+    """Import the tree under `root`; raise material.ContentInvalid (changing nothing) on any error.
+
+    With `only`, import just those course folders: the other courses stay as they are (a course
+    is archived only by a sync of the whole tree that no longer finds its folder).
+    """
+    statement = select(Course).options(
+        selectinload(Course.modules).selectinload(Module.questions), selectinload(Course.tags)
+    )
+    if only is not None:
+        statement = statement.where(Course.slug.in_(list(only)))
+    existing = {course.slug: course for course in db.session.scalars(statement)}
+    materials = material.load(root, known_renderings(list(existing.values())), on_file, only)
     now = utcnow()
     report = SyncReport()
     for source in materials:
@@ -183,3 +185,39 @@ def _sync_questions(module: Module, quiz: tuple[material.Question, ...], now: da
     for position, question in existing.items():
         if position not in positions and question.archived_at is None:
             question.archived_at = now
+
+
+def record_run(
+    root: Path, command: str, errors: list[material.ContentError], only: Collection[str] | None = None
+) -> ContentSyncRun:
+    """Add the outcome of a sync or watch round (call it in a transaction of its own) and prune old ones.
+
+    Errors are kept as data (path below `root`, line, code, parameters), so a page words them in
+    its reader's language; each names its course (the first folder of its path) or none.
+    """
+    run = ContentSyncRun(
+        ran_at=utcnow(),
+        command=command,
+        scope=None if only is None else "," + ",".join(sorted(only)) + ",",
+        ok=not errors,
+        errors=[_error_row(root, item) for item in errors],
+    )
+    db.session.add(run)
+    db.session.flush()
+    db.session.execute(delete(ContentSyncRun).where(ContentSyncRun.id <= run.id - ContentSyncRun.KEEP))
+    return run
+
+
+def _error_row(root: Path, item: material.ContentError) -> dict:
+    try:
+        path = item.path.relative_to(root)  # the loader builds every path from root: no link to follow
+    except ValueError:
+        path = Path(item.path.name)
+    parts = path.parts
+    return {
+        "course": parts[0] if len(parts) > 1 else None,
+        "path": path.as_posix(),
+        "line": item.line,
+        "code": item.code,
+        "params": dict(item.params),
+    }

@@ -58,6 +58,21 @@ def _course_or_404(slug: str):
     return course
 
 
+def _trainer_context(course, module=None) -> dict:
+    """What only the course's own trainers and admins see on its pages (nothing for anyone else).
+
+    `previewer`, the errors of the last import when it failed (`failed_import`: the page then
+    shows the last valid version), and what providers of `catalog.preview_context` add (the quiz
+    with its answers marked). A draft's previewers were already checked by `_course_or_404`.
+    """
+    previewer = not course.is_public or services.is_previewer(current_user, course)
+    if not previewer:
+        return {"previewer": False}
+    context = {"previewer": True, "failed_import": services.failed_import(course)}
+    context.update(hooks.merged("catalog.preview_context", course, module))
+    return context
+
+
 @bp.get("/courses/<slug>/")
 def course(slug: str):
     """A course's syllabus: introduction, modules in order, hours, trainers."""
@@ -69,6 +84,7 @@ def course(slug: str):
         modules=modules,
         translations=services.translations(course),
         **hooks.merged("catalog.page_context", course, None, modules),
+        **_trainer_context(course),
     )
 
 
@@ -84,6 +100,7 @@ def module(slug: str, module_slug: str):
         "catalog/module.html",
         **services.module_page(course, module, modules),
         **hooks.merged("catalog.page_context", course, module, modules),
+        **_trainer_context(course, module),
     )
 
 

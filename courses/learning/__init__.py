@@ -3,7 +3,7 @@
 from flask import Flask
 
 from courses import hooks
-from courses.learning.views import bp, reader_context
+from courses.learning.views import bp, quiz_preview, reader_context
 
 
 def init_app(app: Flask) -> None:
@@ -13,3 +13,6 @@ def init_app(app: Flask) -> None:
     hooks.register(app, "catalog.course_panel", "learning/_course_panel.html")
     hooks.register(app, "catalog.syllabus_item", "learning/_syllabus_state.html")
     hooks.register(app, "catalog.module_panel", "learning/_module_panel.html")
+    # For the course's trainers: the quiz as learners see it, answers and explanations marked.
+    hooks.register(app, "catalog.preview_context", quiz_preview)
+    hooks.register(app, "catalog.preview_panel", "learning/_quiz_preview.html")

@@ -141,7 +141,8 @@ def reader_context(course, module, modules) -> dict:
         return {"learner": None}
     enrollment = services.get_enrollment(current_user, course)
     if enrollment is None:
-        return {"learner": None, "enroll_form": ActionForm()}
+        # Only a published course takes enrollments: a draft's trainers get the preview, not a dead button.
+        return {"learner": None, "enroll_form": ActionForm() if course.is_public else None}
     progress = services.course_progress(enrollment, modules)
     if module is not None:
         services.record_view(enrollment, module, last_viewed_at=progress.last_viewed.get(module.id))
@@ -154,3 +155,14 @@ def reader_context(course, module, modules) -> dict:
         context["attempts"] = services.attempts_for(enrollment, module)
         context["quiz"] = quiz_form(module.active_questions)
     return context
+
+
+def quiz_preview(course, module) -> dict:
+    """Provides `catalog.preview_context`: the module's quiz as learners get it, for its trainers.
+
+    The catalog calls it only for the course's own trainers and admins, enrolled or not; the
+    fragment marks the right answers and shows the explanations, and nothing can be submitted.
+    """
+    if module is None or not module.active_questions:
+        return {}
+    return {"quiz_preview": quiz_form(module.active_questions, prefix="preview")}

@@ -6,11 +6,13 @@ from courses.material.tree import (
     CourseMaterial,
     ModuleMaterial,
     Question,
+    Review,
     Trainer,
     asset_file,
     check,
     count_files,
     load,
+    review,
 )
 
 __all__ = [
@@ -20,6 +22,7 @@ __all__ = [
     "ModuleMaterial",
     "Question",
     "Rendered",
+    "Review",
     "TocEntry",
     "Trainer",
     "asset_file",
@@ -28,4 +31,5 @@ __all__ = [
     "load",
     "render_document",
     "render_markdown",
+    "review",
 ]

@@ -23,16 +23,25 @@ class ContentError:
     def reason(self, language: str = DEFAULT_LANGUAGE) -> str:
         """The reason alone, in the given language (French when unknown)."""
         templates = MESSAGES.get(language) or MESSAGES[DEFAULT_LANGUAGE]
-        template = templates.get(self.code) or MESSAGES[DEFAULT_LANGUAGE][self.code]
-        return template.format(**dict(self.params))
+        template = templates.get(self.code) or MESSAGES[DEFAULT_LANGUAGE].get(self.code)
+        if template is None:  # a code stored by an older version (content_sync_run) and since renamed
+            return self.code
+        try:
+            return template.format(**dict(self.params))
+        except (KeyError, IndexError):  # stored parameters that no longer match the message
+            return self.code
 
-    def format(self, language: str = DEFAULT_LANGUAGE, root: Path | None = None) -> str:
-        """`file:line: reason`, the form editors and terminals make clickable."""
+    def location(self, root: Path | None = None) -> str:
+        """`file:line`, the file relative to `root` when it is below it."""
         path = self.path
         if root is not None:
             with contextlib.suppress(ValueError):
                 path = self.path.relative_to(root)
-        return f"{path}:{self.line}: {self.reason(language)}"
+        return f"{path}:{self.line}"
+
+    def format(self, language: str = DEFAULT_LANGUAGE, root: Path | None = None) -> str:
+        """`file:line: reason`, the form editors and terminals make clickable."""
+        return f"{self.location(root)}: {self.reason(language)}"
 
 
 def error(path: Path, line: int, code: str, **params: object) -> ContentError:
@@ -43,8 +52,12 @@ def error(path: Path, line: int, code: str, **params: object) -> ContentError:
 
 
 class ContentInvalid(Exception):
-    """Raised when a content tree has errors; carries all of them, sorted by file and line."""
+    """Raised when a content tree has errors; carries all of them, sorted by file and line.
 
-    def __init__(self, errors: list[ContentError]):
+    `warnings` are the warnings found on the way (files with errors may not have been examined).
+    """
+
+    def __init__(self, errors: list[ContentError], warnings: list[ContentError] | None = None):
         self.errors = sorted(errors)
+        self.warnings = sorted(warnings or [])
         super().__init__(f"{len(self.errors)} content error(s)")

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from courses.material.errors import ContentError, error
+from courses.material.yamlerrors import yaml_problem
 
 FENCE = "---"
 # libyaml's C parser when PyYAML was built with it: the same nodes and marks, ~10x faster.
@@ -60,14 +61,7 @@ def split(path: Path, text: str) -> tuple[Document | None, list[ContentError]]:
     try:
         node = yaml.compose(header, Loader=LOADER)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        header_lines = header.count("\n") + 1
-        at_end = mark is None or mark.line >= header_lines - 1
-        if exc.context_mark and at_end and (mark is None or exc.context_mark.line < mark.line):
-            mark = exc.context_mark  # "unclosed […]" is found at the end: point at where it opened
-        line = (mark.line + 2) if mark else 1
-        detail = (exc.problem or exc.context or "").strip()
-        return None, [error(path, line, "yaml_syntax", detail=detail)]
+        return None, [yaml_problem(path, header, exc)]
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors for text input
         return None, [error(path, 1, "yaml_syntax", detail=str(exc))]
     if node is None:

@@ -10,7 +10,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_utf8": "le fichier n'est pas encodé en UTF-8 ; enregistrez-le en UTF-8",
         "no_front_matter": "en-tête YAML manquant : le fichier doit commencer par une ligne « --- »",
         "unclosed_front_matter": "en-tête YAML non fermé : ajoutez une ligne « --- » après l'en-tête",
-        "yaml_syntax": "erreur de syntaxe YAML : {detail}",
+        "yaml_syntax": (
+            "erreur de syntaxe YAML ({detail}) : vérifiez l'indentation (des espaces, jamais de tabulation) "
+            "et mettez entre guillemets droits les textes qui contiennent « : » ou « # »"
+        ),
+        "yaml_escape": (
+            "« \\ » dans un texte entre guillemets doubles commence un échappement inconnu : "
+            "écrivez « \\\\ » pour une barre oblique inversée, ou mettez le texte entre apostrophes droites"
+        ),
+        "yaml_tab": (
+            "tabulation dans l'indentation : YAML n'accepte que des espaces ; "
+            "remplacez la tabulation par des espaces (deux par niveau)"
+        ),
+        "yaml_indent": (
+            "indentation incohérente : cette ligne n'est alignée sur aucune clé ni aucun élément de liste "
+            "au-dessus ; alignez-la avec les lignes de même niveau (deux espaces par niveau)"
+        ),
+        "yaml_colon": (
+            "la valeur de « {key} » contient « : » suivi d'une espace, que YAML prend pour une nouvelle clé ; "
+            'mettez la valeur entre guillemets droits : {key}: "…"'
+        ),
+        "yaml_missing_space": "il manque une espace après « : » : écrivez « clé: valeur »",
+        "yaml_unclosed_quote": (
+            "guillemet ouvert sur cette ligne mais jamais fermé : fermez-le à la fin du texte, sur la même ligne"
+        ),
+        "yaml_unclosed_bracket": (
+            "crochet « [ » ou accolade « {{ » ouvert sur cette ligne mais jamais fermé : fermez la liste "
+            "sur la même ligne, ou écrivez un élément par ligne précédé de « - »"
+        ),
+        "yaml_symbol": (
+            "une valeur qui commence par « {char} » doit être entièrement entre guillemets droits : "
+            'clé: "…" (à l\'intérieur, une apostrophe ne demande rien et un guillemet droit s\'écrit \\")'
+        ),
         "front_matter_not_mapping": "l'en-tête YAML doit être une liste de clés « clé: valeur »",
         "duplicate_key": "la clé « {key} » apparaît deux fois",
         "unknown_key": "clé inconnue « {key} » (clés permises : {allowed})",
@@ -26,6 +57,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_positive": "« {key} » doit être supérieur à zéro",
         "out_of_range": "« {key} » doit être compris entre {low} et {high}",
         "bad_choice": "« {key} » vaut « {value} » ; valeurs permises : {allowed}",
+        "bad_language": "« language » vaut « {value} » ; valeurs permises : fr (français), ar (arabe), en (anglais)",
+        "bad_level": (
+            "« level » vaut « {value} » ; valeurs permises : beginner (débutant), intermediate (intermédiaire), "
+            "advanced (avancé) — « débutant », « intermédiaire » et « avancé » sont aussi acceptés"
+        ),
+        "bad_status": (
+            "« status » vaut « {value} » ; valeurs permises : draft (brouillon, visible de ses seuls formateurs), "
+            "published (publié au catalogue), archived (retiré du catalogue) — en anglais"
+        ),
+        "text_with_colon": (
+            "« {key} » contient « : » suivi d'une espace, que YAML prend pour une clé : "
+            'mettez le texte entre guillemets droits (- "…")'
+        ),
+        "text_comment": (
+            "« {key} » est vide : en YAML, « # » précédé d'une espace commence un commentaire ; "
+            "mettez le texte entre guillemets droits"
+        ),
         "too_few_choices": "une question doit proposer au moins 2 choix",
         "too_many_choices": "une question propose au plus {maximum} choix",
         "duplicate_choice": "le choix « {value} » apparaît deux fois",
@@ -71,13 +119,66 @@ MESSAGES: dict[str, dict[str, str]] = {
         "broken_link": "le lien « {target} » désigne un module ou un cours qui n'existe pas",
         "missing_file_link": "le lien « {target} » désigne un fichier introuvable",
         "unsafe_link": "le lien « {target} » n'est pas autorisé (seuls http, https, mailto et tel le sont)",
+        "unknown_course": "aucun dossier de cours « {slug} » dans le dossier de contenu",
+        "hours_far_from_minutes": (
+            "« hours » annonce {hours} h, mais les modules totalisent {minutes} minutes ({sum}) : "
+            "ajustez « hours » (imprimé sur le certificat) ou les « minutes » des modules"
+        ),
+        "image_weak_alt": (
+            "le texte alternatif « {alt} » de l'image « {target} » ne la décrit pas : "
+            "dites ce qu'elle montre à qui ne la voit pas"
+        ),
+        "heading_skip": "ce titre {written} saute un niveau : après le titre précédent, écrivez {expected}",
+        "long_module_without_sections": (
+            "module long ({words} mots) sans aucune section : découpez-le avec des titres ## pour le sommaire"
+        ),
+        "question_without_explanation": (
+            "la question {number} n'a pas d'« explanation » : expliquez la bonne réponse, "
+            "l'apprenant la lit après sa tentative"
+        ),
+        "redundant_multiple_hint": (
+            "l'énoncé annonce déjà plusieurs réponses : la plateforme ajoute elle-même « (plusieurs réponses "
+            "possibles) » quand « answer » est une liste ; retirez cette mention"
+        ),
+        "single_answer_says_several": (
+            "l'énoncé annonce plusieurs réponses, mais « answer » n'en donne qu'une (pas de liste) : "
+            "l'apprenant verra des boutons radio ; écrivez answer: [0, 2] ou corrigez l'énoncé"
+        ),
     },
     "en": {
         "missing_content_dir": "the content folder does not exist",
         "not_utf8": "the file is not UTF-8 encoded; save it as UTF-8",
         "no_front_matter": "missing YAML header: the file must start with a '---' line",
         "unclosed_front_matter": "unclosed YAML header: add a '---' line after the header",
-        "yaml_syntax": "YAML syntax error: {detail}",
+        "yaml_syntax": (
+            "YAML syntax error ({detail}): check the indentation (spaces, never tabs) "
+            "and put texts containing ':' or '#' between straight double quotes"
+        ),
+        "yaml_escape": (
+            "'\\' inside double quotes starts an unknown escape: write '\\\\' for a backslash, "
+            "or put the text between single quotes"
+        ),
+        "yaml_tab": "tab in the indentation: YAML accepts only spaces; replace the tab with spaces (two per level)",
+        "yaml_indent": (
+            "inconsistent indentation: this line lines up with no key or list item above it; "
+            "align it with the lines of the same level (two spaces per level)"
+        ),
+        "yaml_colon": (
+            "the value of '{key}' contains ':' followed by a space, which YAML takes for a new key; "
+            'put the value between straight double quotes: {key}: "…"'
+        ),
+        "yaml_missing_space": "a space is missing after ':': write 'key: value'",
+        "yaml_unclosed_quote": (
+            "quote opened on this line but never closed: close it at the end of the text, on the same line"
+        ),
+        "yaml_unclosed_bracket": (
+            "bracket '[' or brace '{{' opened on this line but never closed: close the list on the same line, "
+            "or write one item per line after '- '"
+        ),
+        "yaml_symbol": (
+            "a value that starts with '{char}' must be wholly between straight double quotes: "
+            'key: "…" (inside, an apostrophe needs nothing and a double quote is written \\")'
+        ),
         "front_matter_not_mapping": "the YAML header must be a list of 'key: value' lines",
         "duplicate_key": "the key '{key}' appears twice",
         "unknown_key": "unknown key '{key}' (allowed keys: {allowed})",
@@ -93,6 +194,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_positive": "'{key}' must be greater than zero",
         "out_of_range": "'{key}' must be between {low} and {high}",
         "bad_choice": "'{key}' is '{value}'; allowed values: {allowed}",
+        "bad_language": "'language' is '{value}'; allowed values: fr (French), ar (Arabic), en (English)",
+        "bad_level": "'level' is '{value}'; allowed values: beginner, intermediate, advanced",
+        "bad_status": (
+            "'status' is '{value}'; allowed values: draft (visible to its trainers only), "
+            "published (in the catalog), archived (withdrawn from the catalog)"
+        ),
+        "text_with_colon": (
+            "'{key}' contains ':' followed by a space, which YAML takes for a key: "
+            'put the text between straight double quotes (- "…")'
+        ),
+        "text_comment": (
+            "'{key}' is empty: in YAML, '#' after a space starts a comment; put the text between straight double quotes"
+        ),
         "too_few_choices": "a question needs at least 2 choices",
         "too_many_choices": "a question offers at most {maximum} choices",
         "duplicate_choice": "the choice '{value}' appears twice",
@@ -133,13 +247,63 @@ MESSAGES: dict[str, dict[str, str]] = {
         "broken_link": "link '{target}' points to a module or course that does not exist",
         "missing_file_link": "link '{target}' points to a file that does not exist",
         "unsafe_link": "link '{target}' is not allowed (only http, https, mailto and tel are)",
+        "unknown_course": "no course folder '{slug}' in the content folder",
+        "hours_far_from_minutes": (
+            "'hours' announces {hours} h, but the modules add up to {minutes} minutes ({sum}): "
+            "adjust 'hours' (printed on the certificate) or the modules' 'minutes'"
+        ),
+        "image_weak_alt": (
+            "the alternative text '{alt}' of image '{target}' does not describe it: "
+            "say what it shows to someone who cannot see it"
+        ),
+        "heading_skip": "this {written} heading skips a level: after the previous heading, write {expected}",
+        "long_module_without_sections": (
+            "long module ({words} words) without any section: cut it with ## headings for the table of contents"
+        ),
+        "question_without_explanation": (
+            "question {number} has no 'explanation': explain the right answer, learners read it after their attempt"
+        ),
+        "redundant_multiple_hint": (
+            "the question already says several answers are right: the platform adds '(several answers possible)' "
+            "itself when 'answer' is a list; remove it"
+        ),
+        "single_answer_says_several": (
+            "the question says several answers are right, but 'answer' gives one (not a list): learners will see "
+            "radio buttons; write answer: [0, 2] or fix the question"
+        ),
     },
     "ar": {
         "missing_content_dir": "مجلد المحتوى غير موجود",
         "not_utf8": "ترميز الملف ليس UTF-8؛ احفظه بترميز UTF-8",
         "no_front_matter": "ترويسة YAML مفقودة: يجب أن يبدأ الملف بسطر « --- »",
         "unclosed_front_matter": "ترويسة YAML غير مغلقة: أضف سطر « --- » بعد الترويسة",
-        "yaml_syntax": "خطأ في صياغة YAML: {detail}",
+        "yaml_syntax": (
+            "خطأ في صياغة YAML ({detail}): تحقّق من الإزاحة (مسافات، وليس علامات جدولة أبدًا) "
+            'وضع النصوص التي تحتوي على « : » أو « # » بين علامتي تنصيص مستقيمتين "…"'
+        ),
+        "yaml_escape": (
+            "« \\ » داخل علامتي التنصيص المزدوجتين تبدأ تهريبًا غير معروف: اكتب « \\\\ » للشرطة المائلة العكسية، "
+            "أو ضع النص بين علامتي تنصيص مفردتين"
+        ),
+        "yaml_tab": "علامة جدولة (Tab) في الإزاحة: لا يقبل YAML إلا المسافات؛ استبدلها بمسافات (مسافتان لكل مستوى)",
+        "yaml_indent": (
+            "إزاحة غير متناسقة: هذا السطر لا يحاذي أي مفتاح أو عنصر قائمة فوقه؛ "
+            "حاذِه مع أسطر المستوى نفسه (مسافتان لكل مستوى)"
+        ),
+        "yaml_colon": (
+            "قيمة « {key} » تحتوي على « : » متبوعة بمسافة، فيعدّها YAML مفتاحًا جديدًا؛ "
+            'ضع القيمة بين علامتي تنصيص مستقيمتين: {key}: "…"'
+        ),
+        "yaml_missing_space": "تنقص مسافة بعد « : »: اكتب « key: value »",
+        "yaml_unclosed_quote": "علامة تنصيص فُتحت في هذا السطر ولم تُغلق: أغلقها في نهاية النص، في السطر نفسه",
+        "yaml_unclosed_bracket": (
+            "قوس « [ » أو « {{ » فُتح في هذا السطر ولم يُغلق: أغلق القائمة في السطر نفسه، "
+            "أو اكتب كل عنصر في سطر يبدأ بـ « - »"
+        ),
+        "yaml_symbol": (
+            "القيمة التي تبدأ بـ « {char} » يجب أن تكون كلها بين علامتي تنصيص مستقيمتين: "
+            'key: "…" (في داخلها لا تحتاج الفاصلة العليا إلى شيء، وتُكتب علامة التنصيص المستقيمة \\")'
+        ),
         "front_matter_not_mapping": "يجب أن تكون ترويسة YAML قائمة مفاتيح بصيغة « مفتاح: قيمة »",
         "duplicate_key": "يظهر المفتاح « {key} » مرتين",
         "unknown_key": "مفتاح غير معروف « {key} » (المفاتيح المسموح بها: {allowed})",
@@ -155,6 +319,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_positive": "يجب أن تكون قيمة « {key} » أكبر من صفر",
         "out_of_range": "يجب أن تكون قيمة « {key} » بين {low} و{high}",
         "bad_choice": "قيمة « {key} » هي « {value} »؛ القيم المسموح بها: {allowed}",
+        "bad_language": (
+            "قيمة « language » هي « {value} »؛ القيم المسموح بها: fr (الفرنسية)، ar (العربية)، en (الإنجليزية)"
+        ),
+        "bad_level": (
+            "قيمة « level » هي « {value} »؛ القيم المسموح بها: beginner (مبتدئ)، intermediate (متوسط)، "
+            "advanced (متقدم) — وتُقبل أيضًا « مبتدئ » و« متوسط » و« متقدم »"
+        ),
+        "bad_status": (
+            "قيمة « status » هي « {value} »؛ القيم المسموح بها بالإنجليزية: draft (مسودة لا يراها إلا مكوّنوها)، "
+            "published (منشورة في الفهرس)، archived (مسحوبة من الفهرس)"
+        ),
+        "text_with_colon": (
+            'تحتوي « {key} » على « : » متبوعة بمسافة، فيعدّها YAML مفتاحًا: ضع النص بين علامتي تنصيص مستقيمتين (- "…")'
+        ),
+        "text_comment": (
+            "« {key} » فارغة: في YAML تبدأ « # » المسبوقة بمسافة تعليقًا؛ ضع النص بين علامتي تنصيص مستقيمتين"
+        ),
         "too_few_choices": "يجب أن يقدّم السؤال اختيارين على الأقل",
         "too_many_choices": "الحد الأقصى لعدد الاختيارات في السؤال هو {maximum}",
         "duplicate_choice": "يظهر الاختيار « {value} » مرتين",
@@ -196,5 +377,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "broken_link": "الرابط « {target} » يشير إلى وحدة أو دورة غير موجودة",
         "missing_file_link": "الرابط « {target} » يشير إلى ملف غير موجود",
         "unsafe_link": "الرابط « {target} » غير مسموح به (لا يُسمح إلا بـ http و https و mailto و tel)",
+        "unknown_course": "لا يوجد مجلد دورة « {slug} » في مجلد المحتوى",
+        "hours_far_from_minutes": (
+            "تعلن « hours » عن {hours} ساعة، لكن مجموع الوحدات {minutes} دقيقة ({sum}): "
+            "عدّل « hours » (تُطبع على الشهادة) أو « minutes » الوحدات"
+        ),
+        "image_weak_alt": ("النص البديل « {alt} » للصورة « {target} » لا يصفها: اذكر ما تُظهره لمن لا يراها"),
+        "heading_skip": "هذا العنوان {written} يتخطى مستوى: بعد العنوان السابق اكتب {expected}",
+        "long_module_without_sections": ("وحدة طويلة ({words} كلمة) بلا أي قسم: قسّمها بعناوين ## من أجل الفهرس"),
+        "question_without_explanation": (
+            "السؤال {number} بلا « explanation »: اشرح الإجابة الصحيحة، فالمتعلم يقرؤها بعد محاولته"
+        ),
+        "redundant_multiple_hint": (
+            "نص السؤال يذكر أصلًا أن هناك عدة إجابات: تضيف المنصة بنفسها « (يمكن اختيار أكثر من إجابة) » "
+            "حين تكون « answer » قائمة؛ احذف هذه العبارة"
+        ),
+        "single_answer_says_several": (
+            "نص السؤال يذكر عدة إجابات، لكن « answer » تعطي إجابة واحدة (ليست قائمة): سيرى المتعلم أزرار اختيار "
+            "واحد؛ اكتب answer: [0, 2] أو صحّح نص السؤال"
+        ),
     },
 }

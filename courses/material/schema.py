@@ -7,6 +7,8 @@ converts each present value, so a typo (`titel:`) is reported instead of silentl
 from __future__ import annotations
 
 import contextlib
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -38,10 +40,15 @@ class Reader:
     def __init__(self, document: Document):
         self.document = document
         self.errors: list[ContentError] = []
+        self.warnings: list[ContentError] = []
 
     def fail(self, node: yaml.Node, code: str, **params: object) -> Invalid:
         self.errors.append(error(self.document.path, self.document.line_of(node), code, **params))
         return Invalid()
+
+    def warn(self, node: yaml.Node, code: str, **params: object) -> None:
+        """Record a warning: the file is valid, but could be better (see advice.py)."""
+        self.warnings.append(error(self.document.path, self.document.line_of(node), code, **params))
 
     def read_mapping(self, node: yaml.Node, fields: dict[str, Field], key: str) -> dict[str, Any] | None:
         """Convert a mapping node with the given fields; None if it is not a mapping at all."""
@@ -75,6 +82,12 @@ class Reader:
     def line(self, node: yaml.Node) -> int:
         return self.document.line_of(node)
 
+    def source_line(self, node: yaml.Node) -> str:
+        """The text of the file line a node is on."""
+        lines = self.document.text.split("\n")
+        number = self.line(node)
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
 
 def _scalar(reader: Reader, key: str, node: yaml.Node) -> Any:
     if not isinstance(node, yaml.ScalarNode):
@@ -86,11 +99,16 @@ def text(*, maximum: int | None = None) -> Callable[..., str]:
     """Any scalar as the text the trainer typed (no YAML 1.1 booleans or numbers)."""
 
     def convert(reader: Reader, key: str, node: yaml.Node) -> str:
+        if _is_text_with_colon(node):
+            raise reader.fail(node, "text_with_colon", key=key)
         if not isinstance(node, yaml.ScalarNode):
             raise reader.fail(node, "expected_text", key=key)
+        if node.tag.startswith("!") and not node.tag.startswith("!!"):
+            raise reader.fail(node, "yaml_symbol", char="!")
         value = "" if node.tag == NULL_TAG else node.value.strip()
         if not value:
-            raise reader.fail(node, "empty_text", key=key)
+            code = "text_comment" if _COMMENT_VALUE.search(reader.source_line(node)) else "empty_text"
+            raise reader.fail(node, code, key=key)
         if maximum is not None and len(value) > maximum:
             raise reader.fail(node, "text_too_long", key=key, length=len(value), maximum=maximum)
         return value
@@ -98,17 +116,41 @@ def text(*, maximum: int | None = None) -> Callable[..., str]:
     return convert
 
 
-def one_of(*allowed: str) -> Callable[..., str]:
-    """A text that must be one of `allowed`."""
+# `key: # …` or `- # …`: a value that YAML read as a comment.
+_COMMENT_VALUE = re.compile(r"(?::|^\s*-)\s+#")
+
+
+def _is_text_with_colon(node: yaml.Node) -> bool:
+    """`- Savoir: lire` in a list of texts: one `key: value` pair on one line, which YAML reads as a mapping."""
+    if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
+        return False
+    key, value = node.value[0]
+    return isinstance(value, yaml.ScalarNode) and key.start_mark.line == value.start_mark.line
+
+
+def one_of(*allowed: str, synonyms: dict[str, str] | None = None, code: str = "bad_choice") -> Callable[..., str]:
+    """A text that must be one of `allowed`, or one of the `synonyms` of one (compared case-folded).
+
+    `code` names the error, so a field can list its values in the trainer's language.
+    """
     as_text = text()
+    folded = {fold(name): value for name, value in (synonyms or {}).items()}
+    folded.update({fold(value): value for value in allowed})
 
     def convert(reader: Reader, key: str, node: yaml.Node) -> str:
         value = as_text(reader, key, node)
-        if value not in allowed:
-            raise reader.fail(node, "bad_choice", key=key, value=value, allowed=", ".join(allowed))
-        return value
+        if value in allowed:
+            return value
+        if synonyms is not None and fold(value) in folded:
+            return folded[fold(value)]
+        raise reader.fail(node, code, key=key, value=value, allowed=", ".join(allowed))
 
     return convert
+
+
+def fold(text: str) -> str:
+    """Compare words the way a trainer means them: NFC, case-folded, outer spaces ignored."""
+    return unicodedata.normalize("NFC", text).casefold().strip()
 
 
 def integer(*, low: int = 1, high: int | None = None) -> Callable[..., int]:

@@ -11,13 +11,13 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from courses.material import schema
+from courses.material import advice, schema
 from courses.material.errors import ContentError, ContentInvalid, error
 from courses.material.frontmatter import Document, decode, split
 from courses.material.render import (
@@ -35,6 +35,14 @@ from courses.material.schema import Field
 COURSE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGES = ("fr", "ar", "en")
 LEVELS = ("beginner", "intermediate", "advanced")
+# `level:` may be written in the trainer's words: French and Arabic names of the three levels.
+LEVEL_SYNONYMS = {
+    "débutant": "beginner", "débutante": "beginner", "debutant": "beginner", "initiation": "beginner",
+    "intermédiaire": "intermediate", "intermediaire": "intermediate",
+    "avancé": "advanced", "avancée": "advanced", "avance": "advanced", "confirmé": "advanced",
+    "مبتدئ": "beginner", "مبتدئة": "beginner", "متوسط": "intermediate", "متوسطة": "intermediate",
+    "متقدم": "advanced", "متقدّم": "advanced", "متقدمة": "advanced", "متقدّمة": "advanced",
+}  # fmt: skip
 STATUSES = ("draft", "published", "archived")
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 MAX_CHOICES = 8
@@ -108,13 +116,13 @@ def _trainer(reader: schema.Reader, key: str, node: yaml.Node) -> Trainer:
 COURSE_FIELDS = {
     "title": Field(schema.text(maximum=200), required=True),
     "summary": Field(schema.text(maximum=500), required=True),
-    "language": Field(schema.one_of(*LANGUAGES), required=True),
+    "language": Field(schema.one_of(*LANGUAGES, code="bad_language"), required=True),
     "audience": Field(schema.text(maximum=500), default=""),
     "hours": Field(schema.positive_number, required=True),
-    "level": Field(schema.one_of(*LEVELS)),
+    "level": Field(schema.one_of(*LEVELS, synonyms=LEVEL_SYNONYMS, code="bad_level")),
     "trainers": Field(schema.list_of(_trainer), default=[]),
     "tags": Field(schema.list_of(schema.text(maximum=60)), default=[]),
-    "status": Field(schema.one_of(*STATUSES), default="draft"),
+    "status": Field(schema.one_of(*STATUSES, code="bad_status"), default="draft"),
     "certificate": Field(schema.boolean, default=True),
     "pass_mark": Field(schema.integer(low=1, high=100), default=70),
     "translation_of": Field(schema.text()),
@@ -154,10 +162,19 @@ def _quiz(reader: schema.Reader, key: str, node: yaml.Node) -> list[Question]:
         if answers is None:
             continue
         is_multiple = isinstance(values["answer"], yaml.SequenceNode)
-        questions.append(
-            Question(position, values["question"], tuple(choices), answers, is_multiple, values["explanation"])
-        )
+        question = Question(position, values["question"], tuple(choices), answers, is_multiple, values["explanation"])
+        _advise_question(reader, item, question)
+        questions.append(question)
     return questions
+
+
+def _advise_question(reader: schema.Reader, item: yaml.MappingNode, question: Question) -> None:
+    """Warnings for a valid question: no explanation, or a hint the platform already gives."""
+    prompt_node = next((v for k, v in item.value if k.value == "question"), item)
+    if not question.explanation:
+        reader.warn(item, "question_without_explanation", number=question.position)
+    if advice.says_several_answers(question.prompt):
+        reader.warn(prompt_node, "redundant_multiple_hint" if question.is_multiple else "single_answer_says_several")
 
 
 def _answers(reader: schema.Reader, node: yaml.Node, choices: list[str]) -> tuple[int, ...] | None:
@@ -215,11 +232,19 @@ class _Page:
 
 
 class _Loader:
-    def __init__(self, root: Path, reuse: Mapping[str, Rendered], on_file: Callable[[Path], None] | None):
+    def __init__(
+        self,
+        root: Path,
+        reuse: Mapping[str, Rendered],
+        on_file: Callable[[Path], None] | None,
+        only: Collection[str] | None = None,
+    ):
         self.root = root
         self.reuse = reuse
         self.on_file = on_file or (lambda path: None)
+        self.only = frozenset(only) if only is not None else None
         self.errors: list[ContentError] = []
+        self.warnings: list[ContentError] = []
         self.pages: list[_Page] = []
         self.module_files: dict[str, set[str]] = {}  # course slug -> module file names
 
@@ -235,8 +260,14 @@ class _Loader:
 
     def tree(self) -> list[CourseMaterial]:
         courses = []
-        self.refuse_unsafe(_top_entries(self.root))
-        for directory in course_directories(self.root):
+        self.refuse_unsafe(p for p in _top_entries(self.root) if self.selected(p.name))
+        directories = course_directories(self.root)
+        for missing in sorted((self.only or set()) - {d.name for d in directories}):
+            self.fail(self.root / missing, 1, "unknown_course", slug=missing)
+        for directory in directories:
+            if not self.selected(directory.name):
+                self.module_files[directory.name] = _module_names(directory)  # for links into it
+                continue
             course = self.course(directory)
             if course is not None:
                 courses.append(course)
@@ -244,8 +275,16 @@ class _Loader:
         for page in self.pages:
             self.check_references(page)
         if self.errors:
-            raise ContentInvalid(self.errors)
+            raise ContentInvalid(self.errors, self.warnings)
         return courses
+
+    def selected(self, name: str) -> bool:
+        """Whether the course folder `name` is read (every one, unless the loader was given `only`)."""
+        return self.only is None or name in self.only
+
+    def take(self, reader: schema.Reader) -> None:
+        self.errors.extend(reader.errors)
+        self.warnings.extend(reader.warnings)
 
     def read(self, path: Path, page: Page) -> tuple[Document, str, Rendered, schema.Reader] | None:
         raw = path.read_bytes()
@@ -280,7 +319,9 @@ class _Loader:
             return None
         document, digest, rendered, reader = loaded
         values = reader.read_mapping(document.node, COURSE_FIELDS, "course")
-        self.errors.extend(reader.errors)
+        if values is not None and not reader.errors:
+            self.advise_hours(reader, document, values["hours"], modules)
+        self.take(reader)
         if values is None or reader.errors:
             return None
         self.pages.append(_Page(document, rendered, slug, assets))
@@ -342,9 +383,10 @@ class _Loader:
             return None
         document, digest, rendered, reader = loaded
         values = reader.read_mapping(document.node, MODULE_FIELDS, "module")
-        self.errors.extend(reader.errors)
+        self.take(reader)
         if values is None or reader.errors:
             return None
+        self.advise_body(document)
         self.pages.append(_Page(document, rendered, course, assets))
         minutes = values["minutes"] or max(1, -(-len(document.body.split()) // WORDS_PER_MINUTE))
         return ModuleMaterial(
@@ -369,11 +411,31 @@ class _Loader:
             if code:
                 self.fail(path, line, code, target=reference.target, allowed=" ".join(IMAGE_TYPES), detail="")
                 continue
+            if reference.is_image and advice.is_weak_alt(reference.alt, reference.name):
+                self.warnings.append(error(path, line, "image_weak_alt", target=reference.target, alt=reference.alt))
             if reference.is_image and reference.name and reference.name.lower().endswith(".svg"):
                 svg = (self.root / page.course / ASSETS_DIR / reference.name).read_text("utf-8", "replace")
                 found = SVG_ACTIVE.search(svg)
                 if found:
                     self.fail(path, line, "unsafe_svg", target=reference.target, detail=found.group(0))
+
+    def advise_hours(self, reader: schema.Reader, document: Document, hours: float, modules: list) -> None:
+        """Warn when the course's hours (on certificates) are far from its modules' total minutes."""
+        minutes = sum(m.minutes for m in modules)
+        if advice.hours_far_from_minutes(hours, minutes):
+            node = next((k for k, _ in document.node.value if k.value == "hours"), document.node)
+            total = f"{minutes // 60} h {minutes % 60:02d}"
+            reader.warn(node, "hours_far_from_minutes", hours=f"{hours:g}", minutes=minutes, sum=total)
+
+    def advise_body(self, document: Document) -> None:
+        """Warn about headings that skip a level and long modules with no section at all."""
+        for index, written, expected in advice.skipped_headings(document.body):
+            self.warnings.append(
+                error(document.path, document.body_line + index, "heading_skip", written=written, expected=expected)
+            )
+        if advice.is_long_without_sections(document.body):
+            words = len(document.body.split())
+            self.warnings.append(error(document.path, document.body_line, "long_module_without_sections", words=words))
 
     def check_translations(self, courses: list[CourseMaterial]) -> None:
         languages = {c.slug: c.language for c in courses}
@@ -383,6 +445,8 @@ class _Loader:
             line = _key_line(course.path, "translation_of")
             if course.translation_of == course.slug:
                 self.fail(course.path, line, "self_translation")
+            elif course.translation_of in self.module_files and not self.selected(course.translation_of):
+                continue  # a course folder that was not read (`only`): its language is not known here
             elif course.translation_of not in languages:
                 self.fail(course.path, line, "unknown_translation", slug=course.translation_of)
             elif languages[course.translation_of] == course.language:
@@ -473,6 +537,11 @@ def _assets(directory: Path) -> set[str]:
     return {p.relative_to(directory).as_posix() for p in _walk(directory) if stat.S_ISREG(p.lstat().st_mode)}
 
 
+def _module_names(directory: Path) -> set[str]:
+    """The module file names of a course folder, without reading them (for links into a course not read)."""
+    return {p.name for p in directory.iterdir() if MODULE_FILE.match(p.name) and refusal(p) is None and p.is_file()}
+
+
 def course_directories(root: Path) -> list[Path]:
     """The course folders of a content tree: real sub-folders not starting with `.` or `_`."""
     return [p for p in _top_entries(root) if refusal(p) is None and p.is_dir()]
@@ -496,30 +565,51 @@ def asset_file(root: Path, course: str, name: str) -> Path | None:
     return path
 
 
-def count_files(root: Path) -> int:
+def count_files(root: Path, only: Collection[str] | None = None) -> int:
     """How many Markdown files `load` will read (for a progress bar)."""
-    return sum(1 for d in course_directories(root) for p in d.glob("*.md"))
+    return sum(1 for d in course_directories(root) if only is None or d.name in only for p in d.glob("*.md"))
+
+
+@dataclass(frozen=True)
+class Review:
+    """What `review` found: the courses (empty when there are errors), the errors and the warnings."""
+
+    courses: list[CourseMaterial]
+    errors: list[ContentError]
+    warnings: list[ContentError]
+
+
+def _loader(root: Path, reuse, on_file, only: Collection[str] | None) -> _Loader:
+    if not root.is_dir():
+        raise ContentInvalid([error(root, 1, "missing_content_dir")])
+    return _Loader(root, reuse or {}, on_file, only)
 
 
 def load(
     root: Path,
     reuse: Mapping[str, Rendered] | None = None,
     on_file: Callable[[Path], None] | None = None,
+    only: Collection[str] | None = None,
 ) -> list[CourseMaterial]:
-    """Read and validate the whole tree under `root`; raise ContentInvalid with every error.
+    """Read and validate the tree under `root`; raise ContentInvalid with every error.
 
     `reuse` maps content hashes to renderings already made (the database keeps them), so
-    unchanged files are parsed and checked but not rendered again.
+    unchanged files are parsed and checked but not rendered again. `only` limits the reading to
+    those course folders (links into the others are still checked against their files).
     """
-    if not root.is_dir():
-        raise ContentInvalid([error(root, 1, "missing_content_dir")])
-    return _Loader(root, reuse or {}, on_file).tree()
+    return _loader(root, reuse, on_file, only).tree()
 
 
-def check(root: Path) -> list[ContentError]:
-    """Every error in the tree under `root` (empty when it is valid)."""
+def review(root: Path, only: Collection[str] | None = None) -> Review:
+    """Every error and every warning of the tree under `root` (or of the `only` course folders)."""
     try:
-        load(root)
+        loader = _loader(root, None, None, only)
+        courses = loader.tree()
     except ContentInvalid as exc:
-        return exc.errors
-    return []
+        return Review([], exc.errors, exc.warnings)
+    return Review(courses, [], sorted(loader.warnings))
+
+
+def check(root: Path, only: Collection[str] | None = None) -> list[ContentError]:
+    """Every error in the tree under `root` (empty when it is valid)."""
+    return review(root, only).errors

@@ -6,6 +6,7 @@ by .ci/run when absent). Screenshots of failing tests land in test-artifacts/.
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -66,6 +67,13 @@ def _write_content(root: Path) -> None:
              "02-ikhtibar": QUIZ.format(title="اختبار", objective="معرفة عدد الجهات", question="كم عدد الجهات؟",
                                         right='"12"', wrong='"16"', explanation="اثنتا عشرة جهة منذ 2015.", body="## تذكير\n\nنص.\n")},
         ),
+        # A draft trained by author@example.ma: the trainers' home, banners and quiz preview.
+        "atelier": (
+            {"title": "Atelier de rédaction", "summary": "Un brouillon.", "language": "fr", "hours": 0.25,
+             "status": "draft", "trainers": [{"name": "Author Tadbir", "email": "author@example.ma"}]},
+            "Un cours en préparation.\n",
+            {"01-lire": front_matter({"title": "Premier module", "minutes": 5}, "## Partie\n\nTexte.\n")},
+        ),
     }  # fmt: skip
     for slug, (meta, intro, modules) in courses.items():
         folder = root / slug
@@ -78,9 +86,11 @@ def _write_content(root: Path) -> None:
 class LiveServer(str):
     """The live server's base URL, which also knows where its mail lands."""
 
-    def __new__(cls, url: str, outbox: Path):
+    def __new__(cls, url: str, outbox: Path, app=None):
         server = super().__new__(cls, url)
         server.outbox = outbox
+        server.app = app  # for the content commands (`app.test_cli_runner()`)
+        server.content = Path(app.config["CONTENT_DIR"]) if app is not None else None
         return server
 
     def last_link_to(self, address: str) -> str:
@@ -116,12 +126,14 @@ def live_server(tmp_path_factory):
             accounts.create_user(
                 f"{role}@example.ma", accounts.Profile(full_name=f"{role.title()} Tadbir"), PASSWORD, role
             )
+        # The author of the draft "atelier" (a trainer whose pages switch language in the tests).
+        accounts.create_user("author@example.ma", accounts.Profile(full_name="Author Tadbir"), PASSWORD, "trainer")
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     # No PUBLIC_BASE_URL: links and QR codes follow the server's own address (a random port).
-    yield LiveServer(f"http://127.0.0.1:{server.server_port}", outbox=Path(app.config["MAIL_OUTBOX"]))
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", outbox=Path(app.config["MAIL_OUTBOX"]), app=app)
     server.shutdown()
 
 
@@ -163,4 +175,4 @@ def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
     page.fill("#email", email)
     page.fill("#password", password)
     page.click("#submit")
-    page.wait_for_url("**/me/")
+    page.wait_for_url(re.compile(r".*/(me|teaching)/$"))  # trainers land on their courses

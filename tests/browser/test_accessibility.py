@@ -26,6 +26,8 @@ PAGES = [
     ("coordination", "/coordination/", "coordinator@example.ma"),
     ("new-session", "/coordination/cohorts/new", "coordinator@example.ma"),
     ("report", "/coordination/courses/gouvernance/report", "coordinator@example.ma"),
+    ("teaching", "/teaching/", "author@example.ma"),
+    ("draft-preview", "/courses/atelier/", "author@example.ma"),
     ("accounts", "/admin/users", "admin@example.ma"),
     ("audit", "/admin/audit", "admin@example.ma"),
 ]

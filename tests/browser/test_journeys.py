@@ -131,7 +131,7 @@ def test_logout_on_a_shared_computer_signs_out_for_the_next_person(page, live_se
     page.fill("#password", PASSWORD)
     page.check("#remember")
     page.click("#submit")
-    page.wait_for_url("**/me/")
+    page.wait_for_url("**/teaching/")  # a trainer lands on their courses
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url(f"{live_server}/")
     # The next person opens the browser again: session cookies are gone, persistent ones stay.
@@ -143,3 +143,73 @@ def test_logout_on_a_shared_computer_signs_out_for_the_next_person(page, live_se
     page.goto(f"{live_server}/me/")
     assert "/login" in page.url
     assert page.get_by_role("button", name="Se déconnecter").count() == 0
+
+
+# A module with three deliberate mistakes: a colon in an unquoted title (YAML stops there), then,
+# once that is fixed, minutes written in words and an answer numbered from 1.
+MODULE_WITH_MISTAKES = """---
+title: Le budget : qui vote quoi ?
+minutes: dix
+quiz:
+  - question: Qui vote le budget de la commune ?
+    choices: ["Le conseil", "Le président"]
+    answer: 2
+    explanation: Le budget est une délibération du conseil.
+---
+## Le vote
+
+Le conseil vote le budget.
+"""
+
+
+@pytest.fixture(scope="module")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+def test_trainer_journey_from_mistakes_to_the_checked_draft(page, live_server, axe):
+    """The guide's first try (docs/authoring.md, 0.1): write, check, fix, then read the draft and its quiz."""
+    runner = live_server.app.test_cli_runner()
+    module = live_server.content / "atelier" / "02-budget.md"
+    module.write_text(MODULE_WITH_MISTAKES, "utf-8")
+
+    first = runner.invoke(args=["content", "check", "--course", "atelier"])
+    assert first.exit_code == 1
+    assert "atelier/02-budget.md:2: la valeur de « title » contient « : » suivi d'une espace" in first.stderr
+    assert runner.invoke(args=["content", "sync"]).exit_code == 1  # what watch does at each save
+
+    log_in(page, live_server, "author@example.ma")
+    assert page.url.endswith("/teaching/")
+    page.click("button[value=fr]")
+    page.get_by_role("link", name="Atelier de rédaction", exact=True).click()
+    errors = page.locator(".sync-errors")
+    assert "Le dernier import du contenu a échoué" in errors.inner_text()
+    assert "atelier/02-budget.md:2" in errors.inner_text() and "dernière version valide" in errors.inner_text()
+    assert axe.run(page, options=AXE_OPTIONS).violations_count == 0
+
+    module.write_text(MODULE_WITH_MISTAKES.replace("Le budget : qui vote quoi ?", '"Le budget : qui vote quoi ?"'))
+    second = runner.invoke(args=["content", "check", "--course", "atelier"])
+    assert second.exit_code == 1
+    assert "atelier/02-budget.md:3: « minutes » doit être un nombre entier" in second.stderr
+    assert "atelier/02-budget.md:7: la réponse 2 ne correspond à aucun choix (numéros de 0 à 1)" in second.stderr
+
+    module.write_text(MODULE_WITH_MISTAKES.replace("Le budget : qui vote quoi ?", '"Le budget : qui vote quoi ?"')
+                      .replace("minutes: dix", "minutes: 10").replace("answer: 2", "answer: 0"))  # fmt: skip
+    assert runner.invoke(args=["content", "check", "--course", "atelier"]).exit_code == 0
+    assert runner.invoke(args=["content", "sync"]).exit_code == 0
+
+    page.reload()
+    assert page.locator(".sync-errors").count() == 0
+    assert "Brouillon — visible de ses seuls formateurs" in page.locator(".draft-banner").inner_text()
+    assert page.locator("form[action$='/enroll']").count() == 0  # nothing to enroll in: it is a draft
+    page.get_by_role("link", name="Le budget : qui vote quoi ?").click()
+    preview = page.locator(".trainer-preview")
+    assert "Aperçu du quiz, réponses indiquées" in preview.inner_text()
+    assert preview.locator("input:checked").count() == 1
+    assert preview.locator("li.right-answer").inner_text().startswith("Le conseil")
+    assert "Le budget est une délibération du conseil." in preview.inner_text()
+    for language in ("fr", "ar"):
+        page.click(f"button[value={language}]")
+        assert axe.run(page, options=AXE_OPTIONS).violations_count == 0

@@ -226,7 +226,7 @@ def test_draft_preview_for_its_own_trainers_only(app, client, as_role, make_cour
         assert client.get("/courses/brouillon/").status_code == 404, role
     as_role("trainer", "t2@example.ma")
     page = client.get("/courses/brouillon/").get_data(as_text=True)
-    assert "Aperçu du brouillon" in page
+    assert "Brouillon — visible de ses seuls formateurs" in page
     assert client.get("/courses/brouillon/introduction/").status_code == 200
 
 

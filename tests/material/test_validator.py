@@ -52,7 +52,8 @@ def test_missing_title_is_reported(content_dir, make_course):
         ("title: [a, b]\n", 2, "expected_text"),
         ("title: ''\n", 2, "empty_text"),
         ("title: Intro\ntitle: Encore\n", 3, "duplicate_key"),
-        ("title: Intro\nminutes: [5\n", 3, "yaml_syntax"),
+        ("title: Intro\nminutes: [5\n", 3, "yaml_unclosed_bracket"),
+        ("title: Intro\nminutes: 5\n\tobjectives: []\n", 4, "yaml_tab"),
         ("- une liste\n", 2, "front_matter_not_mapping"),
     ],
 )
@@ -64,7 +65,7 @@ def test_wrong_types_are_reported(content_dir, make_course, header, line, code):
 def test_course_fields_are_checked(content_dir, make_course):
     make_course(meta={"language": "es", "hours": -2, "pass_mark": 120, "status": "publié"})
     codes = {(line, code) for _, line, code in problems(content_dir)}
-    assert codes == {(4, "bad_choice"), (5, "not_positive"), (6, "bad_choice"), (9, "out_of_range")}
+    assert codes == {(4, "bad_language"), (5, "not_positive"), (6, "bad_status"), (9, "out_of_range")}
 
 
 def test_missing_front_matter_and_unclosed_header(content_dir, make_course):
