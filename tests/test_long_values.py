@@ -29,12 +29,11 @@ from courses.audit.models import AuditEvent
 from courses.auth import forms as auth_forms
 from courses.auth import services as accounts
 from courses.auth.models import User
-from courses.catalog.forms import CatalogFilterForm
 from courses.certificates import forms as certificate_forms
 from courses.certificates.models import Certificate
 from courses.coordination import csv_import
-from courses.coordination.forms import CohortForm
-from courses.coordination.models import Cohort, CsvImport
+from courses.coordination.forms import CohortForm, SendOnceForm
+from courses.coordination.models import Cohort, CsvImport, ReminderBatch
 from courses.extensions import db
 from courses.learning.models import Enrollment
 from tests.conftest import PASSWORD
@@ -130,7 +129,7 @@ STORED_IN = {
     auth_forms.ResetRequestForm: {"email": NOT_STORED},
     auth_forms.ResetForm: {"password": NOT_STORED},
     CohortForm: {"name": Cohort.name, "place": Cohort.place},
-    CatalogFilterForm: {"q": NOT_STORED},
+    SendOnceForm: {"key": ReminderBatch.request_key},
     certificate_forms.VerifyForm: {"code": NOT_STORED},
     certificate_forms.ReissueForm: {"name": User.full_name, "name_ar": User.full_name_ar},  # and the snapshot (JSON)
     certificate_forms.RevokeForm: {"reason": Certificate.revoke_reason},
@@ -261,6 +260,23 @@ def submit_cohort(world: World, values: dict):
     return response
 
 
+def submit_send_once(world: World, values: dict):
+    world.staff()
+    cohort = world.client.post(
+        "/coordination/cohorts/new",
+        data={"name": "S", "place": "Fès", "course": world.course, "starts_on": "2026-12-01", "ends_on": "2026-12-05"},
+    )
+    cohort_id = int(cohort.headers["Location"].rstrip("/").split("/")[-1])
+    with world.app.app_context():  # someone who has not activated yet, to remind
+        pending = accounts.create_user("pending@example.ma", accounts.Profile(full_name="En attente"), None)
+        db.session.commit()
+        pending_id = pending.id
+    world.client.post(f"/coordination/cohorts/{cohort_id}/learners", data={"user_id": pending_id})
+    response = world.client.post(f"/coordination/cohorts/{cohort_id}/reminders/not_activated", data=values)
+    assert stored(world.app, select(ReminderBatch.request_key)).endswith(values["key"])  # "kind:key"
+    return response
+
+
 def submit_catalog_filter(world: World, values: dict):
     return world.client.get("/", query_string=values)
 
@@ -295,7 +311,7 @@ SUBMISSIONS: dict[type, tuple[Callable, int]] = {
     auth_forms.ResetRequestForm: (submit_reset_request, 302),
     auth_forms.ResetForm: (submit_reset, 302),
     CohortForm: (submit_cohort, 302),
-    CatalogFilterForm: (submit_catalog_filter, 200),
+    SendOnceForm: (submit_send_once, 302),
     certificate_forms.VerifyForm: (submit_verify, 200),
     certificate_forms.ReissueForm: (submit_reissue, 302),
     certificate_forms.RevokeForm: (submit_revoke, 302),
