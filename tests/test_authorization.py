@@ -38,6 +38,8 @@ POLICY: dict[str, set[str]] = {
     "coordination.new_cohort": COORDINATORS, "coordination.edit_cohort": COORDINATORS,
     "coordination.close_cohort": COORDINATORS, "coordination.add_learner": COORDINATORS,
     "coordination.upload": COORDINATORS, "coordination.confirm_import": COORDINATORS,
+    "coordination.check_import": COORDINATORS, "coordination.import_status": COORDINATORS,
+    "coordination.import_template": COORDINATORS,
     "coordination.report_csv": COORDINATORS, "coordination.report_xlsx": COORDINATORS,
     "coordination.certificates_zip": COORDINATORS, "coordination.certificates_pdf": COORDINATORS,
     "admin.users": {"admin"}, "admin.audit": {"admin"}, "admin.audit_csv": {"admin"},
@@ -210,5 +212,5 @@ def test_every_download_is_sent_with_no_store(app, client, world, role):
     expected = {"certificates.download"}
     if role == "admin":
         expected |= {"coordination.report_csv", "coordination.report_xlsx", "coordination.certificates_zip",
-                     "coordination.certificates_pdf", "admin.audit_csv"}  # fmt: skip
+                     "coordination.certificates_pdf", "coordination.import_template", "admin.audit_csv"}  # fmt: skip
     assert downloads == expected  # the loop above did meet every download
