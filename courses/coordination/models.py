@@ -89,3 +89,34 @@ class CsvImport(db.Model):
     cohort: Mapped[Cohort] = relationship()
 
     __table_args__ = (CheckConstraint(f"status IN {IMPORT_STATUSES!r}", name="status"),)
+
+
+EXPORT_STATUSES = (WAITING, RUNNING, DONE, FAILED, "expired")
+
+
+class ExportJob(db.Model):
+    """A file a worker prepares for the one who asked (the certificates of a course as a ZIP).
+
+    The file is written to the export folder (`instance/exports/` by default) and removed a day
+    after it is ready (`expired`); only the person who asked, or an admin, downloads it.
+    """
+
+    __tablename__ = "export_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohort.id"))
+    since: Mapped[date | None] = mapped_column(Date)
+    download_name: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(20), default=WAITING)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failure: Mapped[str | None] = mapped_column(String(40))
+    base_url: Mapped[str | None] = mapped_column(String(255))  # links in the certificates (see urls.links_from)
+
+    course: Mapped[Course] = relationship()
+
+    __table_args__ = (CheckConstraint(f"status IN {EXPORT_STATUSES!r}", name="status"),)

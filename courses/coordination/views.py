@@ -20,9 +20,9 @@ from courses.auth.models import User
 from courses.auth.territory import ORGANISATION_TYPES, REGIONS
 from courses.catalog.models import Course
 from courses.certificates import batch
-from courses.coordination import charts, csv_import, exports, import_jobs, reports, services
+from courses.coordination import charts, csv_import, export_jobs, exports, import_jobs, reports, services
 from courses.coordination.forms import CohortForm, ImportForm
-from courses.coordination.models import Cohort, CsvImport
+from courses.coordination.models import Cohort, CsvImport, ExportJob
 from courses.downloads import attachment
 from courses.extensions import db
 from courses.forms import ActionForm
@@ -394,12 +394,63 @@ def _certificate_selection(course: Course, scope: reports.Scope) -> batch.Certif
 @bp.get("/courses/<slug>/certificates.zip")
 @role_required("coordinator")
 def certificates_zip(slug: str):
-    """Every certificate of the course or session (or since a date) as one streamed ZIP with a register."""
+    """Every certificate of the course or session (or since a date) as one streamed ZIP with a register;
+    beyond ZIP_IN_REQUEST certificates, a page that asks a worker to prepare it."""
     course = _course_or_404(slug)
     scope = _scope(course)
     selection = _certificate_selection(course, scope)
+    count = batch.count_certificates(selection)
+    if count > export_jobs.ZIP_IN_REQUEST:
+        return render_template(
+            "coordination/export_request.html", course=course, scope=scope, count=count, action=ActionForm(),
+            since=request.args.get("since", ""),
+        )  # fmt: skip
     _audit_export("certificates_zip", course, scope, since=request.args.get("since") or None)
     return attachment(batch.certificates_zip(selection), _export_name(course, scope, "zip"), "application/zip")
+
+
+@bp.post("/courses/<slug>/certificates.zip")
+@role_required("coordinator")
+def request_certificates_zip(slug: str):
+    """Ask a worker for the certificates ZIP; then follow it on the export's page."""
+    course = _course_or_404(slug)
+    scope = _scope(course)
+    selection = _certificate_selection(course, scope)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    job = export_jobs.request_zip(
+        current_user, course, selection.cohort_id, selection.since, _export_name(course, scope, "zip"),
+        request_base_url(),
+    )  # fmt: skip
+    _audit_export("certificates_zip", course, scope, since=request.args.get("since") or None, job=job.id)
+    return redirect(url_for("coordination.export_status", job_id=job.id))
+
+
+def _export_or_404(job_id: int) -> ExportJob:
+    job = db.session.get(ExportJob, job_id)
+    if job is None or not export_jobs.may_see(current_user, job):  # someone else's export: nothing to tell
+        abort(404)
+    return job
+
+
+@bp.get("/exports/<int:job_id>")
+@role_required("coordinator")
+def export_status(job_id: int):
+    """Where a prepared export stands; its download link once it is ready."""
+    job = _export_or_404(job_id)
+    return render_template(
+        "coordination/export_status.html", job=job, state=export_jobs.status_of(job), keep=export_jobs.KEEP
+    )
+
+
+@bp.get("/exports/<int:job_id>/download")
+@role_required("coordinator")
+def export_download(job_id: int):
+    """The prepared file (for the person who asked, or an admin)."""
+    job = _export_or_404(job_id)
+    if export_jobs.status_of(job)["status"] != "done":
+        return redirect(url_for("coordination.export_status", job_id=job.id))
+    return attachment(export_jobs.read_file(job), job.download_name, "application/zip")
 
 
 @bp.get("/courses/<slug>/certificates.pdf")
