@@ -268,7 +268,7 @@ def confirm_import(cohort_id: int, import_id: int):
     if pending is None or pending.cohort_id != cohort.id or not ActionForm().validate_on_submit():
         abort(404)
     # The plan shown on the page that was confirmed (the upload's, unless the file was checked again).
-    expected = request.form.get("plan") or (pending.summary or {}).get("digest")
+    expected = request.form.get("plan", "")[:64] or (pending.summary or {}).get("digest")
     status_page = url_for("coordination.import_status", cohort_id=cohort.id, import_id=pending.id)
     if pending.total_rows > import_jobs.IN_REQUEST_ROWS:
         if not import_jobs.queue(pending, current_user, expected, request_base_url()):
