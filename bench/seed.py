@@ -67,6 +67,14 @@ SMALL = Sizes(
 )  # fmt: skip
 
 
+# Enough accounts for the CSV import's existing share (20% of 20,000 rows), little else (`python -m bench.bulk
+# csv-import` seeds it to measure the import alone).
+IMPORT = Sizes(
+    learners=10_000, courses=3, modules=3, cohorts=3, largest_completed=100, export_enrollments=100,
+    export_completed=10, other_enrollments=1_000, other_completed=100, max_started=1, attempt_share=0.1,
+)  # fmt: skip
+
+
 # -- databases ------------------------------------------------------------------------------------------
 
 

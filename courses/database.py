@@ -82,19 +82,22 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
         cursor.close()
 
 
+def _insert_ignoring_conflicts(session, target):
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql_insert(target).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite_insert(target).on_conflict_do_nothing()
+    raise RuntimeError(f"unsupported database: {dialect}")  # pragma: no cover - only SQLite and PostgreSQL
+
+
 def insert_ignoring_conflicts(session, model, values: dict) -> bool:
     """INSERT a row unless it would break a unique constraint; True if a row was inserted.
 
     The database settles races (two tabs, a double click, concurrent workers): no
     read-then-write window, on SQLite and PostgreSQL alike.
     """
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        statement = postgresql_insert(model).values(**values).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        statement = sqlite_insert(model).values(**values).on_conflict_do_nothing()
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise RuntimeError(f"unsupported database: {dialect}")
+    statement = _insert_ignoring_conflicts(session, model).values(**values)
     # RETURNING tells reliably whether a row went in (drivers disagree on rowcount here).
     primary_key = model.__table__.primary_key.columns
     return session.execute(statement.returning(*primary_key)).first() is not None
@@ -123,3 +126,24 @@ def _greatest_sqlite(element, compiler, **kw) -> str:
         return values[0]
     rotations = (", ".join(values[start:] + values[:start]) for start in range(len(values)))
     return "max(" + ", ".join(f"coalesce({rotation})" for rotation in rotations) + ")"
+
+
+BULK_ROWS = 500  # rows per statement: SQLite allows 32,766 parameters, and the widest table has ~15 columns
+
+
+def insert_many_ignoring_conflicts(session, table, rows: list[dict], returning: tuple = ()) -> list[tuple]:
+    """INSERT many rows, skipping those that would break a unique constraint; the `returning`
+    columns of the rows that went in (in no particular order).
+
+    One statement per BULK_ROWS rows (SQLAlchemy's "insertmanyvalues"), no ORM objects: the way to
+    write thousands of rows in a request. Every row must have the same keys.
+    """
+    statement = _insert_ignoring_conflicts(session, table)
+    if returning:
+        statement = statement.returning(*returning)
+    inserted: list[tuple] = []
+    for start in range(0, len(rows), BULK_ROWS):
+        result = session.execute(statement, rows[start : start + BULK_ROWS])
+        if returning:
+            inserted.extend(tuple(row) for row in result)
+    return inserted

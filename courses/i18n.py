@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel.units import format_unit
 from flask import Blueprint, Flask, current_app, redirect, request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -44,6 +45,14 @@ def switch():
     return response
 
 
+def upload_limit() -> str:
+    """The largest request the site accepts (MAX_CONTENT_LENGTH), in words: "5 mégaoctets", "5 megabytes"."""
+    size = current_app.config["MAX_CONTENT_LENGTH"]
+    value, unit = (size / 2**20, "digital-megabyte") if size >= 2**20 else (size / 2**10, "digital-kilobyte")
+    value = int(value) if value == int(value) else round(value, 1)
+    return format_unit(value, unit, length="long", locale=get_locale())
+
+
 def _template_globals() -> dict:
     language = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
     return {
@@ -51,6 +60,7 @@ def _template_globals() -> dict:
         "text_direction": direction(language),
         "language_names": LANGUAGE_NAMES,
         "direction_of": direction,
+        "upload_limit": upload_limit,
     }
 
 

@@ -24,7 +24,9 @@ from flask import Flask, current_app, has_app_context
 from flask.cli import AppGroup
 from huey import Huey
 from huey.storage import MemoryStorage, PostgresStorage, RedisStorage, SqliteStorage
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 # Configured by init_app(); until then (and in a process that never creates the app) it keeps
 # tasks in memory, so importing a module that declares tasks never touches a database.
@@ -92,6 +94,47 @@ def periodic(schedule, **options):
         return huey.periodic_task(schedule, **options)(in_app_context)
 
     return decorator
+
+
+_AFTER_COMMIT = "tadbir.tasks_after_commit"
+
+
+def enqueue_after_commit(session: Session, queued_task, *args) -> None:
+    """Enqueue `queued_task(*args)` once `session`'s transaction commits; never if it rolls back.
+
+    For work that must see what the transaction wrote (a worker reads the committed rows).
+    Should the process stop between the commit and the enqueue, the rows say what is left to do:
+    the feature's periodic task picks it up (see `coordination.import_jobs.resume`).
+    """
+    session.info.setdefault(_AFTER_COMMIT, []).append((queued_task, args))
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_committed(session: Session) -> None:
+    for queued_task, args in session.info.pop(_AFTER_COMMIT, []):
+        queued_task(*args)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
+
+
+def set_progress(key: str, value) -> None:
+    """Publish how far a running task is, where every process sees it at once (the queue's storage).
+
+    A task's database writes are invisible until it commits; its progress is not.
+    """
+    huey.put(f"tadbir:progress:{key}", value)
+
+
+def progress(key: str):
+    """What `set_progress` last published under `key`, or None."""
+    return huey.get(f"tadbir:progress:{key}", peek=True)
+
+
+def clear_progress(key: str) -> None:
+    huey.delete(f"tadbir:progress:{key}")
 
 
 @tasks_cli.command("worker")

@@ -53,6 +53,8 @@ def clean_line(text: str | None) -> str | None:
     line breaks (they become spaces), no surrounding spaces. None stays None (WTForms filters)."""
     if text is None:
         return None
+    if text.isprintable():  # no control, format (bidi) or line-break character: only NFC and spaces to do
+        return unicodedata.normalize("NFC", text).strip()
     return _clean(text.replace("\r\n", "\n"), frozenset())
 
 

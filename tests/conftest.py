@@ -67,6 +67,7 @@ def app(request, tmp_path: Path, content_dir: Path, server_database_url):
             "SQLALCHEMY_DATABASE_URI": server_database_url or f"sqlite:///{tmp_path / 'test.sqlite'}",
             "CONTENT_DIR": str(content_dir),
             "MAIL_OUTBOX": str(tmp_path / "outbox"),
+            "EXPORT_FOLDER": str(tmp_path / "exports"),
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
             "TASKS_IMMEDIATE": True,

@@ -12,7 +12,7 @@ from courses.auth.models import User
 from courses.catalog.models import Course, Module
 from courses.certificates.models import Certificate
 from courses.coordination import services as coordination
-from courses.coordination.models import CsvImport
+from courses.coordination.models import CsvImport, ExportJob
 from courses.extensions import db
 from courses.learning import services as learning
 from courses.learning.models import QuizAttempt
@@ -39,6 +39,9 @@ POLICY: dict[str, set[str]] = {
     "coordination.new_cohort": COORDINATORS, "coordination.edit_cohort": COORDINATORS,
     "coordination.close_cohort": COORDINATORS, "coordination.add_learner": COORDINATORS,
     "coordination.upload": COORDINATORS, "coordination.confirm_import": COORDINATORS,
+    "coordination.check_import": COORDINATORS, "coordination.import_status": COORDINATORS,
+    "coordination.import_template": COORDINATORS, "coordination.request_certificates_zip": COORDINATORS,
+    "coordination.export_status": COORDINATORS, "coordination.export_download": COORDINATORS,
     "coordination.report_csv": COORDINATORS, "coordination.report_xlsx": COORDINATORS,
     "coordination.certificates_zip": COORDINATORS, "coordination.certificates_pdf": COORDINATORS,
     "coordination.resend_invitation": COORDINATORS, "coordination.reminder_preview": COORDINATORS,
@@ -76,13 +79,16 @@ def world(app, make_course, synced, make_user):
         cohort = coordination.create_cohort(fields, SYSTEM)
         db.session.flush()
         pending = CsvImport(cohort_id=cohort.id, filename="x.csv", content="email;full name\nx@y.ma;X\n")
-        db.session.add(pending)
+        job = ExportJob(kind="certificates_zip", requested_by_id=users["coordinator"].id, course_id=course.id,
+                        download_name="x.zip")  # fmt: skip
+        db.session.add_all([pending, job])
         db.session.commit()
         return {
             "slug": course.slug, "module_slug": module.slug, "filename": "carte.svg",
             "code": db.session.scalar(select(Certificate.code)), "attempt_id": db.session.scalar(select(QuizAttempt.id)),
             "cohort_id": cohort.id, "import_id": pending.id, "user_id": target.id, "token": "not-a-token",
             "kind": "not_activated",
+            "job_id": job.id,
         }, users  # fmt: skip
 
 
@@ -216,5 +222,5 @@ def test_every_download_is_sent_with_no_store(app, client, world, role):
     expected = {"certificates.download"}
     if role == "admin":
         expected |= {"coordination.report_csv", "coordination.report_xlsx", "coordination.certificates_zip",
-                     "coordination.certificates_pdf", "admin.audit_csv"}  # fmt: skip
+                     "coordination.certificates_pdf", "coordination.import_template", "admin.audit_csv"}  # fmt: skip
     assert downloads == expected  # the loop above did meet every download

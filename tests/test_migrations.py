@@ -208,6 +208,7 @@ def test_search_index_works_on_a_migrated_database(empty_database_url, content_d
                 "gouvernance locale les bases de la decentralisation.  gouvernance"
             )
         db.session.remove()
+        db.engine.dispose()
 
 
 def test_audit_events_without_an_account_become_the_system_s(empty_database_url, content_dir):

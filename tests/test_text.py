@@ -39,3 +39,14 @@ def test_an_override_reverses_its_neighbours_unless_isolated():
 
 def test_bdi_escapes():
     assert bdi("<b>Salma</b>") == "<bdi>&lt;b&gt;Salma&lt;/b&gt;</bdi>"
+
+
+def test_clean_line_takes_a_shortcut_for_printable_text_with_the_same_result():
+    from courses.text import _clean
+
+    samples = [
+        "  Salma Benali ", "Jose\u0301 Ben Ali", "سلمى بنعلي", "Ｊｏｈｎ", "Commune de Salé", "a\u00a0b", "x\u200dy",
+        f"a{LRM}b", f"{RLO}x", "tab\there", "line\u2028break", "nul\x00", "\u0301e", "", "   ",
+    ]  # fmt: skip
+    for text in samples:
+        assert clean_line(text) == _clean(text.replace("\r\n", "\n"), frozenset()), repr(text)

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from courses.audit.services import COMMAND_LINE
-from courses.coordination import csv_import, notifications, services
-from courses.coordination.models import Cohort
+from courses.auth.territory import ORGANISATION_TYPES, REGIONS
+from courses.coordination import csv_import, import_jobs, services
+from courses.coordination.models import Cohort, CsvImport
 from courses.extensions import db
 from courses.urls import require_public_base_url
 
@@ -30,26 +30,46 @@ def import_command(cohort_id: int, file: str, dry_run: bool, no_invite: bool) ->
     if cohort is None:
         raise click.ClickException(f"no session {cohort_id}")
     text = csv_import.decode(Path(file).read_bytes())
-    preview = csv_import.preview(cohort, text)
-    for problem in preview.file_problems:
-        detail = f" ({', '.join(preview.missing_columns)})" if problem == "missing_columns" else ""
-        click.echo(f"{file}: {problem}{detail}", err=True)
-    for row in preview.rows:
-        if row.problems:
-            columns = f" [{', '.join(row.disallowed_in)}]" if row.disallowed_in else ""
-            click.echo(f"{file}:{row.line}: {', '.join(row.problems)}{columns} ({row.email or '-'})", err=True)
-    click.echo(", ".join(f"{count} {status}" for status, count in preview.counts().items()))
-    if not preview.is_valid:
-        raise click.ClickException("the file has errors; nothing was imported")
+    plan = csv_import.plan(cohort, text)
+    _report(file, plan)
+    if not plan.is_valid:
+        raise click.ClickException(f"the file has errors; nothing was imported ({plan.refusal()})")
     if dry_run:
         return
-    with click.progressbar(length=len(preview.rows), label="import", file=sys.stderr) as bar:
+    # The same path as a confirmation in the browser: a pending import, claimed, imported in one transaction.
+    pending = CsvImport(
+        cohort_id=cohort.id, filename=csv_import.stored_filename(Path(file).name), content=text,
+        checked_rows=plan.stored(), summary={**plan.counts(), "digest": plan.digest()}, total_rows=len(plan.rows),
+    )  # fmt: skip
+    db.session.add(pending)
+    db.session.flush()
+    with click.progressbar(length=len(plan.rows), label="import", file=sys.stderr) as bar:
         try:
-            result = csv_import.apply(cohort, text, COMMAND_LINE, on_row=lambda: bar.update(1))
-            for user in result.joined if not no_invite else ():
-                notifications.welcome(user, cohort, None, COMMAND_LINE)
+            result = import_jobs.run_now(
+                pending, None, plan.digest(), None, invite=not no_invite,
+                on_progress=lambda done, _total: bar.update(done - bar.pos),
+            )  # fmt: skip
         except services.CoordinationError as error:
             db.session.rollback()
             raise click.ClickException(f"{error.code}; nothing was imported") from error
-    db.session.commit()
-    click.echo(f"{result.enrolled} enrolled, {len(result.created)} accounts created, {result.unchanged} unchanged.")
+    db.session.commit()  # the invitations are then queued by a worker (`flask tasks worker`)
+    click.echo(f"{result.enrolled} enrolled, {result.created} accounts created, {result.unchanged} unchanged.")
+
+
+def _report(file: str, plan: csv_import.Plan) -> None:
+    for problem in plan.file_problems:
+        detail = f" ({', '.join(plan.missing_columns)})" if problem == "missing_columns" else ""
+        if problem == "full":
+            detail = f" ({plan.in_session} in the session + {plan.incoming} > capacity {plan.capacity})"
+        click.echo(f"{file}: {problem}{detail}", err=True)
+    unknown = set()
+    for row in plan.rows:
+        if row.problems:
+            columns = f" [{', '.join(row.disallowed_in)}]" if row.disallowed_in else ""
+            values = "".join(f" {column}={value!r}" for column, value in row.unknown.items())
+            unknown.update(row.unknown)
+            click.echo(f"{file}:{row.line}: {', '.join(row.problems)}{columns}{values} ({row.email or '-'})", err=True)
+    for column, codes in (("organisation_type", ORGANISATION_TYPES), ("region", REGIONS)):
+        if column in unknown:
+            click.echo(f"allowed {column} values (codes, or their labels in fr/ar/en): {', '.join(codes)}", err=True)
+    click.echo(", ".join(f"{count} {status}" for status, count in plan.counts().items()))

@@ -1,27 +1,38 @@
-"""Bulk enrollment from a CSV file: read, check every row, preview, then import all or nothing.
+"""Bulk enrollment from a CSV file: read, check every row, plan, preview, then import all or nothing.
 
-Files come from Excel as often as not: UTF-8 with or without BOM, comma or semicolon, headers in
-French or English. Every problem is reported with its line; nothing is written until the
-coordinator confirms a file whose every row is valid.
+Files come from Excel as often as not: UTF-8 with or without BOM, or Windows-1252 (Excel's plain
+"CSV" on a French Windows), comma or semicolon, headers in French, English or Arabic. Every problem
+is reported with its line; nothing is written until the coordinator confirms.
+
+`plan()` is the one place that decides what a file does to a session: who gets an account, who
+is enrolled, who stays as they are, which rows are refused, and whether the session can take them
+(closed session, unpublished course, capacity). The preview shows the plan; the confirmation
+computes it again inside its transaction and imports only that plan — the one the coordinator
+saw (its digest travels with the confirmation) — so the two cannot disagree.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import functools
+import hashlib
 import io
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from flask import current_app, has_app_context
+from sqlalchemy import or_, select, update
 
-from courses.audit.services import Actor, record
+from courses.audit.services import Actor, record, record_many
 from courses.auth import emails
-from courses.auth import services as accounts
+from courses.auth.labels import spellings
 from courses.auth.models import User
 from courses.auth.territory import ORGANISATION_TYPES, REGIONS
 from courses.coordination import services
 from courses.coordination.models import Cohort, CsvImport
+from courses.database import insert_many_ignoring_conflicts, utcnow
 from courses.edge import has_disallowed
 from courses.extensions import db
 from courses.learning.models import Enrollment
@@ -57,27 +68,51 @@ ORGANISATION_ALIASES = {
 }  # fmt: skip
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats its organisation types and regions
 def _key(text: str) -> str:
+    """How a header or a value compares: no case, accents, hamza, dashes or extra spaces."""
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = plain.replace("\u2019", "'").replace("\u02bc", "'").replace("\u0640", "")  # ’ and ʼ, tatweel
     return " ".join(plain.replace("_", " ").replace("-", " ").split())
 
 
-def _index(aliases: dict[str, str]) -> dict[str, str]:
-    return {_key(alias): code for alias, code in aliases.items()}
+# "Région Souss-Massa", "جهة سوس ماسة" and "Souss-Massa" name one region.
+_REGION_PREFIXES = ("region de l'", "region de ", "region du ", "region ", "جهة ", "l'")
 
 
-# Values people write for a language (after _key: no accents or hamza, case-folded), mapped to our codes.
-LANGUAGE_ALIASES = {
-    "fr": "fr", "fra": "fr", "fre": "fr", "francais": "fr", "french": "fr", "الفرنسية": "fr", "فرنسية": "fr",
-    "ar": "ar", "ara": "ar", "arabe": "ar", "arabic": "ar", "العربية": "ar", "عربية": "ar", "عربي": "ar",
-    "en": "en", "eng": "en", "anglais": "en", "english": "en", "الانجليزية": "en", "انجليزية": "en",
-    "الانكليزية": "en", "انجليزي": "en",
-}  # fmt: skip
+def _region_key(text: str) -> str:
+    key = _key(text)
+    for prefix in _REGION_PREFIXES:
+        if key.startswith(prefix) and len(key) > len(prefix):
+            return key[len(prefix) :].strip()
+    return key
 
-_ORGANISATIONS = _index({**ORGANISATION_ALIASES, **{code: code for code in ORGANISATION_TYPES}})
-_REGIONS = _index({**{code: code for code in REGIONS}, **{str(label): code for code, label in REGIONS.items()}})
-_LANGUAGES = _index(LANGUAGE_ALIASES)
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What a file may write for an organisation type or a region: the code, the label of the
+    sign-up form in each interface language, and the usual aliases — compared by `_key`."""
+
+    organisation_types: dict[str, str]
+    regions: dict[str, str]
+
+    @classmethod
+    def build(cls, languages: Iterable[str]) -> Vocabulary:
+        languages = tuple(languages)
+        types = {_key(alias): code for alias, code in ORGANISATION_ALIASES.items()}
+        types.update({_key(text): code for text, code in spellings(ORGANISATION_TYPES, languages)})
+        types.update({_key(code): code for code in ORGANISATION_TYPES})
+        regions = {_region_key(text): code for text, code in spellings(REGIONS, languages)}
+        regions.update({_region_key(code): code for code in REGIONS})
+        return cls(types, regions)
+
+
+def vocabulary() -> Vocabulary:
+    """The vocabulary of the current application's languages (English msgids alone outside one)."""
+    return Vocabulary.build(current_app.config["LANGUAGES"] if has_app_context() else ("en",))
+
+
 _HEADERS = {_key(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
 
 # Row statuses: what will happen to each row.
@@ -98,21 +133,34 @@ class Row:
     status: str = NEW
     problems: list[str] = field(default_factory=list)  # codes; the view words them
     disallowed_in: list[str] = field(default_factory=list)  # columns whose cell holds a control character
+    unknown: dict[str, str] = field(default_factory=dict)  # column -> the value as typed, when not recognised
+    key: str = ""  # emails.email_key of the address
+    user_id: int | None = None  # the existing account (EXISTING, ATTACH, ALREADY, OTHER_COHORT)
+    enrollment_id: int | None = None  # its enrollment in the course (ATTACH)
 
     @property
     def email(self) -> str:
         return self.values.get("email", "")
 
 
+# Plan problems that refuse the whole file, and the CoordinationError code each one gives a confirmation.
+REFUSALS = {"cohort_closed": "closed", "course_closed": "course_closed", "full": "full"}
+
+
 @dataclass
-class Preview:
+class Plan:
+    """What importing a file into a session does, row by row, and whether it can be done."""
+
     rows: list[Row] = field(default_factory=list)
-    file_problems: list[str] = field(default_factory=list)  # codes: encoding, missing columns, …
+    file_problems: list[str] = field(default_factory=list)  # codes: encoding, missing columns, full session…
     missing_columns: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)  # headers we do not know, shown to the user
+    capacity: int | None = None  # the session's
+    in_session: int = 0  # learners already in the session
 
     @property
     def is_valid(self) -> bool:
+        """The confirmation will import this plan: no problem with the file, the session or any row."""
         return not self.file_problems and all(row.status != INVALID for row in self.rows)
 
     def counts(self) -> dict[str, int]:
@@ -121,11 +169,50 @@ class Preview:
             counts[row.status] += 1
         return counts
 
+    @property
+    def incoming(self) -> int:
+        """Learners the import adds to the session (new accounts, enrollments, attachments)."""
+        return sum(1 for row in self.rows if row.status in (NEW, EXISTING, ATTACH))
+
+    @property
+    def over_capacity(self) -> int:
+        return 0 if self.capacity is None else max(0, self.in_session + self.incoming - self.capacity)
+
+    def refusal(self) -> str:
+        """The CoordinationError code a confirmation of this plan gets (it is not valid)."""
+        return next((REFUSALS[p] for p in self.file_problems if p in REFUSALS), "invalid_file")
+
+    def digest(self) -> str:
+        """A fingerprint of the plan (every row's fate, every problem): equal digests, same import."""
+        text = "|".join([*self.file_problems, *(f"{row.line}:{row.status}" for row in self.rows)])
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    def stored(self) -> list[list]:
+        """The checked rows of a valid file, kept with the pending import: its confirmation plans them
+        again against the database without reading and checking the file a second time."""
+        return [[row.line, row.key, row.values] for row in self.rows]
+
+    @classmethod
+    def from_stored(cls, rows: list[list]) -> Plan:
+        return cls(rows=[Row(line=line, values=dict(values), key=key) for line, key, values in rows])
+
+    def shown_rows(self, limit: int = 500) -> list[Row]:
+        """The rows a page lists: every row with a problem first, then the others, `limit` in all."""
+        refused = [row for row in self.rows if row.problems]
+        return (refused + [row for row in self.rows if not row.problems])[:limit]
+
 
 def decode(raw: bytes) -> str | None:
-    """UTF-8 text, with or without a BOM; None when the bytes are not UTF-8."""
+    """The file's text: UTF-8 (with or without a BOM), else Windows-1252 (Excel's plain "CSV" on a
+    French Windows); None for anything else (UTF-16 "Unicode text", bytes Windows-1252 does not define)."""
     try:
         return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    try:
+        return raw.decode("cp1252")
     except UnicodeDecodeError:
         return None
 
@@ -150,9 +237,10 @@ def _dialect(text: str) -> str:
     return ";" if first.count(";") > first.count(",") else ","
 
 
-def read(text: str) -> Preview:
+def read(text: str, words: Vocabulary | None = None) -> Plan:
     """Parse and check the file's shape and every row's values (no database needed)."""
-    preview = Preview()
+    words = words or vocabulary()
+    preview = Plan()
     if not text.strip():
         preview.file_problems.append("empty")
         return preview
@@ -189,12 +277,11 @@ def read(text: str) -> Preview:
             row = Row(line=reader.line_num, values=values, disallowed_in=disallowed_in)
             if disallowed_in:  # every cell counts, known column or not: the file is stored as sent
                 row.problems.append("disallowed_characters")
-            _check_values(row)
-            if row.email:
-                key = emails.email_key(row.email)  # josé in NFC and NFD, or ｊｏｈｎ and john: one person
-                if key in seen:
+            _check_values(row, words)
+            if row.key:  # josé in NFC and NFD, or ｊｏｈｎ and john: one person
+                if row.key in seen:
                     row.problems.append("duplicate")
-                seen.setdefault(key, row.line)
+                seen.setdefault(row.key, row.line)
             if row.problems:
                 row.status = INVALID
             preview.rows.append(row)
@@ -202,7 +289,22 @@ def read(text: str) -> Preview:
         preview.file_problems.append("unreadable")
     if not preview.rows and not preview.file_problems:
         preview.file_problems.append("empty")
+    if any(_unreadable_arabic(row.values.get("full_name_ar", "")) for row in preview.rows):
+        preview.file_problems.append("arabic_unreadable")
     return preview
+
+
+# Windows-1256 (Arabic Windows) bytes read as Windows-1252 give Latin-1 letters only: "ÓáãÜ ÈäÚáí".
+_LATIN1_LETTERS = frozenset(chr(c) for c in range(0xC0, 0x100)) - {"×", "÷"}
+
+
+def _unreadable_arabic(name: str) -> bool:
+    """An "Arabic name" that an encoding ruined: accented Latin letters only (Windows-1256 read as
+    Windows-1252), or question marks and no letter (Excel wrote "?" for what Windows-1252 lacks)."""
+    letters = [c for c in name if c.isalpha()]
+    if not letters:
+        return "?" in name
+    return all(c in _LATIN1_LETTERS for c in letters)
 
 
 def _disallowed_columns(header: list[str], cells: list[str]) -> list[str]:
@@ -214,7 +316,7 @@ def _disallowed_columns(header: list[str], cells: list[str]) -> list[str]:
     ]
 
 
-def _check_values(row: Row) -> None:
+def _check_values(row: Row, words: Vocabulary) -> None:
     values = row.values
     first_name = values.pop("first_name", "")
     if first_name and values.get("full_name"):  # "Prénom" and "Nom" columns, as French lists often have
@@ -229,124 +331,235 @@ def _check_values(row: Row) -> None:
         if len(values[column]) > MAX_CELL:
             row.problems.append("too_long")
             break
-    if values.get("organisation_type"):
-        code = _ORGANISATIONS.get(_key(values["organisation_type"]))
-        if code is None:
-            row.problems.append("unknown_organisation_type")
-        else:
-            values["organisation_type"] = code
-    if values.get("region"):
-        code = _REGIONS.get(_key(values["region"]))
-        if code is None:
-            row.problems.append("unknown_region")
-        else:
-            values["region"] = code
+    for column, index, key in (
+        ("organisation_type", words.organisation_types, _key),
+        ("region", words.regions, _region_key),
+    ):
+        if values.get(column):
+            code = index.get(key(values[column]))
+            if code is None:
+                row.problems.append(f"unknown_{column}")
+                row.unknown[column] = values[column]
+            else:
+                values[column] = code
     if values.get("language"):
         code = language_code(values["language"])
         if code is None:
             row.problems.append("unknown_language")
         else:
             values["language"] = code
+    if values.get("email") and "invalid_email" not in row.problems:
+        row.key = emails.email_key(values["email"])
+
+
+# Values people write for a language (after _key: no accents or hamza, case-folded), mapped to our codes.
+LANGUAGE_ALIASES = {
+    "fr": "fr", "fra": "fr", "fre": "fr", "francais": "fr", "french": "fr", "الفرنسية": "fr", "فرنسية": "fr",
+    "ar": "ar", "ara": "ar", "arabe": "ar", "arabic": "ar", "العربية": "ar", "عربية": "ar", "عربي": "ar",
+    "en": "en", "eng": "en", "anglais": "en", "english": "en", "الانجليزية": "en", "انجليزية": "en",
+    "الانكليزية": "en", "انجليزي": "en",
+}  # fmt: skip
 
 
 def language_code(text: str) -> str | None:
     """fr, ar or en for what a file says ("Français", "arabe", "العربية", "fr-MA"…); None if unknown."""
+    languages = {_key(alias): code for alias, code in LANGUAGE_ALIASES.items()}
     key = _key(text)
-    return _LANGUAGES.get(key) or _LANGUAGES.get(key.split(" ")[0])  # "fr-MA", "ar_MA"
+    return languages.get(key) or languages.get(key.split(" ")[0])  # "fr-MA", "ar_MA"
 
 
-def preview(cohort: Cohort, text: str | None) -> Preview:
-    """What importing `text` into `cohort` would do, row by row (reads the database, writes nothing)."""
+LOOKUP_CHUNK = 400  # addresses per lookup: two IN lists stay within SQLite's 999 variables of old versions
+
+
+def plan(cohort: Cohort, text: str | None, words: Vocabulary | None = None) -> Plan:
+    """What importing `text` into `cohort` does, row by row, and whether it can (reads, writes nothing).
+
+    The file's own rules (`read`), then the session's and the database's (`settle`). The preview
+    shows it; `apply()` settles the file's checked rows again in its transaction and imports exactly that.
+    """
     if text is None:
-        return Preview(file_problems=["encoding"])
-    result = read(text)
+        return Plan(file_problems=["encoding"])
+    return settle(cohort, read(text, words))
+
+
+def settle(cohort: Cohort, checked: Plan) -> Plan:
+    """Add to a read file what the session and the database decide: closed session, unpublished
+    course, existing accounts and enrollments, look-alike addresses, capacity."""
     if not cohort.is_open:
-        result.file_problems.append("cohort_closed")
+        checked.file_problems.append("cohort_closed")
     if not cohort.course.is_public:
-        result.file_problems.append("course_closed")
-    valid = [row for row in result.rows if row.status != INVALID]
-    users, users_by_key = _existing_accounts(valid)
-    enrolled = {
-        user_id: cohort_id
-        for user_id, cohort_id in db.session.execute(
-            select(Enrollment.user_id, Enrollment.cohort_id).where(Enrollment.course_id == cohort.course_id)
+        checked.file_problems.append("course_closed")
+    _match_accounts(cohort, [row for row in checked.rows if row.status != INVALID])
+    checked.capacity, checked.in_session = cohort.capacity, services.enrolled_count(cohort)
+    if checked.over_capacity:
+        checked.file_problems.append("full")
+    return checked
+
+
+def _match_accounts(cohort: Cohort, rows: list[Row]) -> None:
+    """Give each row its status from the accounts and enrollments that exist (two queries per chunk)."""
+    for start in range(0, len(rows), LOOKUP_CHUNK):
+        chunk = rows[start : start + LOOKUP_CHUNK]
+        by_email: dict[str, int] = {}
+        by_key: dict[str, int] = {}
+        accounts = select(User.id, User.email, User.email_key).where(
+            or_(User.email.in_([row.email for row in chunk]), User.email_key.in_([row.key for row in chunk]))
         )
-    }
-    for row in valid:
-        user = users.get(row.email)
-        if user is None and emails.email_key(row.email) in users_by_key:
-            row.problems.append("lookalike")  # another account has this address in compatibility form
-            row.status = INVALID
-        elif user is None:
-            row.status = NEW
-        elif user.id in enrolled:
-            cohort_of_user = enrolled[user.id]
-            row.status = ALREADY if cohort_of_user == cohort.id else ATTACH if cohort_of_user is None else OTHER_COHORT
-        else:
-            row.status = EXISTING
-    return result
+        for user_id, email, key in db.session.execute(accounts):
+            by_email[email] = user_id
+            if key is not None:
+                by_key[key] = user_id
+        enrollments = {
+            user_id: (enrollment_id, cohort_id)
+            for enrollment_id, user_id, cohort_id in db.session.execute(
+                select(Enrollment.id, Enrollment.user_id, Enrollment.cohort_id).where(
+                    Enrollment.course_id == cohort.course_id, Enrollment.user_id.in_(list(by_email.values()))
+                )
+            )
+        }
+        for row in chunk:
+            _give_status(row, cohort, by_email.get(row.email), row.key in by_key, enrollments)
 
 
-def _existing_accounts(rows: list[Row]) -> tuple[dict[str, User], dict[str, User]]:
-    """The accounts the rows name, by email; and by key, to find look-alikes of their addresses."""
-    by_email: dict[str, User] = {}
-    by_key: dict[str, User] = {}
-    for start in range(0, len(rows), 500):  # bounded IN lists
-        addresses = [row.email for row in rows[start : start + 500]]
-        keys = [emails.email_key(address) for address in addresses]
-        for user in db.session.scalars(select(User).where(or_(User.email.in_(addresses), User.email_key.in_(keys)))):
-            by_email[user.email] = user
-            if user.email_key is not None:
-                by_key[user.email_key] = user
-    return by_email, by_key
+def _give_status(row: Row, cohort: Cohort, user_id: int | None, key_taken: bool, enrollments: dict) -> None:
+    if user_id is None and key_taken:
+        row.problems.append("lookalike")  # another account has this address in compatibility form
+        row.status = INVALID
+        return
+    row.user_id = user_id
+    if user_id is None:
+        row.status = NEW
+    elif user_id in enrollments:
+        row.enrollment_id, in_cohort = enrollments[user_id]
+        row.status = ALREADY if in_cohort == cohort.id else ATTACH if in_cohort is None else OTHER_COHORT
+    else:
+        row.status = EXISTING
 
 
 @dataclass
 class ImportResult:
-    created: list[User] = field(default_factory=list)  # accounts made by this import
-    joined: list[User] = field(default_factory=list)  # everyone it put in the session (new accounts too)
-    enrolled: int = 0
+    created_ids: list[int] = field(default_factory=list)  # accounts created by the import
+    joined_ids: list[int] = field(default_factory=list)  # everyone it put in the session: told once it commits
+    enrolled: int = 0  # new enrollments and enrollments attached to the session
     unchanged: int = 0
 
+    @property
+    def created(self) -> int:
+        return len(self.created_ids)
 
-def apply(cohort: Cohort, text: str | None, actor: Actor, on_row: Callable[[], None] | None = None) -> ImportResult:
-    """Import every row, or raise CoordinationError('invalid_file') and write nothing.
 
-    `actor` is who confirmed the import (a coordinator, or COMMAND_LINE): the import and each
-    enrollment it makes are recorded in their name.
+WRITE_CHUNK = 2_000  # rows written between two progress reports
+
+
+def apply(
+    cohort: Cohort,
+    checked: Plan,
+    actor: Actor,
+    expected: str | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Import the plan of a file's `checked` rows (`read()`, or `Plan.from_stored`) in the caller's
+    transaction, or raise CoordinationError and write nothing.
+
+    The plan is settled again here, with the session locked: its refusal (`closed`,
+    `course_closed`, `full`, `invalid_file`) is the preview's; `changed` when it is no longer the
+    plan whose digest is `expected` (someone enrolled, an account was created since the preview).
+    Rows are written in bulk — accounts, enrollments, audit events — with INSERT … ON CONFLICT DO
+    NOTHING, so a row that appeared meanwhile is noticed (`changed`) instead of failing half-way.
+    Accounts get no password (they activate from their invitation). `on_progress(done, total)`
+    is called after each chunk of rows.
     """
-    checked = preview(cohort, text)
-    if not checked.is_valid:
-        raise services.CoordinationError("invalid_file")
-    if cohort.capacity is not None:
-        incoming = sum(1 for row in checked.rows if row.status in (NEW, EXISTING, ATTACH))
-        if services.enrolled_count(cohort) + incoming > cohort.capacity:
-            raise services.CoordinationError("full")
-    result = ImportResult()
-    for row in checked.rows:
-        user = accounts.find_user(row.email)
-        if user is None:
-            profile = accounts.Profile(
-                full_name=row.values["full_name"],
-                full_name_ar=row.values.get("full_name_ar"),
-                organisation=row.values.get("organisation", ""),
-                organisation_type=row.values.get("organisation_type"),
-                region=row.values.get("region"),
-                job_title=row.values.get("job_title", ""),
-                preferred_language=row.values.get("language"),  # the file's column, for new accounts only
-            )
-            user = accounts.create_user(row.email, profile, password=None)
-            result.created.append(user)
-        outcome = services.enroll_in_cohort(cohort, user, actor, source="import")
-        if outcome in ("enrolled", "attached"):
-            result.enrolled += 1
-            result.joined.append(user)
-        else:
-            result.unchanged += 1
-        if on_row:
-            on_row()
+    services.lock_cohort(cohort)
+    current = settle(cohort, checked)
+    if not current.is_valid:
+        raise services.CoordinationError(current.refusal())
+    if expected is not None and current.digest() != expected:
+        raise services.CoordinationError("changed")
+    result = ImportResult(unchanged=sum(1 for row in current.rows if row.status in (ALREADY, OTHER_COHORT)))
+    now = utcnow()
+    for start in range(0, len(current.rows), WRITE_CHUNK):
+        chunk = current.rows[start : start + WRITE_CHUNK]
+        result.created_ids += _create_accounts([row for row in chunk if row.status == NEW], now)
+        joining = [row for row in chunk if row.status in (NEW, EXISTING, ATTACH)]
+        result.enrolled += _enroll(cohort, [row for row in joining if row.status != ATTACH], now, actor)
+        result.enrolled += _attach(cohort, [row for row in joining if row.status == ATTACH], actor)
+        result.joined_ids += [row.user_id for row in joining]
+        if on_progress:
+            on_progress(start + len(chunk), len(current.rows))
     record(
         actor, "cohort.import", "cohort", cohort.id, cohort.name, course_title=cohort.course.title,
-        rows=len(checked.rows), created=len(result.created), enrolled=result.enrolled, unchanged=result.unchanged,
+        rows=len(current.rows), created=result.created, enrolled=result.enrolled, unchanged=result.unchanged,
     )  # fmt: skip
     return result
+
+
+def _account_values(row: Row, now) -> dict:
+    """The columns `accounts.create_user` would write for this row (cells are cleaned already).
+
+    No password hash: an invited account has none until its owner activates it from the invitation.
+    """
+    values = row.values
+    return {
+        "email": row.email, "email_key": row.key, "email_skeleton": emails.email_skeleton(row.email),
+        "full_name": values["full_name"], "full_name_ar": values.get("full_name_ar") or None,
+        "organisation": values.get("organisation", ""), "organisation_type": values.get("organisation_type") or None,
+        "region": values.get("region") or None, "job_title": values.get("job_title", ""),
+        "preferred_language": values.get("language") or None,  # the file's column, for new accounts only
+        "role": "learner", "is_active": True,
+        "created_at": now, "session_epoch": 0,
+    }  # fmt: skip
+
+
+def _create_accounts(rows: list[Row], now) -> list[int]:
+    table = User.__table__
+    inserted = insert_many_ignoring_conflicts(
+        db.session, table, [_account_values(row, now) for row in rows], returning=(table.c.id, table.c.email)
+    )
+    ids = dict((email, user_id) for user_id, email in inserted)
+    if len(ids) != len(rows):  # an account with one of these addresses was created since the plan
+        raise services.CoordinationError("changed")
+    for row in rows:
+        row.user_id = ids[row.email]
+    return [row.user_id for row in rows]
+
+
+def _enrollment_events(cohort: Cohort, rows: list[Row], ids: dict[int, int], **extra) -> list[tuple[int, str, dict]]:
+    course = {"course": cohort.course.slug, "course_title": cohort.course.title}
+    return [
+        (ids[row.user_id], f"{row.email} · {cohort.course.slug}",
+         {"cohort": cohort.id, "cohort_name": cohort.name, "user": row.email, **course, **extra})
+        for row in rows
+    ]  # fmt: skip
+
+
+def _enroll(cohort: Cohort, rows: list[Row], now, actor: Actor) -> int:
+    table = Enrollment.__table__
+    values = [
+        {"user_id": row.user_id, "course_id": cohort.course_id, "source": "import", "enrolled_at": now,
+         "cohort_id": cohort.id}
+        for row in rows
+    ]  # fmt: skip
+    inserted = insert_many_ignoring_conflicts(db.session, table, values, returning=(table.c.id, table.c.user_id))
+    if len(inserted) != len(rows):  # one of them enrolled in the course since the plan
+        raise services.CoordinationError("changed")
+    ids = dict((user_id, enrollment_id) for enrollment_id, user_id in inserted)
+    record_many(actor, "enrollment.create", "enrollment", _enrollment_events(cohort, rows, ids, source="import"))
+    return len(rows)
+
+
+def _attach(cohort: Cohort, rows: list[Row], actor: Actor) -> int:
+    """Put enrollments that have no session into this one (learners who enrolled on their own)."""
+    attached = 0
+    for start in range(0, len(rows), LOOKUP_CHUNK):
+        ids = [row.enrollment_id for row in rows[start : start + LOOKUP_CHUNK]]
+        attached += db.session.execute(
+            update(Enrollment)
+            .where(Enrollment.id.in_(ids), Enrollment.cohort_id.is_(None))
+            .values(cohort_id=cohort.id)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    if attached != len(rows):  # one of them joined another session since the plan
+        raise services.CoordinationError("changed")
+    ids = {row.user_id: row.enrollment_id for row in rows}
+    record_many(actor, "enrollment.attach", "enrollment", _enrollment_events(cohort, rows, ids))
+    return len(rows)

@@ -12,7 +12,7 @@ from courses.audit.services import Actor, record
 from courses.auth.emails import fold, normalise_email
 from courses.auth.models import User
 from courses.catalog.models import Course
-from courses.coordination.models import Cohort, CsvImport
+from courses.coordination.models import RUNNING, Cohort, CsvImport
 from courses.database import utcnow
 from courses.extensions import db
 from courses.learning import services as learning
@@ -95,24 +95,41 @@ def may_manage_cohort(user: User) -> bool:
     return user.has_role("coordinator")
 
 
-def claim_import(pending: CsvImport, now: datetime | None = None) -> bool:
+def claim_import(
+    pending: CsvImport, now: datetime | None = None, status: str = RUNNING, actor: User | None = None
+) -> bool:
     """Mark a checked CSV file as being imported; True for the one caller that wins it.
 
     The claim is a conditional UPDATE whose row count tells who won, so a double click or two
     servers at once import the file once. The caller imports in the same transaction (a rollback
-    releases the claim) and commits.
+    releases the claim) and commits; or, with `status=WAITING`, commits the claim and leaves the
+    import to a worker (a failed import gives its claim back: see `import_jobs`).
     """
     claimed = db.session.execute(
         update(CsvImport)
         .where(CsvImport.id == pending.id, CsvImport.confirmed_at.is_(None))
-        .values(confirmed_at=now or utcnow())
+        .values(
+            confirmed_at=now or utcnow(),
+            status=status,
+            failure=None,
+            confirmed_by_id=actor.id if actor is not None else None,
+        )
     )
     return claimed.rowcount == 1
 
 
+def lock_cohort(cohort: Cohort) -> None:
+    """Lock the cohort's row for this transaction: whoever counts its seats next waits for the commit.
+
+    SELECT … FOR UPDATE on PostgreSQL. SQLite has no row locks: there the transaction's first
+    write takes the database's write lock, so callers write first (the import's claim does).
+    """
+    db.session.execute(select(Cohort.id).where(Cohort.id == cohort.id).with_for_update())
+
+
 def _check_capacity(cohort: Cohort) -> None:
     # Lock the cohort while counting so two coordinators cannot both take the last seat.
-    db.session.execute(select(Cohort.id).where(Cohort.id == cohort.id).with_for_update())
+    lock_cohort(cohort)
     if cohort.capacity is not None and enrolled_count(cohort) >= cohort.capacity:
         raise CoordinationError("full")
 

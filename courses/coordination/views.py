@@ -9,23 +9,37 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from courses.audit.services import record
 from courses.auth.access import role_required
+from courses.auth.labels import allowed_names
 from courses.auth.models import User
+from courses.auth.territory import ORGANISATION_TYPES, REGIONS
 from courses.catalog.models import Course
 from courses.certificates import batch
-from courses.coordination import charts, csv_import, exports, notifications, outreach, reports, roster, services
+from courses.coordination import (
+    charts,
+    csv_import,
+    export_jobs,
+    exports,
+    import_jobs,
+    notifications,
+    outreach,
+    reports,
+    roster,
+    services,
+)  # fmt: skip
 from courses.coordination.forms import CohortForm, ImportForm, SendOnceForm
-from courses.coordination.models import Cohort, CsvImport
+from courses.coordination.models import Cohort, CsvImport, ExportJob
 from courses.downloads import attachment
 from courses.extensions import db
 from courses.forms import ActionForm
 from courses.tabular import CSV_MIMETYPE, XLSX_MIMETYPE, csv_stream, xlsx_bytes
 from courses.text import isolate
-from courses.urls import int_arg
+from courses.urls import int_arg, request_base_url
 
 bp = Blueprint("coordination", __name__, url_prefix="/coordination")
 
@@ -156,6 +170,7 @@ def cohort(cohort_id: int):
         action=ActionForm(), import_form=ImportForm(), counts=reports.state_counts(scope), roster=roster,
         outreach=outreach.overview(cohort) if services.may_manage_cohort(current_user) else None,
         send_once=SendOnceForm(),
+        max_import_rows=csv_import.MAX_ROWS,
     )  # fmt: skip
 
 
@@ -197,7 +212,7 @@ def add_learner(cohort_id: int):
 @bp.post("/cohorts/<int:cohort_id>/imports")
 @role_required("coordinator")
 def upload(cohort_id: int):
-    """Check an uploaded CSV and show what importing it would do (nothing is written yet)."""
+    """Check an uploaded CSV and show what importing it would do (nothing is imported yet)."""
     cohort = _cohort_or_404(cohort_id)
     form = ImportForm()
     if not form.validate_on_submit():
@@ -205,52 +220,122 @@ def upload(cohort_id: int):
             flash(error, "error")
         return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
     text = csv_import.decode(form.file.data.read())
-    preview = csv_import.preview(cohort, text)
+    plan = csv_import.plan(cohort, text)
     pending = None
-    if preview.is_valid and text is not None:
+    if plan.is_valid and text is not None:
         pending = CsvImport(
             cohort_id=cohort.id,
             uploaded_by_id=current_user.id,
             filename=csv_import.stored_filename(form.file.data.filename),
             content=text,
-            summary=preview.counts(),
+            checked_rows=plan.stored(),
+            summary={**plan.counts(), "digest": plan.digest()},
+            total_rows=len(plan.rows),
         )
         db.session.add(pending)
         db.session.commit()
+    return _preview_page(cohort, plan, pending)
+
+
+def _preview_page(cohort: Cohort, plan: csv_import.Plan, pending: CsvImport | None):
     return render_template(
-        "coordination/import_preview.html", cohort=cohort, preview=preview, pending=pending, action=ActionForm()
-    )
+        "coordination/import_preview.html", cohort=cohort, preview=plan, pending=pending, action=ActionForm(),
+        in_request_rows=import_jobs.IN_REQUEST_ROWS, max_rows=csv_import.MAX_ROWS,
+        organisation_types=allowed_names(ORGANISATION_TYPES),
+        regions=allowed_names(REGIONS),
+    )  # fmt: skip
+
+
+def _import_or_404(cohort: Cohort, import_id: int) -> CsvImport:
+    pending = db.session.get(CsvImport, import_id)
+    if pending is None or pending.cohort_id != cohort.id:
+        abort(404)
+    return pending
+
+
+@bp.get("/cohorts/<int:cohort_id>/imports/<int:import_id>/check")
+@role_required("coordinator")
+def check_import(cohort_id: int, import_id: int):
+    """The plan of a stored file as it stands now (after a refused or failed confirmation)."""
+    cohort = _cohort_or_404(cohort_id)
+    pending = _import_or_404(cohort, import_id)
+    if pending.confirmed_at is not None:  # confirmed: waiting, running or done
+        return redirect(url_for("coordination.import_status", cohort_id=cohort.id, import_id=pending.id))
+    plan = csv_import.plan(cohort, pending.content)
+    return _preview_page(cohort, plan, pending if plan.is_valid else None)
+
+
+REFUSALS = {
+    "closed": _l("This session is closed: nothing was imported."),
+    "course_closed": _l("The course of this session is not published: nothing was imported."),
+    "full": _l("The session would exceed its capacity: nothing was imported."),
+    "changed": _l("Accounts or enrollments changed since the file was checked: nothing was imported. "
+                  "Here is what importing it would do now."),
+    "invalid_file": _l("The file no longer passes the checks: nothing was imported."),
+    "interrupted": _l("The import was interrupted: nothing was imported."),
+    "error": _l("The import failed: nothing was imported. The error has been recorded."),
+}  # fmt: skip
 
 
 @bp.post("/cohorts/<int:cohort_id>/imports/<int:import_id>/confirm")
 @role_required("coordinator")
 def confirm_import(cohort_id: int, import_id: int):
-    """Import the checked file: every row or none; then send invitations to new accounts."""
+    """Import the plan the coordinator saw: every row or none; large files by a worker."""
     cohort = _cohort_or_404(cohort_id)
     pending = db.session.get(CsvImport, import_id)
     if pending is None or pending.cohort_id != cohort.id or not ActionForm().validate_on_submit():
         abort(404)
-    if not services.claim_import(pending):  # one confirmation wins, even when clicked twice at once
+    # The plan shown on the page that was confirmed (the upload's, unless the file was checked again).
+    expected = request.form.get("plan", "")[:64] or (pending.summary or {}).get("digest")
+    status_page = url_for("coordination.import_status", cohort_id=cohort.id, import_id=pending.id)
+    if pending.total_rows > import_jobs.IN_REQUEST_ROWS:
+        if not import_jobs.queue(pending, current_user, expected, request_base_url()):
+            db.session.rollback()
+            flash(_("This file was already imported."), "info")
+            return redirect(status_page)
+        db.session.commit()  # then the worker is asked to import it
+        return redirect(status_page)
+    try:
+        result = import_jobs.run_now(pending, current_user, expected, request_base_url())
+    except services.CoordinationError as error:
+        db.session.rollback()
+        flash(str(REFUSALS.get(error.code, REFUSALS["invalid_file"])), "error")
+        return redirect(url_for("coordination.check_import", cohort_id=cohort.id, import_id=pending.id))
+    if result is None:  # one confirmation wins, even when clicked twice at once
         db.session.rollback()
         flash(_("This file was already imported."), "info")
         return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
-    try:
-        result = csv_import.apply(cohort, pending.content, current_user)
-        for user in result.joined:  # queued in the import's transaction: no invitation without its account
-            notifications.welcome(user, cohort, current_user)
-    except services.CoordinationError as error:
-        db.session.rollback()
-        if error.code == "full":
-            flash(_("The session would exceed its capacity: nothing was imported."), "error")
-        elif error.code in ("closed", "course_closed"):
-            flash(_("This session is closed or its course is not published: nothing was imported."), "error")
-        else:
-            flash(_("The file no longer passes the checks: nothing was imported. Upload it again."), "error")
-        return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
     db.session.commit()
     flash(_("%(enrolled)d learners enrolled, %(created)d accounts created and invited.",
-            enrolled=result.enrolled, created=len(result.created)), "success")  # fmt: skip
+            enrolled=result.enrolled, created=result.created), "success")  # fmt: skip
     return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
+
+
+@bp.get("/cohorts/<int:cohort_id>/imports/<int:import_id>")
+@role_required("coordinator")
+def import_status(cohort_id: int, import_id: int):
+    """Where a confirmed import stands: waiting, running n/N, done with its counts, or failed and why."""
+    cohort = _cohort_or_404(cohort_id)
+    pending = _import_or_404(cohort, import_id)
+    return render_template(
+        "coordination/import_status.html", cohort=cohort, pending=pending, state=import_jobs.status_of(pending),
+        reasons=REFUSALS,
+    )  # fmt: skip
+
+
+TEMPLATE_HEADER = ["Courriel", "Nom complet", "Nom en arabe", "Organisme", "Type d'organisation", "Région", "Fonction"]
+TEMPLATE_EXAMPLE = [
+    "salma.benali@exemple.ma", "Salma Benali", "سلمى بنعلي", "Commune de Salé", "Commune", "Rabat-Salé-Kénitra",
+    "Chargée de communication",
+]  # fmt: skip
+
+
+@bp.get("/imports/template.csv")
+@role_required("coordinator")
+def import_template():
+    """A file to fill in: the columns the import reads, with one example row (Excel's CSV, French headers)."""
+    return attachment("".join(csv_stream(TEMPLATE_HEADER, [TEMPLATE_EXAMPLE])), "tadbir-modele-import.csv",
+                      CSV_MIMETYPE)  # fmt: skip
 
 
 @bp.get("/courses/<slug>/report")
@@ -332,12 +417,63 @@ def _certificate_selection(course: Course, scope: reports.Scope) -> batch.Certif
 @bp.get("/courses/<slug>/certificates.zip")
 @role_required("coordinator")
 def certificates_zip(slug: str):
-    """Every certificate of the course or session (or since a date) as one streamed ZIP with a register."""
+    """Every certificate of the course or session (or since a date) as one streamed ZIP with a register;
+    beyond ZIP_IN_REQUEST certificates, a page that asks a worker to prepare it."""
     course = _course_or_404(slug)
     scope = _scope(course)
     selection = _certificate_selection(course, scope)
+    count = batch.count_certificates(selection)
+    if count > export_jobs.ZIP_IN_REQUEST:
+        return render_template(
+            "coordination/export_request.html", course=course, scope=scope, count=count, action=ActionForm(),
+            since=request.args.get("since", ""),
+        )  # fmt: skip
     _audit_export("certificates_zip", course, scope, since=request.args.get("since") or None)
     return attachment(batch.certificates_zip(selection), _export_name(course, scope, "zip"), "application/zip")
+
+
+@bp.post("/courses/<slug>/certificates.zip")
+@role_required("coordinator")
+def request_certificates_zip(slug: str):
+    """Ask a worker for the certificates ZIP; then follow it on the export's page."""
+    course = _course_or_404(slug)
+    scope = _scope(course)
+    selection = _certificate_selection(course, scope)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    job = export_jobs.request_zip(
+        current_user, course, selection.cohort_id, selection.since, _export_name(course, scope, "zip"),
+        request_base_url(),
+    )  # fmt: skip
+    _audit_export("certificates_zip", course, scope, since=request.args.get("since") or None, job=job.id)
+    return redirect(url_for("coordination.export_status", job_id=job.id))
+
+
+def _export_or_404(job_id: int) -> ExportJob:
+    job = db.session.get(ExportJob, job_id)
+    if job is None or not export_jobs.may_see(current_user, job):  # someone else's export: nothing to tell
+        abort(404)
+    return job
+
+
+@bp.get("/exports/<int:job_id>")
+@role_required("coordinator")
+def export_status(job_id: int):
+    """Where a prepared export stands; its download link once it is ready."""
+    job = _export_or_404(job_id)
+    return render_template(
+        "coordination/export_status.html", job=job, state=export_jobs.status_of(job), keep=export_jobs.KEEP
+    )
+
+
+@bp.get("/exports/<int:job_id>/download")
+@role_required("coordinator")
+def export_download(job_id: int):
+    """The prepared file (for the person who asked, or an admin)."""
+    job = _export_or_404(job_id)
+    if export_jobs.status_of(job)["status"] != "done":
+        return redirect(url_for("coordination.export_status", job_id=job.id))
+    return attachment(export_jobs.read_file(job), job.download_name, "application/zip")
 
 
 @bp.get("/courses/<slug>/certificates.pdf")

@@ -90,7 +90,10 @@ def test_an_invalid_row_blocks_everything(app, client, as_role, cohort_id):
     ("content", "message"),
     [
         ("Nom;Prénom\nA;B\n", "Colonnes obligatoires manquantes"),
-        (GOOD.encode("cp1252", errors="replace"), "n'est pas en UTF-8"),
+        (GOOD.encode("utf-16"), "n'est ni en UTF-8 ni en Windows-1252"),  # Excel's "Unicode text"
+        (b"email;nom\nx@y.ma;\x81\x8d\n", "n'est ni en UTF-8 ni en Windows-1252"),  # bytes cp1252 lacks
+        (GOOD.encode("cp1252", errors="replace"), "Les noms en arabe sont illisibles"),  # Arabic lost as "?"
+        (GOOD.replace("سلمى بنعلي", "ÓáãÜ ÈäÚáí"), "Les noms en arabe sont illisibles"),  # cp1256 read as cp1252
         ("", "Le fichier est vide"),
     ],
 )
