@@ -48,3 +48,22 @@ def test_interface_is_french_by_default(client):
 def test_interface_in_arabic(client):
     page = client.get("/", headers={"Accept-Language": "ar"}).get_data(as_text=True)
     assert "الانتقال إلى المحتوى" in page and '<html lang="ar" dir="rtl">' in page
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "en"])
+def test_the_compiled_catalog_is_the_source_catalog(language):
+    """The .mo files are committed (a clone works without `make`): they must say what the .po says."""
+    from babel.messages.mofile import read_mo
+
+    folder = Path(__file__).resolve().parent.parent / "courses" / "translations" / language / "LC_MESSAGES"
+    with open(folder / "messages.po", "rb") as source, open(folder / "messages.mo", "rb") as compiled:
+        po, mo = read_po(source, locale=language), read_mo(compiled)
+
+    def entries(catalog, keep):
+        def frozen(value):
+            return tuple(value) if isinstance(value, list | tuple) else value
+
+        return {frozen(m.id): frozen(m.string) for m in catalog if m.id and keep(m)}
+
+    expected = entries(po, lambda m: m.string and not m.fuzzy)
+    assert entries(mo, lambda m: True) == expected, "run `make translations` and commit the .mo files"

@@ -92,13 +92,11 @@ def check_command(directory: str | None, courses: tuple[str, ...], strict: bool,
         raise SystemExit(1)
     modules = sum(len(c.modules) for c in review.courses)
     with force_locale(language):
-        click.echo(
-            _(
-                "Content is valid: %(courses)d courses, %(modules)d modules.",
-                courses=len(review.courses),
-                modules=modules,
-            )
-        )
+        counts = [
+            ngettext("%(num)d course", "%(num)d courses", len(review.courses)),
+            ngettext("%(num)d module", "%(num)d modules", modules),
+        ]
+        click.echo(_("Content is valid: %(counts)s.", counts=", ".join(counts)))
 
 
 def run_sync(

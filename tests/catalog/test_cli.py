@@ -18,7 +18,7 @@ def test_check_valid_tree_exits_zero(runner, content_dir, make_course):
     make_course()
     result = runner.invoke(args=["content", "check", str(content_dir)])
     assert result.exit_code == 0, result.output
-    assert "Contenu valide : 1 cours, 1 modules." in result.output
+    assert "Contenu valide : 1 cours, 1 module." in result.output
 
 
 def test_check_lists_every_error_and_exits_one(runner, content_dir, make_course):
@@ -164,7 +164,7 @@ def test_check_prints_warnings_and_exits_zero_without_strict(runner, content_dir
     assert result.exit_code == 0, result.output
     assert "gouvernance/course.md:5: attention : « hours » annonce 8 h" in result.stderr
     assert "1 avertissement." in result.stderr
-    assert "Contenu valide : 1 cours, 1 modules." in result.stdout
+    assert "Contenu valide : 1 cours, 1 module." in result.stdout
 
 
 def test_check_strict_counts_warnings_as_errors(runner, content_dir, make_course):
@@ -195,7 +195,7 @@ def test_check_one_course(runner, content_dir, make_course):
     make_course("gouvernance-locale")
     result = runner.invoke(args=["content", "check", "--course", "gouvernance-locale", str(content_dir)])
     assert result.exit_code == 0, result.output
-    assert "Contenu valide : 1 cours, 1 modules." in result.output
+    assert "Contenu valide : 1 cours, 1 module." in result.output
     unknown = runner.invoke(args=["content", "check", "--course", "inconnu", str(content_dir)])
     assert unknown.exit_code == 1 and "aucun dossier de cours « inconnu »" in unknown.stderr
 

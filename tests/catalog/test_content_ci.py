@@ -41,7 +41,7 @@ def run(repo: Path, **settings: str) -> subprocess.CompletedProcess:
 def test_a_clean_repository_passes(repository):
     result = run(repository)
     assert result.returncode == 0, result.stderr
-    assert "Contenu valide : 1 cours, 1 modules." in result.stdout
+    assert "Contenu valide : 1 cours, 1 module." in result.stdout
 
 
 def test_a_warning_fails_the_check_unless_strict_is_off(repository):
