@@ -262,3 +262,22 @@ def mail_link(message, prefix: str = "/password/reset/") -> str:
     import re
 
     return re.search(rf"https?://[^/\s]+({re.escape(prefix)}\S+)", mail_text(message)).group(1)
+
+
+@contextmanager
+def counting_queries(app):
+    """Collect the SQL statements sent while the block runs (pages must not grow with the data)."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -19,10 +19,9 @@ from sqlalchemy import select
 
 from courses.auth.labels import organisation_type_name, region_name
 from courses.auth.models import User
-from courses.catalog.models import Module
 from courses.coordination import roster
 from courses.coordination.models import Cohort
-from courses.coordination.reports import Scope
+from courses.coordination.reports import Scope, live_modules
 from courses.extensions import db
 from courses.learning.counted import counted_modules
 from courses.learning.models import Enrollment, ModuleProgress
@@ -46,13 +45,7 @@ class _Column:
 
 def learner_table(scope: Scope) -> LearnerTable:
     """The learners of the course or session: the header now (translated), the rows as they are read."""
-    modules = list(
-        db.session.scalars(
-            select(Module)
-            .where(Module.course_id == scope.course.id, Module.archived_at.is_(None))
-            .order_by(Module.position)
-        )
-    )
+    modules = live_modules(scope)
     counted = {module.id for module in counted_modules(modules)}
     columns = [_Column(number, m.id) for number, m in enumerate(modules, start=1) if m.id in counted]
     return LearnerTable(_header(columns), _rows(scope, columns, _labels()))

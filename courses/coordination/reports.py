@@ -73,6 +73,17 @@ class Summary:
         return self.completed / self.enrolled if self.enrolled else 0.0
 
 
+def live_modules(scope: Scope) -> list[Module]:
+    """The course's live (not archived) modules in order: the columns of the learner tables and exports."""
+    return list(
+        db.session.scalars(
+            select(Module)
+            .where(Module.course_id == scope.course.id, Module.archived_at.is_(None))
+            .order_by(Module.position)
+        )
+    )
+
+
 def summary(scope: Scope) -> Summary:
     """Enrolled, started, completed, completion rate, median days to complete, breakdowns."""
     started = select(ModuleProgress.id).where(ModuleProgress.enrollment_id == Enrollment.id).exists()
@@ -167,13 +178,7 @@ def learners(
     statement = statement.add_columns(roster.state_column(), roster.last_activity_column())
     statement = statement.order_by(_order(sort, descending), Enrollment.id)
     rows = db.session.execute(statement.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    modules = list(
-        db.session.scalars(
-            select(Module)
-            .where(Module.course_id == scope.course.id, Module.archived_at.is_(None))
-            .order_by(Module.position)
-        )
-    )
+    modules = live_modules(scope)
     counted = {module.id for module in counted_modules(modules)}
     columns = (ModuleProgress.enrollment_id, ModuleProgress.module_id, ModuleProgress.completed_at)
     progress = db.session.execute(

@@ -7,18 +7,18 @@ from __future__ import annotations
 
 import re
 import shutil
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from courses.catalog import search
 from courses.catalog.models import SearchEntry
 from courses.catalog.sync import sync
 from courses.extensions import db
 from courses.material.normalize import parse_query
+from tests.conftest import counting_queries
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -219,22 +219,6 @@ def test_filters_apply_to_the_search_page(client, library):
     assert "Finances locales" in client.get("/?q=budget&language=fr").get_data(as_text=True)
     assert "Finances locales" not in client.get("/?q=budget&language=ar").get_data(as_text=True)
     assert "Finances locales" in client.get("/?q=budget&tag=finances").get_data(as_text=True)
-
-
-@contextmanager
-def counting_queries(app):
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_search_page_queries_do_not_grow_with_courses(app, client, make_course, content_dir):

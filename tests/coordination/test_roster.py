@@ -13,9 +13,8 @@ from courses.coordination import reports, roster, services
 from courses.coordination.models import Cohort
 from courses.extensions import db
 from courses.learning import services as learning
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, counting_queries
 from tests.coordination.conftest import EXPECTED, T0, add_learner
-from tests.learning.test_views import counting_queries
 
 
 def scope_of(cohort_id: int) -> reports.Scope:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from courses.certificates.models import Certificate
 from courses.extensions import db
 from courses.learning.models import Enrollment, ModuleProgress, QuizAttempt
-from tests.conftest import fire_concurrently, mail_link, sent_mail
+from tests.conftest import counting_queries, fire_concurrently, mail_link, sent_mail
 
 QUIZ = """---
 title: Quiz final
@@ -195,22 +194,6 @@ def test_thirty_concurrent_passing_quizzes_complete_once_without_deadlock(app, c
         assert progress.completed_at is not None
         assert db.session.scalar(select(Enrollment.completed_at)) is not None
         assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
-
-
-@contextmanager
-def counting_queries(app):
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_page_queries_do_not_grow_with_data(app, client, make_course, make_user, login, synced):

@@ -13,8 +13,7 @@ from courses.catalog.models import Course, Module
 from courses.coordination import services as coordination
 from courses.extensions import db
 from courses.learning import services as learning
-from tests.conftest import PASSWORD
-from tests.learning.test_views import counting_queries
+from tests.conftest import PASSWORD, counting_queries
 
 NAMED = {"trainers": [{"name": "Salma", "email": "salma@example.ma"}]}
 
