@@ -296,7 +296,9 @@ def read(text: str, words: Vocabulary | None = None) -> Plan:
     if not preview.rows and not preview.file_problems:
         preview.file_problems.append("empty")
     # Arabic names may be in the Arabic-name column or, typed by an Arabic speaker, in the full name.
-    if any(_unreadable_arabic(row.values.get(key, "")) for row in preview.rows for key in ("full_name_ar", "full_name")):
+    if any(
+        _unreadable_arabic(row.values.get(key, "")) for row in preview.rows for key in ("full_name_ar", "full_name")
+    ):
         preview.file_problems.append("arabic_unreadable")
     return preview
 

@@ -309,7 +309,8 @@ def pending_imports(app) -> int:
     [
         (WORKBOOK, NOT_READABLE),  # Windows-1252 read it as a header of control characters
         (GOOD.encode("utf-16"), NOT_READABLE),
-        ("email;nom complet\nsalma@x.ma;سلمى بنعلي\n".encode("cp1256"), ARABIC_UNREADABLE),  # Arabic names, Arabic Windows
+        # Arabic names typed in the full-name column, saved by an Arabic Windows.
+        ("email;nom complet\nsalma@x.ma;سلمى بنعلي\n".encode("cp1256"), ARABIC_UNREADABLE),
         (b"email;nom complet\n" + b"\x00" * 64 + b"\n", "أحرف غير مسموح بها (أحرف تحكم) في العمود «email»"),
         ("email;nom complet\n" + "".join(f"p{n}@x.ma;P {n}\n" for n in range(20_001)), "يتضمن الملف أكثر من 20"),
     ],
