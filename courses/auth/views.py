@@ -223,6 +223,10 @@ def reset(token: str):
         flash(_("This link is invalid or has expired. Ask for a new one."), "error")
         return redirect(url_for("auth.reset_request"))
     form = ResetForm()
+    if user.password_hash is None:  # an invitation or a sign-up: no password yet, so none is "new"
+        form.password.label.text = _("Password")
+        form.confirm.label.text = _("Confirm the password")
+        form.submit.label.text = _("Activate my account")
     if form.validate_on_submit():
         activating = user.password_hash is None
         services.set_password(user, form.password.data)

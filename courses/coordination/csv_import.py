@@ -202,9 +202,15 @@ class Plan:
         return (refused + [row for row in self.rows if not row.problems])[:limit]
 
 
+WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (a ZIP) and .xls (OLE2)
+
+
 def decode(raw: bytes) -> str | None:
     """The file's text: UTF-8 (with or without a BOM), else Windows-1252 (Excel's plain "CSV" on a
-    French Windows); None for anything else (UTF-16 "Unicode text", bytes Windows-1252 does not define)."""
+    French Windows); None for anything else (UTF-16 "Unicode text", bytes Windows-1252 does not define,
+    an Excel workbook renamed .csv, which Windows-1252 would read as a header of control characters)."""
+    if raw.startswith(WORKBOOK_SIGNATURES):
+        return None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -289,7 +295,10 @@ def read(text: str, words: Vocabulary | None = None) -> Plan:
         preview.file_problems.append("unreadable")
     if not preview.rows and not preview.file_problems:
         preview.file_problems.append("empty")
-    if any(_unreadable_arabic(row.values.get("full_name_ar", "")) for row in preview.rows):
+    # Arabic names may be in the Arabic-name column or, typed by an Arabic speaker, in the full name.
+    if any(
+        _unreadable_arabic(row.values.get(key, "")) for row in preview.rows for key in ("full_name_ar", "full_name")
+    ):
         preview.file_problems.append("arabic_unreadable")
     return preview
 

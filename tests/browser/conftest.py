@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -106,17 +107,16 @@ class LiveServer(str):
         raise AssertionError(f"no message to {address}")
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+@contextmanager
+def serving(base: Path, **config):
     """The app served on a free loopback port, with two courses and one account per staff role."""
-    base = tmp_path_factory.mktemp("live")
     content = base / "content"
     _write_content(content)
     app = create_app(
         {
             "TESTING": True, "SECRET_KEY": "browser-tests", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{base / 'live.sqlite'}",
             "CONTENT_DIR": str(content), "MAIL_OUTBOX": str(base / "outbox"), "RATELIMIT_ENABLED": False,
-            "TASKS_IMMEDIATE": True,
+            "TASKS_IMMEDIATE": True, **config,
         }
     )  # fmt: skip
     with app.app_context():
@@ -135,6 +135,13 @@ def live_server(tmp_path_factory):
     # No PUBLIC_BASE_URL: links and QR codes follow the server's own address (a random port).
     yield LiveServer(f"http://127.0.0.1:{server.server_port}", outbox=Path(app.config["MAIL_OUTBOX"]), app=app)
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The shared live server, rate limits off (the tests log in again and again from one address)."""
+    with serving(tmp_path_factory.mktemp("live")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

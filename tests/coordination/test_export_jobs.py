@@ -44,7 +44,7 @@ def test_a_large_zip_is_prepared_by_a_worker_and_downloaded_from_its_page(app, c
     as_role("coordinator")
     status_url = ask(client)
     page = text(client.get(status_url))  # tasks run at once in the tests: ready
-    assert "Le ZIP est prêt : 3 certificats." in page and 'http-equiv="refresh"' not in page
+    assert "Le ZIP est prêt : 3 certificats." in page and "data-progress>" not in page
     download = client.get(re.search(r'href="([^"]+/download)"', page)[1])
     assert download.status_code == 200 and download.headers["Content-Disposition"].startswith("attachment")
     assert "no-store" in download.headers["Cache-Control"]
@@ -89,7 +89,7 @@ def test_the_file_is_removed_after_a_day(app, client, as_role, small_in_request)
     assert client.get(status_url + "/download").status_code == 302  # back to the page that says so
 
 
-def test_the_page_refreshes_while_the_zip_is_prepared(app, client, as_role, small_in_request):
+def test_the_page_updates_itself_while_the_zip_is_prepared(app, client, as_role, small_in_request):
     user = as_role("coordinator")
     with app.app_context():
         job = ExportJob(kind="certificates_zip", requested_by_id=user.id, course_id=1, download_name="x.zip",
@@ -99,7 +99,8 @@ def test_the_page_refreshes_while_the_zip_is_prepared(app, client, as_role, smal
         set_progress(export_jobs.progress_key(job.id), [1, 3])
         job_id = job.id
     page = text(client.get(f"/coordination/exports/{job_id}"))
-    assert '<meta http-equiv="refresh" content="3">' in page and "Préparation : 1 certificats sur 3." in page
+    assert "data-progress>" in page and "progress.js" in page and 'http-equiv="refresh"' not in page
+    assert "Préparation en cours : 1 sur 3 certificats." in page
 
 
 def test_a_failed_export_leaves_no_file_and_says_so(app, client, as_role, small_in_request, monkeypatch):

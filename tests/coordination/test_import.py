@@ -290,3 +290,52 @@ def test_the_cli_names_the_column(app, runner, cohort_id, tmp_path):
     bad.write_text(GOOD + "nul@x.ma;Nul\x00Nom;;;;;\n", "utf-8")
     failed = runner.invoke(args=["cohorts", "import", str(cohort_id), str(bad)])
     assert failed.exit_code == 1 and "bad.csv:4: disallowed_characters [nom complet] (nul@x.ma)" in failed.output
+
+
+# -- bad input on the training day: each file gets a message in the interface language, nothing changes ---
+
+WORKBOOK = b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)) * 4  # an .xlsx renamed .csv
+NOT_READABLE = "الملف ليس بترميز UTF-8 ولا Windows-1252"
+ARABIC_UNREADABLE = "الأسماء بالعربية غير مقروءة"
+
+
+def pending_imports(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(CsvImport))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (WORKBOOK, NOT_READABLE),  # Windows-1252 read it as a header of control characters
+        (GOOD.encode("utf-16"), NOT_READABLE),
+        # Arabic names typed in the full-name column, saved by an Arabic Windows.
+        ("email;nom complet\nsalma@x.ma;سلمى بنعلي\n".encode("cp1256"), ARABIC_UNREADABLE),
+        (b"email;nom complet\n" + b"\x00" * 64 + b"\n", "أحرف غير مسموح بها (أحرف تحكم) في العمود «email»"),
+        ("email;nom complet\n" + "".join(f"p{n}@x.ma;P {n}\n" for n in range(20_001)), "يتضمن الملف أكثر من 20"),
+    ],
+    ids=["workbook", "utf-16", "arabic-windows", "nul-bytes", "20001-rows"],
+)
+def test_bad_files_are_explained_in_arabic_and_change_nothing(app, client, as_role, cohort_id, content, message):
+    as_role("coordinator")
+    client.post("/language", data={"language": "ar"})
+    before = counts(app)
+    response = upload(client, cohort_id, content)
+    page = response.get_data(as_text=True).replace("\u00a0", " ").replace("\u202f", " ")
+    assert response.status_code == 200 and message in page
+    assert "/confirm" not in page
+    assert counts(app) == before and pending_imports(app) == 0
+
+
+def test_a_50_megabyte_file_is_refused_in_words_before_it_is_read(app, client, as_role, cohort_id):
+    as_role("coordinator")
+    client.post("/language", data={"language": "ar"})
+    before = counts(app)
+    body = io.BytesIO(b"x")  # the size announced is what the server judges, before reading a byte
+    response = client.post(
+        f"/coordination/cohorts/{cohort_id}/imports", input_stream=body,
+        content_type="multipart/form-data; boundary=x", environ_overrides={"CONTENT_LENGTH": str(50 * 2**20)},
+    )  # fmt: skip
+    assert response.status_code == 413
+    assert "5 ميغابايت" in response.get_data(as_text=True)
+    assert counts(app) == before and pending_imports(app) == 0
