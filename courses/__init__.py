@@ -29,7 +29,7 @@ from courses import (
 from courses.config import Defaults, ensure_secret_key, load_environment
 from courses.extensions import csrf, db, limiter, migrate
 from courses.text import bdi, isolate
-from courses.urls import list_url
+from courses.urls import list_url, login_return_path
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -79,6 +79,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_features(app: Flask) -> None:
     app.add_template_global(list_url)
+    app.add_template_global(login_return_path)
     app.add_template_filter(bdi)  # user text inside a translated sentence (HTML)
     app.add_template_filter(isolate)  # the same inside an attribute, where no element can go
     hooks.init_app(app)  # before the features that register in it

@@ -46,6 +46,15 @@ POINTS: dict[str, Point] = {
     "learning.dashboard_context": Point(FUNCTION, "(user) -> dict of template variables"),
     "learning.completed_course": Point(TEMPLATE, "dashboard, in each completed course's item (`entry` is set)"),
     "learning.course_completed": Point(FUNCTION, "(enrollment) -> None, inside the completing transaction"),
+    "learning.completion_context": Point(
+        FUNCTION, "(enrollment) -> dict of template variables, for a completed enrollment (its certificate)"
+    ),
+    "learning.completion_panel": Point(
+        TEMPLATE, "course-complete page and a completed course's panel on its page (`learner` is the enrollment)"
+    ),
+    "catalog.course_states": Point(
+        FUNCTION, "(user) -> {course slug: 'enrolled' | 'in_progress' | 'completed'}, for the catalog's cards"
+    ),
 }
 
 

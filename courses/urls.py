@@ -28,6 +28,16 @@ def current_path() -> str:
     return request.full_path.rstrip("?")
 
 
+def login_return_path() -> str | None:
+    """Where logging in from the header comes back to: the page the person was on. None (so the
+    login lands on the person's own home, /me/ or /teaching/) on the home page and on the
+    account pages themselves, where coming back would be no use."""
+    on_home_page = request.path == url_for("catalog.index") and not request.query_string
+    if on_home_page or request.blueprint == "auth":
+        return None
+    return current_path()
+
+
 def public_base_url() -> str:
     """The site's public address, ending with "/".
 

@@ -8,8 +8,9 @@ import pytest
 from flask import Flask
 
 from courses import create_app, hooks
-from courses.certificates import dashboard_certificates, issue_on_completion
+from courses.certificates import completion_certificate, dashboard_certificates, issue_on_completion
 from courses.coordination.services import is_trainer_of
+from courses.learning.services import course_states
 from courses.learning.views import quiz_preview, reader_context
 
 
@@ -37,6 +38,9 @@ EXPECTED = {
     "learning.dashboard_context": (dashboard_certificates,),
     "learning.completed_course": ("certificates/_completed_course.html",),
     "learning.course_completed": (issue_on_completion,),
+    "learning.completion_context": (completion_certificate,),
+    "learning.completion_panel": ("certificates/_completion.html",),
+    "catalog.course_states": (course_states,),
 }
 
 

@@ -11,9 +11,20 @@ LEVEL_NAMES = {
     "advanced": _l("Advanced"),
 }
 
+STATUS_NAMES = {
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "archived": _l("Archived"),
+}
+
 
 def level_name(level: str | None) -> str:
     return str(LEVEL_NAMES.get(level or "", level or ""))
+
+
+def status_name(status: str) -> str:
+    """A course's `status:` value as the interface calls it ("published" -> "Publié")."""
+    return str(STATUS_NAMES.get(status, status))
 
 
 def hours_label(hours: float) -> str:

@@ -30,17 +30,30 @@ def index():
     filters = services.CatalogFilters()
     if form.validate():
         filters = services.CatalogFilters(form.language.data or None, form.tag.data or None, form.q.data or None)
+    states = _course_states()
     if filters.query:
         # Not cached: the index follows modules, which the catalog version does not count.
-        results = render_template("catalog/_search_results.html", results=services.search_courses(filters))
+        results = render_template(
+            "catalog/_search_results.html", results=services.search_courses(filters), states=states
+        )
+    elif states:  # a learner's own list: where they stand is theirs, not the cache's
+        results = render_template("catalog/_course_list.html", courses=services.public_courses(filters), states=states)
     else:
         key = ("list", version, str(get_locale()), filters.language, filters.tag)
         results = catalog_fragments.get_or_make(
-            key, lambda: render_template("catalog/_course_list.html", courses=services.public_courses(filters))
+            key,
+            lambda: render_template("catalog/_course_list.html", courses=services.public_courses(filters), states={}),
         )
     # The fragment is our own autoescaped template's output, not user text.
     fragment = Markup(results)  # noqa: S704  # nosec B704
     return render_template("catalog/index.html", form=form, course_list=fragment, filters=filters)
+
+
+def _course_states() -> dict[str, str]:
+    """Where the signed-in user stands in each course they are enrolled in (one query); {} for visitors."""
+    if not current_user.is_authenticated:
+        return {}
+    return hooks.merged("catalog.course_states", current_user)
 
 
 def _course_or_404(slug: str):

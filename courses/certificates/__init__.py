@@ -26,6 +26,18 @@ def dashboard_certificates(user) -> dict:
     return {"certificates": {c.enrollment_id: c for c in services.certificates_of(user)}}
 
 
+def completion_certificate(enrollment) -> dict:
+    """Provides `learning.completion_context`: the completed enrollment's certificate and its LinkedIn link."""
+    certificate = services.current_certificate(enrollment)
+    if certificate is None:
+        return {}
+    return {
+        "certificate": certificate,
+        "verify_url": services.verify_url(certificate.code),
+        "linkedin_url": services.linkedin_url(certificate),
+    }
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(certificates_cli)
@@ -33,3 +45,5 @@ def init_app(app: Flask) -> None:
     hooks.register(app, "learning.course_completed", issue_on_completion)
     hooks.register(app, "learning.dashboard_context", dashboard_certificates)
     hooks.register(app, "learning.completed_course", "certificates/_completed_course.html")
+    hooks.register(app, "learning.completion_context", completion_certificate)
+    hooks.register(app, "learning.completion_panel", "certificates/_completion.html")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from flask import current_app
 from sqlalchemy import select
@@ -205,6 +206,24 @@ def certificates_of(user: User) -> list[Certificate]:
             .order_by(Certificate.issued_at.desc())
         )
     )
+
+
+LINKEDIN_ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
+
+
+def linkedin_url(certificate: Certificate) -> str:
+    """LinkedIn's "add to profile" form, filled in: certification name, issuer, date, credential id and URL."""
+    issued = certificate.issued_at
+    fields = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": certificate.snapshot["course"]["title"],
+        "organizationName": current_app.config["SITE_NAME"],
+        "issueYear": issued.year,
+        "issueMonth": issued.month,
+        "certId": certificate.code,
+        "certUrl": verify_url(certificate.code),
+    }
+    return f"{LINKEDIN_ADD_TO_PROFILE}?{urlencode(fields, quote_via=quote)}"
 
 
 def can_download(user: User, certificate: Certificate) -> bool:

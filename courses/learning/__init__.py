@@ -3,6 +3,7 @@
 from flask import Flask
 
 from courses import hooks
+from courses.learning.services import course_states
 from courses.learning.views import bp, quiz_preview, reader_context
 
 
@@ -16,3 +17,5 @@ def init_app(app: Flask) -> None:
     # For the course's trainers: the quiz as learners see it, answers and explanations marked.
     hooks.register(app, "catalog.preview_context", quiz_preview)
     hooks.register(app, "catalog.preview_panel", "learning/_quiz_preview.html")
+    # The catalog's cards say where the learner stands in each course.
+    hooks.register(app, "catalog.course_states", course_states)

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import and_, case, exists, func, or_, select, update
 
 from courses import hooks
 from courses.auth.models import User
@@ -27,6 +27,7 @@ from courses.learning.models import Enrollment, ModuleProgress, QuizAnswer, Quiz
 from courses.service_errors import ServiceError
 
 NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
+ENROLLED = "enrolled"  # a course's state for a learner who has not opened any of its modules yet
 
 
 class LearningError(ServiceError):
@@ -352,3 +353,43 @@ def _done_counts(enrollment_ids: list[int]) -> dict[int, int]:
         .group_by(ModuleProgress.enrollment_id, Enrollment.course_id)
     ).all()
     return {enrollment_id: count for enrollment_id, _, count in rows}
+
+
+def course_states(user: User) -> dict[str, str]:
+    """Provides `catalog.course_states`: where the user stands in each course they are enrolled in (one query).
+
+    ENROLLED until a module is opened, then IN_PROGRESS, then COMPLETED.
+    """
+    rows = db.session.execute(
+        select(Course.slug, Enrollment.completed_at, Enrollment.last_module_id)
+        .join(Course, Course.id == Enrollment.course_id)
+        .where(Enrollment.user_id == user.id)
+    ).all()
+    return {
+        row.slug: COMPLETED if row.completed_at else IN_PROGRESS if row.last_module_id else ENROLLED for row in rows
+    }
+
+
+NEXT_COURSES = 3
+
+
+def next_courses(user: User, course: Course, limit: int = NEXT_COURSES) -> list[Course]:
+    """What to take after `course`: its translations, then other published courses in its language,
+    that the user is not enrolled in (one query)."""
+    original = course.translation_of or course.slug
+    is_translation = or_(Course.slug == original, Course.translation_of == original)
+    enrolled = exists().where(Enrollment.course_id == Course.id, Enrollment.user_id == user.id)
+    return list(
+        db.session.scalars(
+            select(Course)
+            .where(
+                Course.status == "published",
+                Course.archived_at.is_(None),
+                Course.id != course.id,
+                ~enrolled,
+                or_(is_translation, Course.language == course.language),
+            )
+            .order_by(case((is_translation, 0), else_=1), Course.title)
+            .limit(limit)
+        )
+    )

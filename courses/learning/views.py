@@ -58,18 +58,18 @@ def complete(slug: str, module_slug: str):
     enrollment = _enrollment_or_403(course)
     if not ActionForm().validate_on_submit():
         abort(400)
+    was_complete = enrollment.completed_at is not None
     try:
         services.complete_module(enrollment, module)
     except services.LearningError:
         abort(400)
     db.session.commit()
-    return redirect(_after_module(course, module, enrollment))
+    if not was_complete and enrollment.completed_at is not None:  # this module finished the course
+        return redirect(url_for("learning.completed", slug=slug))
+    return redirect(_after_module(course, module))
 
 
-def _after_module(course, module, enrollment) -> str:
-    if enrollment.completed_at is not None:
-        flash(_("Congratulations: you have completed this course."), "success")
-        return url_for("catalog.course", slug=course.slug)
+def _after_module(course, module) -> str:
     following = catalog.next_module(course, module)
     if following is None:
         return url_for("catalog.course", slug=course.slug)
@@ -122,6 +122,21 @@ def attempt(slug: str, module_slug: str, attempt_id: int):
     )  # fmt: skip
 
 
+@bp.get("/courses/<slug>/completed")
+@login_required
+def completed(slug: str):
+    """The moment a course is finished: the certificate, how to show it, and what to take next."""
+    course, _module = _course_and_module(slug)
+    enrollment = services.get_enrollment(current_user, course)
+    if enrollment is None or enrollment.completed_at is None:
+        return redirect(url_for("catalog.course", slug=slug))
+    return render_template(
+        "learning/completed.html", course=course, learner=enrollment,
+        next_courses=services.next_courses(current_user, course),
+        **hooks.merged("learning.completion_context", enrollment),
+    )  # fmt: skip
+
+
 @bp.get("/me/")
 @login_required
 def dashboard():
@@ -151,6 +166,8 @@ def reader_context(course, module, modules) -> dict:
     services.recheck_completion(enrollment, progress)
     db.session.commit()  # cheap when nothing was written (a re-read within minutes)
     context = {"learner": enrollment, "progress": progress, "action_form": ActionForm()}
+    if module is None and enrollment.completed_at is not None:  # the course page offers the certificate
+        context.update(hooks.merged("learning.completion_context", enrollment))
     if module is not None and module.active_questions:
         context["attempts"] = services.attempts_for(enrollment, module)
         context["quiz"] = quiz_form(module.active_questions)

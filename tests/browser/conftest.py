@@ -17,8 +17,10 @@ from werkzeug.serving import make_server
 
 from courses import create_app
 from courses.auth import services as accounts
+from courses.catalog import services as catalog
 from courses.catalog.sync import sync
 from courses.extensions import db
+from courses.learning import services as learning
 from tests.conftest import PASSWORD, front_matter, mail_link
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -84,6 +86,19 @@ def _write_content(root: Path) -> None:
             (folder / f"{name}.md").write_text(text, "utf-8")
 
 
+def _graduate(email: str, slug: str) -> None:
+    """A learner who has completed the course `slug` (its complete page, certificate and dashboard)."""
+    user = accounts.create_user(email, accounts.Profile(full_name="Graduate Tadbir"), PASSWORD, "learner")
+    course = catalog.public_course(slug)
+    enrollment = learning.enroll(user, course)
+    for module in catalog.live_modules(course):
+        if module.active_questions:
+            learning.submit_quiz(enrollment, module, {q.id: q.answers for q in module.active_questions})
+        else:
+            learning.complete_module(enrollment, module)
+    assert enrollment.completed_at is not None
+
+
 class LiveServer(str):
     """The live server's base URL, which also knows where its mail lands."""
 
@@ -128,6 +143,7 @@ def serving(base: Path, **config):
             )
         # The author of the draft "atelier" (a trainer whose pages switch language in the tests).
         accounts.create_user("author@example.ma", accounts.Profile(full_name="Author Tadbir"), PASSWORD, "trainer")
+        _graduate("graduate@example.ma", "gouvernance")
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

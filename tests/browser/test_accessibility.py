@@ -21,6 +21,7 @@ PAGES = [
     ("verify", "/verify?code=TDB-2345-6789-ABCD", None),
     ("not-found", "/courses/absent/", None),
     ("dashboard", "/me/", "coordinator@example.ma"),
+    ("course-complete", "/courses/gouvernance/completed", "graduate@example.ma"),
     ("profile", "/account/", "coordinator@example.ma"),
     ("quiz", "/courses/gouvernance/quiz/", "coordinator@example.ma"),
     ("coordination", "/coordination/", "coordinator@example.ma"),

@@ -59,7 +59,9 @@ def test_learner_journey(page, live_server, language, course, first, quiz, enrol
     page.locator("fieldset input").nth(0).check()
     page.get_by_role("button", name=check).click()
     assert page.locator(".result-passed").is_visible()
-    page.goto(f"{live_server}/me/")
+    page.locator(f"a[href$='/courses/{course}/completed']").click()  # the course is finished: its moment
+    page.wait_for_url(f"**/courses/{course}/completed")
+    assert page.locator(".certificate-box a[href^='https://www.linkedin.com/profile/add?']").count() == 1
     link = page.locator(".certificate-links a.button")
     with page.expect_download() as download_info:
         link.click()
@@ -72,6 +74,9 @@ def test_learner_journey(page, live_server, language, course, first, quiz, enrol
         ).stdout
         assert "Salma Benali" in text
     code = re.search(r"TDB-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", page.content()).group(0)
+    page.goto(f"{live_server}/me/")
+    assert page.locator("section[aria-labelledby=completed-title] li").count() == 1
+    assert code in page.locator("section[aria-labelledby=completed-title]").inner_text()
     if shutil.which("zbarimg") and shutil.which("pdftoppm"):  # the QR code leads to this server (its own port)
         assert scan_qr(path.read_bytes(), tmp_path) == f"{live_server}/verify/{code}"
     page.goto(f"{live_server}/verify")

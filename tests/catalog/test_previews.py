@@ -7,6 +7,7 @@ admins; learners, other trainers and anonymous visitors see none of it.
 from __future__ import annotations
 
 import html
+import re
 from datetime import date
 
 import pytest
@@ -103,6 +104,19 @@ def test_the_errors_are_worded_in_the_readers_language(client, runner, course):
     assert "unknown key 'titel'" in english and "this page shows the last valid version" in english
 
 
+def test_the_failed_import_says_on_which_day_and_at_what_time(client, runner, course):
+    folder, users = course
+    fail_an_import(runner, folder)
+    expected = {
+        "fr": r"a trouvé des erreurs le \d{2}/\d{2}/\d{4} à \d{2}:\d{2} et",
+        "ar": r"أخطاءً يوم \d+\W+\d+\W+\d{4} على الساعة \d+:\d{2}\s?\S* فلم",
+        "en": r"found errors on \d{1,2}/\d{1,2}/\d{2} at \d{1,2}:\d{2}\W*[AP]M, so",
+    }
+    for language, pattern in expected.items():
+        _, page = visit(client, users, "trainer", "/courses/gouvernance/", language)
+        assert re.search(pattern, page), (language, page[page.find("sync-errors") :][:600])
+
+
 def test_errors_in_another_course_are_counted_not_shown(client, runner, course, content_dir):
     _, users = course
     fail_an_import(runner, content_dir / "medias", "02-secret.md", "---\ntitel: Projet confidentiel\n---\n")
@@ -164,6 +178,7 @@ def test_a_draft_shows_its_banner_and_quiz_but_no_enroll_button(client, make_cou
     for url in ("/courses/brouillon/", "/courses/brouillon/quiz/"):
         page = html.unescape(client.get(url).get_data(as_text=True))
         assert "Brouillon — visible de ses seuls formateurs." in page
+        assert "statut passé à « Publié »" in page and "published" not in page  # the status as the interface says it
         assert "S'inscrire à ce cours" not in page and "/enroll" not in page
     assert "Aperçu du quiz, réponses indiquées" in html.unescape(client.get("/courses/brouillon/quiz/").get_data(True))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 
 from courses.catalog.sync import sync
@@ -202,3 +204,73 @@ def test_catalog_shows_a_sync_at_the_next_request(app, client, published, make_c
         db.session.commit()
     page = client.get("/").get_data(as_text=True)
     assert "Titre tout neuf" in page and "Décentralisation au Maroc" not in page
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Languages(HTMLParser):
+    """For each text node: the lang and dir of the nearest element that sets them."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, str | None, str | None]] = []
+        self.texts: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            values = dict(attrs)
+            self.stack.append((tag, values.get("lang"), values.get("dir")))
+
+    def handle_endtag(self, tag):
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        if data.strip() and self.stack[-1][0] != "title":  # the window's title is one text, in the interface's language
+            lang = next(lang for _, lang, _ in reversed(self.stack) if lang)
+            direction = next(d for _, _, d in reversed(self.stack) if d)
+            self.texts.append((data.strip(), lang, direction))
+
+
+def languages_of(page: str, text: str) -> set[tuple[str, str]]:
+    """The (lang, dir) every text node that contains `text` is in."""
+    parser = _Languages()
+    parser.feed(page)
+    found = {(lang, direction) for data, lang, direction in parser.texts if text in data}
+    assert found, text
+    return found
+
+
+def test_a_french_course_keeps_its_language_in_an_arabic_interface(client, published):
+    client.set_cookie("lang", "ar")
+    page = client.get("/courses/gouvernance/fondements/").get_data(as_text=True)
+    french = {("fr", "ltr")}
+    for text in ("Décentralisation au Maroc", "Fondements", "Constitution", "Acteurs"):  # breadcrumb, title, TOC, pager
+        assert languages_of(page, text) == french, text
+    for chrome in ("الدورات", "المحتويات"):  # the breadcrumb's first link, the TOC's title
+        assert languages_of(page, chrome) == {("ar", "rtl")}, chrome
+    syllabus = client.get("/courses/gouvernance/").get_data(as_text=True)
+    assert languages_of(syllabus, "Décentralisation au Maroc") == french
+    assert languages_of(syllabus, "droit") == french  # the course's own tags
+
+
+def test_an_arabic_quiz_keeps_its_language_in_a_french_interface(client, make_course, synced, make_user, login):
+    quiz = """---
+title: اختبار
+quiz:
+  - question: ما هي الجماعات الترابية؟
+    choices: [الجماعات, السفارات, الجهات]
+    answer: [0, 2]
+---
+نص
+"""
+    make_course("hakama", meta={"title": "الحكامة", "language": "ar"}, modules={"01-ikhtibar": quiz})
+    synced()
+    login(make_user())
+    client.post("/courses/hakama/enroll")
+    page = client.get("/courses/hakama/ikhtibar/").get_data(as_text=True)
+    assert languages_of(page, "ما هي الجماعات الترابية؟") == {("ar", "rtl")}
+    assert languages_of(page, "السفارات") == {("ar", "rtl")}
+    assert languages_of(page, "الحكامة") == {("ar", "rtl")}  # the breadcrumb
+    assert languages_of(page, "plusieurs réponses possibles") == {("fr", "ltr")}  # the platform's hint

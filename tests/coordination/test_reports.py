@@ -102,6 +102,7 @@ def test_report_page_and_query_count_do_not_grow(app, client, as_role, populatio
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert '<svg class="chart" role="img"' in page and "Learner A" in page
+    assert "Modules M1, M2… dans l’ordre du cours" in page  # the dots' legend
     from tests.conftest import counting_queries
 
     with counting_queries(app) as small:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 from courses.certificates.models import Certificate
 from courses.extensions import db
 from courses.learning.models import Enrollment, ModuleProgress, QuizAttempt
-from tests.conftest import counting_queries, fire_concurrently, mail_link, sent_mail
+from tests.conftest import PASSWORD, counting_queries, fire_concurrently, mail_link, sent_mail
 
 QUIZ = """---
 title: Quiz final
@@ -227,3 +228,121 @@ def test_page_queries_do_not_grow_with_data(app, client, make_course, make_user,
     large = measure(50, 30)
     assert small == large
     assert max(large.values()) <= 12
+
+
+def pass_the_course(client, slug: str = "gouvernance"):
+    """Enroll, read the first module and pass the quiz; the quiz's response (a redirect to the attempt)."""
+    client.post(f"/courses/{slug}/enroll")
+    client.post(f"/courses/{slug}/lire/complete")
+    first, second = question_ids(client.get(f"/courses/{slug}/quiz/").get_data(as_text=True))
+    return client.post(f"/courses/{slug}/quiz/quiz", data={first: "0", second: ["0", "2"]})
+
+
+def test_finishing_a_course_is_a_moment_with_its_certificate(app, client, make_user, login, course):
+    login(make_user())
+    assert client.get("/courses/gouvernance/completed").headers["Location"] == "/courses/gouvernance/"  # not yet
+    result = client.get(pass_the_course(client).headers["Location"]).get_data(as_text=True)
+    assert "Félicitations : vous avez terminé ce cours." in result
+    assert 'href="/courses/gouvernance/completed"' in result
+    with app.app_context():
+        code = db.session.scalar(select(Certificate.code))
+    page = client.get("/courses/gouvernance/completed").get_data(as_text=True)
+    assert '<h1 id="completion-title">Cours terminé</h1>' in page
+    assert f'href="/certificates/{code}.pdf"' in page and f"/verify/{code}" in page
+    linkedin = re.search(r'href="(https://www\.linkedin\.com/profile/add\?[^"]+)"', page).group(1)
+    fields = parse_qs(urlsplit(linkedin.replace("&amp;", "&")).query)
+    assert fields["startTask"] == ["CERTIFICATION_NAME"] and fields["name"] == ["Gouvernance locale"]
+    assert fields["certId"] == [code] and fields["certUrl"][0].endswith(f"/verify/{code}")
+    assert fields["organizationName"] == ["Tadbir"] and {"issueYear", "issueMonth"} <= fields.keys()
+    assert f'href="/certificates/{code}.pdf"' in client.get("/courses/gouvernance/").get_data(as_text=True)
+    dashboard = client.get("/me/").get_data(as_text=True)
+    assert "Vous ne suivez encore aucun cours" not in dashboard and "Aucun cours en cours." in dashboard
+    assert "Gouvernance locale" in dashboard.split("Cours terminés")[1]
+
+
+def test_the_last_i_have_finished_leads_to_the_complete_page_once(client, make_user, login, make_course, synced):
+    make_course("lecture", modules={"01-a": ("A", "Texte."), "02-b": ("B", "Texte.")})
+    synced()
+    login(make_user())
+    client.post("/courses/lecture/enroll")
+    assert client.post("/courses/lecture/a/complete").headers["Location"] == "/courses/lecture/b/"
+    assert client.post("/courses/lecture/b/complete").headers["Location"] == "/courses/lecture/completed"
+    assert client.post("/courses/lecture/a/complete").headers["Location"] == "/courses/lecture/b/"  # done already
+
+
+def test_next_courses_are_the_translation_then_the_same_language_not_enrolled(
+    app, client, make_user, login, make_course, synced
+):
+    make_course("lecture", modules={"01-a": ("A", "Texte.")})
+    make_course("lecture-ar", meta={"title": "القراءة", "language": "ar", "translation_of": "lecture"})
+    make_course("medias", meta={"title": "Médias de proximité"})
+    make_course("budget", meta={"title": "Budget participatif"})
+    make_course("autre-ar", meta={"title": "دورة أخرى", "language": "ar"})
+    make_course("brouillon", meta={"title": "Brouillon", "status": "draft"})
+    synced()
+    login(make_user())
+    client.post("/courses/budget/enroll")
+    client.post("/courses/lecture/enroll")
+    client.post("/courses/lecture/a/complete")
+    page = client.get("/courses/lecture/completed").get_data(as_text=True)
+    following = page.split("Et ensuite ?")[1]
+    assert following.index("القراءة") < following.index("Médias de proximité")
+    for absent in ("Budget participatif", "دورة أخرى", "Brouillon"):  # enrolled, another language, a draft
+        assert absent not in following
+
+
+def test_start_before_the_first_module_then_continue(client, make_user, login, course):
+    login(make_user())
+    client.post("/courses/gouvernance/enroll")
+    assert ">Commencer</a>" in client.get("/courses/gouvernance/").get_data(as_text=True)
+    assert ">Commencer</a>" in client.get("/me/").get_data(as_text=True)
+    client.get("/courses/gouvernance/lire/")
+    for url in ("/courses/gouvernance/", "/me/"):
+        page = client.get(url).get_data(as_text=True)
+        assert ">Continuer</a>" in page and ">Commencer</a>" not in page, url
+
+
+def test_catalog_cards_say_where_the_learner_stands_in_constant_queries(
+    app, client, make_user, login, make_course, synced
+):
+    for slug in ("a", "b", "c", "d"):
+        make_course(slug, meta={"title": f"Cours {slug.upper()}"}, modules={"01-m": ("M", "Texte.")})
+    synced()
+    login(make_user())
+
+    def catalog_queries() -> int:
+        client.get("/")  # warm: the filters' facets are cached once per catalog version
+        with counting_queries(app) as statements:
+            assert client.get("/").status_code == 200
+        return len(statements)
+
+    client.post("/courses/a/enroll")
+    one = catalog_queries()
+    client.post("/courses/b/enroll")
+    client.get("/courses/b/m/")
+    client.post("/courses/c/enroll")
+    client.post("/courses/c/m/complete")
+    assert catalog_queries() == one
+    page = client.get("/").get_data(as_text=True)
+    cards = {slug: page.split(f'href="/courses/{slug}/"')[1].split("</li>")[0] for slug in "abcd"}
+    assert "Inscription faite, pas encore commencé" in cards["a"]
+    assert "En cours" in cards["b"] and "Terminé" in cards["c"]
+    assert 'class="state' not in cards["d"]
+    assert "En cours" in client.get("/?q=texte").get_data(as_text=True)  # search results too
+    client.post("/logout")
+    assert 'class="state' not in client.get("/").get_data(as_text=True)  # the cached list is no one's
+
+
+def test_logging_in_from_the_header_comes_back_to_the_page(client, make_user, course):
+    user = make_user()
+    page = client.get("/courses/gouvernance/lire/").get_data(as_text=True)
+    login_link = re.search(r'<a href="(/login[^"]*)">Se connecter</a>', page).group(1)
+    assert login_link == "/login?next=/courses/gouvernance/lire/"
+    response = client.post(
+        login_link, data={"email": user.email, "password": PASSWORD, "next": "/courses/gouvernance/lire/"}
+    )
+    assert response.headers["Location"] == "/courses/gouvernance/lire/"
+    client.post("/logout")
+    home = client.get("/").get_data(as_text=True)
+    assert '<a href="/login">Se connecter</a>' in home  # from the home page: the learner's own home
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).headers["Location"] == "/me/"
