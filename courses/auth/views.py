@@ -38,6 +38,7 @@ ERRORS = {
 
 def _profile(form) -> services.Profile:
     """The profile a form gives: a sign-up gives the names only, the rest comes later from the profile page."""
+
     def value(name: str):
         return form[name].data if name in form else None
 
