@@ -122,7 +122,7 @@ PROFILE_COLUMNS = {
 NOT_STORED = None  # compared or hashed, never stored as typed
 
 STORED_IN = {
-    auth_forms.SignupForm: {**PROFILE_COLUMNS, "email": User.email},
+    auth_forms.SignupForm: {"full_name": User.full_name, "full_name_ar": User.full_name_ar, "email": User.email},
     auth_forms.ProfileForm: PROFILE_COLUMNS,
     auth_forms.LoginForm: {"email": NOT_STORED, "password": NOT_STORED},
     auth_forms.PasswordChangeForm: {"current": NOT_STORED, "password": NOT_STORED},

@@ -21,9 +21,21 @@ def _password_length():
     return Length(min=MIN_PASSWORD_LENGTH, max=200, message=_l("At least %(min)d characters.", min=MIN_PASSWORD_LENGTH))
 
 
-class ProfileFields(Form):
-    full_name = StringField(_l("Full name (Latin script)"), validators=[DataRequired(), Length(max=200)])
-    full_name_ar = StringField(_l("Full name in Arabic script (optional)"), validators=[Optional(), Length(max=200)])
+class NameFields(Form):
+    """A name in Latin script, in Arabic script, or both: a certificate prints whichever is given."""
+
+    full_name = StringField(_l("Full name (Latin script)"), validators=[Optional(), Length(max=200)])
+    full_name_ar = StringField(_l("Full name in Arabic script"), validators=[Optional(), Length(max=200)])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not (self.full_name.data or "").strip() and not (self.full_name_ar.data or "").strip():
+            self.full_name.errors = [*self.full_name.errors, _l("Give your name in Latin or Arabic script, or both.")]
+            return False
+        return valid
+
+
+class ProfileFields(NameFields):
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
     organisation_type = SelectField(_l("Type of organisation"), validators=[Optional()])
     region = SelectField(_l("Region"), validators=[Optional()])
@@ -36,8 +48,11 @@ class ProfileFields(Form):
         self.region.choices = _choices(REGIONS, _l("Choose…"))
 
 
-class SignupForm(ProfileFields):
-    """The password is chosen on the activation page, reached from the emailed link."""
+class SignupForm(NameFields):
+    """Only what starting needs: the organisation fields are asked on the profile, before a report needs them.
+
+    The password is chosen on the activation page, reached from the emailed link.
+    """
 
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField(_l("Create my account"))

@@ -61,7 +61,9 @@ class User(UserMixin, db.Model):
 
     def name_in(self, language: str | None) -> str:
         """The name to address the person by in `language`: the Arabic-script name in Arabic, when given."""
-        return self.full_name_ar if language == "ar" and self.full_name_ar else self.full_name
+        if language == "ar" and self.full_name_ar:
+            return self.full_name_ar
+        return self.full_name or self.full_name_ar or ""  # a name in Arabic script only is a name too
 
     def has_role(self, *roles: str) -> bool:
         """True if the user's role is one of `roles` (admins pass every check)."""

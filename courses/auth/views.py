@@ -37,14 +37,19 @@ ERRORS = {
 
 
 def _profile(form) -> services.Profile:
+    """The profile a form gives: a sign-up gives the names only, the rest comes later from the profile page."""
+
+    def value(name: str):
+        return form[name].data if name in form else None
+
     return services.Profile(
-        full_name=form.full_name.data,
+        full_name=form.full_name.data or "",
         full_name_ar=form.full_name_ar.data,
-        organisation=form.organisation.data or "",
-        organisation_type=form.organisation_type.data,
-        region=form.region.data,
-        job_title=form.job_title.data or "",
-        preferred_language=form.preferred_language.data,
+        organisation=value("organisation") or "",
+        organisation_type=value("organisation_type"),
+        region=value("region"),
+        job_title=value("job_title") or "",
+        preferred_language=value("preferred_language"),
     )
 
 

@@ -45,6 +45,7 @@ class Course(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     is_certifying: Mapped[bool] = mapped_column(Boolean, default=True)
     pass_mark: Mapped[int] = mapped_column(Integer, default=70)
+    quiz_feedback: Mapped[str] = mapped_column(String(20), default="explanations", server_default="explanations")
     translation_of: Mapped[str | None] = mapped_column(String(100))
     intro_html: Mapped[str] = mapped_column(Text, default="")
     intro_toc: Mapped[list[Any]] = mapped_column(JSON, default=list)

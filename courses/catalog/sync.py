@@ -124,6 +124,7 @@ def _write_course(course: Course, source: material.CourseMaterial, now: datetime
     course.status = source.status
     course.is_certifying = source.is_certifying
     course.pass_mark = source.pass_mark
+    course.quiz_feedback = source.quiz_feedback
     course.translation_of = source.translation_of
     course.intro_html = source.intro.html
     course.intro_toc = _toc_rows(source.intro)

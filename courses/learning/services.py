@@ -190,6 +190,41 @@ def submit_quiz(
     return attempt
 
 
+@dataclass(frozen=True)
+class Feedback:
+    """What an attempt's page shows: which questions were wrong, their explanations, the right choices."""
+
+    verdicts: bool
+    explanations: bool
+    answers: bool
+
+
+def attempt_feedback(quiz_feedback: str, module_passed: bool) -> Feedback:
+    """The course's `quiz_feedback` policy applied to a learner who has (or not) passed the module.
+
+    The right choices are the quiz: shown to a learner still trying, they would let the next
+    attempt be copied rather than learnt. Once the module is passed, everything is shown.
+    """
+    if module_passed or quiz_feedback == "answers":
+        return Feedback(verdicts=True, explanations=True, answers=True)
+    if quiz_feedback == "score":
+        return Feedback(verdicts=False, explanations=False, answers=False)
+    return Feedback(verdicts=True, explanations=True, answers=False)
+
+
+def is_module_completed(enrollment: Enrollment, module: Module) -> bool:
+    return (
+        db.session.scalar(
+            select(ModuleProgress.id).where(
+                ModuleProgress.enrollment_id == enrollment.id,
+                ModuleProgress.module_id == module.id,
+                ModuleProgress.completed_at.is_not(None),
+            )
+        )
+        is not None
+    )
+
+
 def update_completion(enrollment: Enrollment, now: datetime | None = None) -> bool:
     """Complete the enrollment if every counted module is done; True if this call completed it.
 

@@ -90,7 +90,6 @@ def quiz(slug: str, module_slug: str):
         modules = catalog.live_modules(course)
         context = {**catalog.module_page(course, module, modules), **reader_context(course, module, modules)}
         context["quiz"] = form
-        flash(_("Answer every question before checking."), "error")
         return render_template("catalog/module.html", **context), 400
     try:
         attempt = services.submit_quiz(enrollment, module, form.answers())
@@ -103,7 +102,7 @@ def quiz(slug: str, module_slug: str):
 @bp.get("/courses/<slug>/<module_slug>/attempts/<int:attempt_id>")
 @login_required
 def attempt(slug: str, module_slug: str, attempt_id: int):
-    """One's own attempt: score, pass mark, and per-question feedback with explanations."""
+    """One's own attempt: score, pass mark, and per-question feedback as the course's policy allows."""
     course, module = _course_and_module(slug, module_slug)
     enrollment = services.get_enrollment(current_user, course)
     attempt = db.session.get(
@@ -116,9 +115,10 @@ def attempt(slug: str, module_slug: str, attempt_id: int):
         or attempt.module_id != module.id
     ):
         abort(404)
+    feedback = services.attempt_feedback(course.quiz_feedback, services.is_module_completed(enrollment, module))
     return render_template(
         "learning/attempt.html", course=course, module=module, attempt=attempt, enrollment=enrollment,
-        following=catalog.next_module(course, module),
+        following=catalog.next_module(course, module), feedback=feedback,
     )  # fmt: skip
 
 

@@ -62,6 +62,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "« level » vaut « {value} » ; valeurs permises : beginner (débutant), intermediate (intermédiaire), "
             "advanced (avancé) — « débutant », « intermédiaire » et « avancé » sont aussi acceptés"
         ),
+        "bad_quiz_feedback": (
+            "« quiz_feedback » vaut « {value} » ; valeurs permises : explanations (après un échec, les questions "
+            "manquées et leurs explications), answers (aussi les bonnes réponses), score (le score seul) — en anglais"
+        ),
         "bad_status": (
             "« status » vaut « {value} » ; valeurs permises : draft (brouillon, visible de ses seuls formateurs), "
             "published (publié au catalogue), archived (retiré du catalogue) — en anglais"
@@ -196,6 +200,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bad_choice": "'{key}' is '{value}'; allowed values: {allowed}",
         "bad_language": "'language' is '{value}'; allowed values: fr (French), ar (Arabic), en (English)",
         "bad_level": "'level' is '{value}'; allowed values: beginner, intermediate, advanced",
+        "bad_quiz_feedback": (
+            "'quiz_feedback' is '{value}'; allowed values: explanations (after a failed attempt, the questions "
+            "missed and their explanations), answers (the right choices too), score (the score only)"
+        ),
         "bad_status": (
             "'status' is '{value}'; allowed values: draft (visible to its trainers only), "
             "published (in the catalog), archived (withdrawn from the catalog)"
@@ -325,6 +333,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bad_level": (
             "قيمة « level » هي « {value} »؛ القيم المسموح بها: beginner (مبتدئ)، intermediate (متوسط)، "
             "advanced (متقدم) — وتُقبل أيضًا « مبتدئ » و« متوسط » و« متقدم »"
+        ),
+        "bad_quiz_feedback": (
+            "قيمة « quiz_feedback » هي « {value} »؛ القيم المسموح بها بالإنجليزية: explanations (بعد الإخفاق، "
+            "الأسئلة الخاطئة وشروحها)، answers (والأجوبة الصحيحة أيضًا)، score (النتيجة وحدها)"
         ),
         "bad_status": (
             "قيمة « status » هي « {value} »؛ القيم المسموح بها بالإنجليزية: draft (مسودة لا يراها إلا مكوّنوها)، "

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from courses.material.sanitize import ALLOWED_PROTOCOLS, clean_html
 
 # Bump when rendering changes in a way that must re-render unchanged files on the next sync.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"  # 2: table boxes are keyboard-reachable regions
 
 MODULE_FILE = re.compile(r"^(?P<position>\d{2,3})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 COURSE_FILE = "course.md"
@@ -98,10 +98,13 @@ class _LinkRewriter(Treeprocessor):
         self.references: list[Reference] = []
 
     def run(self, root: ET.Element) -> None:
-        # Wide tables scroll inside their own box on a phone instead of widening the page.
+        # Wide tables scroll inside their own box on a phone instead of widening the page. A box
+        # that scrolls must be reachable by keyboard (WCAG 2.1.1): it takes focus, as a region
+        # named after the table's column headings (the course's language, no interface words).
         tables = [(p, i, c) for p in root.iter() for i, c in enumerate(p) if c.tag == "table"]
         for parent, index, table in tables:
-            wrapper = ET.Element("div", {"class": "table-scroll"})
+            attributes = {"class": "table-scroll", "role": "region", "tabindex": "0", "aria-label": _table_name(table)}
+            wrapper = ET.Element("div", attributes)
             parent.remove(table)
             parent.insert(index, wrapper)
             wrapper.append(table)
@@ -127,6 +130,17 @@ class _LinkRewriter(Treeprocessor):
             del element.attrib[attribute]
         else:
             element.set(attribute, url)
+
+
+TABLE_NAME_LENGTH = 120
+_STASHED = re.compile("\x02[^\x03]*\x03")  # raw HTML the Markdown parser set aside: not words
+
+
+def _table_name(table: ET.Element) -> str:
+    """The table's column headings, as the name of its scrolling box."""
+    headings = [" ".join(_STASHED.sub("", "".join(cell.itertext())).split()) for cell in table.iter("th")]
+    name = ", ".join(heading for heading in headings if heading) or "—"
+    return name if len(name) <= TABLE_NAME_LENGTH else name[: TABLE_NAME_LENGTH - 1] + "…"
 
 
 def _converter(page: Page, heading_base: int) -> tuple[markdown.Markdown, _LinkRewriter]:

@@ -37,18 +37,20 @@ _ATTRIBUTES_BY_TAG: dict[str, frozenset[str]] = {
     "td": frozenset({"align", "colspan", "rowspan"}),
     "th": frozenset({"align", "colspan", "rowspan", "scope"}),
     "ol": frozenset({"start"}),
-    "div": frozenset({"class", "role"}),
+    "div": frozenset({"class", "role", "tabindex", "aria-label"}),
     "p": frozenset({"class"}),
     "code": frozenset({"class"}),
     "span": frozenset({"class"}),
 }
 _ALLOWED_VALUES = {
     "align": {"left", "right", "center"},
-    "role": {"note"},
+    "role": {"note", "region"},
+    "tabindex": {"0"},  # into the tab order at its place, never ahead of the page's own controls
     "loading": {"lazy"},
     "decoding": {"async"},
     "scope": {"col", "row"},
 }
+ARIA_LABEL_LENGTH = 200  # the name of a table's scrolling box (render.py cuts it to 120)
 _NUMBER = re.compile(r"^\d{1,4}$")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
@@ -60,6 +62,8 @@ def _allow_attribute(tag: str, name: str, value: str) -> bool:
         return False
     if name in _ALLOWED_VALUES:
         return value in _ALLOWED_VALUES[name]
+    if name == "aria-label":
+        return len(value) <= ARIA_LABEL_LENGTH
     if name in {"colspan", "rowspan", "start"}:
         return bool(_NUMBER.match(value))
     if name == "class":

@@ -44,6 +44,8 @@ LEVEL_SYNONYMS = {
     "متقدم": "advanced", "متقدّم": "advanced", "متقدمة": "advanced", "متقدّمة": "advanced",
 }  # fmt: skip
 STATUSES = ("draft", "published", "archived")
+# What a failed quiz attempt shows; once the module is passed, learners see everything.
+QUIZ_FEEDBACK = ("explanations", "answers", "score")
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 MAX_CHOICES = 8
 WORDS_PER_MINUTE = 180
@@ -96,6 +98,7 @@ class CourseMaterial:
     status: str
     is_certifying: bool
     pass_mark: int
+    quiz_feedback: str
     translation_of: str | None
     content_hash: str
     intro: Rendered
@@ -125,6 +128,7 @@ COURSE_FIELDS = {
     "status": Field(schema.one_of(*STATUSES, code="bad_status"), default="draft"),
     "certificate": Field(schema.boolean, default=True),
     "pass_mark": Field(schema.integer(low=1, high=100), default=70),
+    "quiz_feedback": Field(schema.one_of(*QUIZ_FEEDBACK, code="bad_quiz_feedback"), default="explanations"),
     "translation_of": Field(schema.text()),
 }
 
@@ -341,6 +345,7 @@ class _Loader:
             status=values["status"],
             is_certifying=values["certificate"],
             pass_mark=values["pass_mark"],
+            quiz_feedback=values["quiz_feedback"],
             translation_of=values["translation_of"],
             content_hash=digest,
             intro=rendered,

@@ -33,7 +33,8 @@ def test_signup_emails_an_activation_link_that_sets_the_password_and_logs_in(app
     with app.app_context():
         user = db.session.scalar(select(User))
         assert user.email == "salma.benali@commune.ma" and user.role == "learner"
-        assert user.full_name_ar == "سلمى بنعلي" and user.region == "rabat-sale-kenitra"
+        assert user.full_name_ar == "سلمى بنعلي"
+        assert (user.organisation, user.region) == ("", None)  # sign-up asks only what starting needs
         assert user.password_hash is None and user.preferred_language == "fr"
     assert client.post("/login", data={"email": SIGNUP["email"], "password": PASSWORD}).status_code == 200
     (message,) = sent_mail(app)
@@ -85,8 +86,7 @@ def test_signup_cannot_preset_the_password_of_someone_elses_address(app, client)
     ("change", "message"),
     [
         ({"email": "pas-une-adresse"}, "Invalid email address."),
-        ({"organisation_type": "secte"}, "Not a valid choice."),
-        ({"full_name": ""}, "This field is required."),
+        ({"full_name": "", "full_name_ar": ""}, "Give your name in Latin or Arabic script, or both."),
     ],
 )
 def test_signup_errors_are_shown_and_nothing_is_created(app, client, change, message):
@@ -99,7 +99,7 @@ def test_signup_errors_are_shown_and_nothing_is_created(app, client, change, mes
 
 
 def test_signup_messages_are_french_by_default(client):
-    page = client.post("/signup", data={**SIGNUP, "full_name": ""}).get_data(as_text=True)
+    page = client.post("/signup", data={**SIGNUP, "email": ""}).get_data(as_text=True)
     assert "Ce champ est requis." in page
 
 
@@ -291,12 +291,11 @@ def test_names_are_stored_without_bidi_controls_at_sign_up_and_in_the_profile(ap
         **SIGNUP,
         "full_name": f"Salma {RLO}Benali",
         "full_name_ar": f"\u2067سلمى بنعلي{PDI}",
-        "job_title": f"{RLO}x",
     }
     client.post("/signup", data=data)
     with app.app_context():
         user = db.session.scalar(select(User))
-        assert (user.full_name, user.full_name_ar, user.job_title) == ("Salma Benali", "سلمى بنعلي", "x")
+        assert (user.full_name, user.full_name_ar) == ("Salma Benali", "سلمى بنعلي")
     link = mail_link(sent_mail(app)[-1])
     page = client.post(link, data={"password": PASSWORD, "confirm": PASSWORD}, follow_redirects=True)
     assert f"Bienvenue, {FSI}Salma Benali{PDI}." in page.get_data(as_text=True)  # the flash isolates the name
@@ -308,8 +307,8 @@ def test_names_are_stored_without_bidi_controls_at_sign_up_and_in_the_profile(ap
 
 
 def test_a_name_made_only_of_controls_is_no_name(app, client):
-    response = client.post("/signup", data={**SIGNUP, "full_name": f"{RLO}\u202c"})
-    assert response.status_code == 200 and "Ce champ est requis." in response.get_data(as_text=True)
+    response = client.post("/signup", data={**SIGNUP, "full_name": f"{RLO}\u202c", "full_name_ar": "\u2067"})
+    assert response.status_code == 200 and "Indiquez votre nom" in response.get_data(as_text=True)
 
 
 def test_mail_isolates_the_name_it_greets(app, client, make_user, outbox):
@@ -354,3 +353,23 @@ def test_arabic_mail_greets_by_the_arabic_name(app, client, make_user):
     client.post("/password/reset", data={"email": user.email})
     (message,) = sent_mail(app)
     assert "سلمى بنعلي" in mail_text(message) and "Salma Benali" not in mail_text(message)
+
+
+def test_signup_takes_a_name_in_arabic_script_alone_and_lists_errors_at_the_top(app, client):
+    empty = client.post("/signup", data={"email": "", "full_name": "", "full_name_ar": ""}).get_data(as_text=True)
+    summary = empty.split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#email"' in summary and 'href="#full_name"' in summary and "Indiquez votre nom" in summary
+    assert 'name="organisation"' not in empty and 'name="region"' not in empty
+    client.post("/signup", data={"email": "salma@example.ma", "full_name_ar": "سلمى بنعلي"})
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        assert (user.full_name, user.name_in("fr"), user.name_in("ar")) == ("", "سلمى بنعلي", "سلمى بنعلي")
+
+
+def test_the_dashboard_asks_for_the_organisation_fields_until_they_are_given(client, make_user, login):
+    login(make_user())
+    assert "Complétez votre profil" in client.get("/me/").get_data(as_text=True)
+    profile = {"full_name": "Salma", "organisation": "Commune de Salé", "organisation_type": "commune",
+               "region": "rabat-sale-kenitra"}  # fmt: skip
+    assert client.post("/account/", data=profile).status_code == 302
+    assert "Complétez votre profil" not in client.get("/me/").get_data(as_text=True)

@@ -115,6 +115,62 @@ def test_missing_answers_redisplay_the_form_and_store_nothing(app, client, make_
     assert count(app, QuizAttempt) == 0
 
 
+def test_missing_answers_come_back_to_the_quiz_with_a_summary_linking_each_question(client, make_user, login, course):
+    login(make_user())
+    client.post("/courses/gouvernance/enroll")
+    page = client.get("/courses/gouvernance/quiz/").get_data(as_text=True)
+    assert 'action="/courses/gouvernance/quiz/quiz#quiz-panel"' in page and 'id="quiz-panel"' in page
+    first, second = question_ids(page)
+    returned = client.post("/courses/gouvernance/quiz/quiz", data={first: "0"}).get_data(as_text=True)
+    quiz_panel = returned.split('id="quiz-panel"')[1]
+    summary = quiz_panel.split('id="quiz-errors"')[1].split("</div>")[0]
+    assert "Répondez à toutes les questions avant de vérifier." in summary
+    assert f'href="#{second}-0"' in summary and "Cochez au moins une réponse." in summary
+    assert f'href="#{first}-0"' not in summary
+    assert returned.count("Répondez à toutes les questions") == 1  # in the quiz, not also flashed at the top
+    assert f'id="{second}-0"' in quiz_panel
+
+
+def _fail_then_pass(client, slug="gouvernance"):
+    first, second = question_ids(client.get(f"/courses/{slug}/quiz/").get_data(as_text=True))
+    failed = client.post(f"/courses/{slug}/quiz/quiz", data={first: "1", second: ["0", "2"]}).headers["Location"]
+    failed_page = client.get(failed).get_data(as_text=True)
+    client.post(f"/courses/{slug}/quiz/quiz", data={first: "0", second: ["0", "2"]})
+    return failed_page, client.get(failed).get_data(as_text=True)
+
+
+def test_a_failed_attempt_names_the_wrong_questions_and_explains_but_keeps_the_right_choices(
+    client, make_user, login, course
+):
+    login(make_user())
+    client.post("/courses/gouvernance/enroll")
+    failed, after_passing = _fail_then_pass(client)
+    assert 'href="#question-1">question 1</a>' in failed and 'href="#question-2"' not in failed
+    assert "✗ Incorrect" in failed and "Le découpage de 2015" in failed
+    assert "bonne réponse" not in failed and "tag-right" not in failed
+    assert "Les bonnes réponses s'affichent une fois ce module réussi." in failed
+    assert after_passing.count("bonne réponse") == 3  # once passed, the same attempt shows them all
+
+
+@pytest.mark.parametrize(
+    ("policy", "verdicts", "explanation", "right_choices"),
+    [("answers", True, True, True), ("score", False, False, False)],
+)
+def test_the_course_front_matter_chooses_what_a_failed_attempt_shows(
+    client, make_user, login, make_course, synced, policy, verdicts, explanation, right_choices
+):
+    make_course(meta={"quiz_feedback": policy}, modules={"01-quiz": QUIZ})
+    synced()
+    login(make_user())
+    client.post("/courses/gouvernance/enroll")
+    failed, after_passing = _fail_then_pass(client)
+    assert "50" in failed
+    assert ("✗ Incorrect" in failed) is verdicts
+    assert ("Le découpage de 2015" in failed) is explanation
+    assert ("bonne réponse" in failed) is right_choices
+    assert "bonne réponse" in after_passing and "Le découpage de 2015" in after_passing
+
+
 @pytest.mark.parametrize(
     "tamper",
     [

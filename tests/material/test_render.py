@@ -7,8 +7,15 @@ from courses.material import render_document
 
 def test_tables_render_with_alignment_and_scroll_wrapper():
     html = render_document("| Niveau | Nombre |\n|:--|--:|\n| Régions | 12 |\n").html
-    assert '<div class="table-scroll"><table>' in html
+    assert '<div aria-label="Niveau, Nombre" class="table-scroll" role="region" tabindex="0"><table>' in html
     assert '<th align="left">Niveau</th>' in html and '<td align="right">12</td>' in html
+
+
+def test_a_table_box_is_named_by_its_headings_escaped_and_cut():
+    heading = 'Élu **&** "<b>' + "x" * 300
+    html = render_document(f"| {heading} | B |\n|--|--|\n| 1 | 2 |\n").html
+    label = html.split('aria-label="')[1].split('"')[0]
+    assert label.startswith("Élu &amp; &quot;x") and label.endswith("…") and len(label) < 140
 
 
 def test_admonitions_are_notes():

@@ -95,3 +95,12 @@ def test_allowed_classes_only():
 
 def test_ids_only_on_headings():
     assert clean_html('<h2 id="a">t</h2><p id="b">p</p>') == '<h2 id="a">t</h2><p>p</p>'
+
+
+def test_the_table_box_keeps_its_focus_and_name_but_nothing_more():
+    kept = '<div aria-label="Niveau, Nombre" class="table-scroll" role="region" tabindex="0">x</div>'
+    assert clean_html(kept) == kept
+    assert clean_html('<div tabindex="-1" role="button" aria-label="x">y</div>') == '<div aria-label="x">y</div>'
+    assert clean_html('<div tabindex="5">y</div>') == "<div>y</div>"  # no jumping ahead of the page's controls
+    assert clean_html(f'<div aria-label="{"x" * 201}">y</div>') == "<div>y</div>"
+    assert clean_html('<span tabindex="0" aria-label="x">y</span>') == "<span>y</span>"

@@ -193,3 +193,20 @@ def test_status_is_not_translated_but_its_values_are_explained(content_dir, make
     (problem,) = material.check(content_dir)
     assert problem.code == "bad_status"
     assert "published (publié au catalogue)" in problem.reason("fr")
+
+
+def test_quiz_feedback_defaults_to_explanations_and_takes_each_allowed_value(content_dir, make_course):
+    make_course()
+    make_course("reponses", meta={"quiz_feedback": "answers"})
+    make_course("score", meta={"quiz_feedback": "score"})
+    feedback = {course.slug: course.quiz_feedback for course in material.load(content_dir)}
+    assert feedback == {"gouvernance": "explanations", "reponses": "answers", "score": "score"}
+
+
+def test_a_wrong_quiz_feedback_names_the_allowed_values_with_its_line(content_dir, make_course):
+    make_course(meta={"quiz_feedback": "solutions"})
+    (problem,) = material.check(content_dir)
+    assert (problem.code, problem.line) == ("bad_quiz_feedback", 9)  # after the 8 lines of the test course's header
+    assert "« solutions »" in problem.reason("fr") and "answers (aussi les bonnes réponses)" in problem.reason("fr")
+    assert "score (the score only)" in problem.reason("en")
+    assert "explanations" in problem.reason("ar") and "النتيجة وحدها" in problem.reason("ar")
