@@ -143,3 +143,10 @@ def test_an_admins_reset_link_follows_the_users_last_visit_not_the_admin(app, cl
     assert response.status_code in (302, 303), response.status_code
     with app.app_context():
         assert _subject_language(db.session.scalar(select(OutgoingMail.subject))) == "ar"
+
+
+def test_french_elides_de_before_a_name_on_the_admin_page(client, make_user, login):
+    make_user("amina@example.ma", full_name="Amina Alami")
+    login(make_user("admin@example.ma", role="admin", preferred_language="fr"))
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert "Rôle d&#39;<bdi>Amina Alami</bdi>" in page or "Rôle d'<bdi>Amina Alami</bdi>" in page
