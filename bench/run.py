@@ -70,13 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="tadbir-bench-"))
     started = time.perf_counter()
     command = "python -m " + " ".join(["bench", *(argv if argv is not None else sys.argv[1:])])
+    results: dict = {"command": command}
     try:
         if options.only == "search":
-            results = _previous(backend)
             results["search"] = _search(options, server, work)
-            results["search"]["command"] = command
         else:
-            results = {"command": command}
             _everything(options, server, work, results)
     finally:
         if options.keep:
@@ -84,32 +82,28 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(work, ignore_errors=True)
 
-    duration = time.perf_counter() - started
-    finished = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
-    if options.only:
-        results["search"].update(duration_s=duration, finished_at=finished)
-    else:
-        results.update(duration_s=duration, finished_at=finished)
-    results["targets"] = report.evaluate(results)
+    results["duration_s"] = time.perf_counter() - started
+    results["finished_at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    for path in (RESULTS / "latest.json", RESULTS / f"latest-{backend}.json"):
-        path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str), "utf-8")
-    print(report.terminal(results))
-    print(f"results: {RESULTS / 'latest.json'}")
+    found = results.get("search")
+    if found:  # kept on its own too: a search-only run leaves the other figures of the last full run alone
+        found.update(command=command, finished_at=results["finished_at"])
+        found["machine"] = machine(found["database"])
+        (RESULTS / f"search-{backend}.json").write_text(json.dumps(found, indent=2, ensure_ascii=False), "utf-8")
+    if options.only:
+        print(report.search_terminal(found))
+    else:
+        results["targets"] = report.evaluate(results)
+        for path in (RESULTS / "latest.json", RESULTS / f"latest-{backend}.json"):
+            path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str), "utf-8")
+        print(report.terminal(results))
+        print(f"results: {RESULTS / 'latest.json'}")
     if not options.no_docs:
-        report.update_doc(DOC, RESULTS, SKELETON)
+        if not options.only:
+            report.update_doc(DOC, RESULTS, SKELETON)
+        report.update_search_doc(DOC, RESULTS)
         print(f"figures written to {DOC}")
     return 0
-
-
-def _previous(backend: str) -> dict:
-    """The last full run's results on this database, to which a partial run adds its part."""
-    path = RESULTS / f"latest-{backend}.json"
-    if path.exists():
-        return json.loads(path.read_text("utf-8"))
-    server = os.environ.get("BENCH_DATABASE_URL")
-    version = seed.database_version(server) if server else seed.database_version("sqlite://")
-    return {"command": "(no full run yet)", "machine": machine(version), "duration_s": 0.0, "finished_at": "—"}
 
 
 def _search(options: argparse.Namespace, server: str | None, work: Path) -> dict:

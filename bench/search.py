@@ -57,6 +57,7 @@ def measure_search(server_url: str | None, work: Path, env: dict[str, str], sett
     url = seed.create_database(DATABASE, work, server_url)
     try:
         seed.migrate(url, empty)
+        database = seed.database_version(url)
         modules = sync_corpus(url, work, env)
         print(f"  {modules} modules imported by flask content sync", flush=True)
         _load, client = load.load_client(settings)
@@ -78,5 +79,5 @@ def measure_search(server_url: str | None, work: Path, env: dict[str, str], sett
     return {
         "client": client, "connections": settings.connections, "duration_s": settings.duration,
         "warmup_s": settings.warmup, "modules": modules, "queries": rows,
-        "p95_ms": max(row["p95_ms"] for row in rows),
+        "p95_ms": max(row["p95_ms"] for row in rows), "database": database,
     }  # fmt: skip
