@@ -307,50 +307,60 @@ class LoadSettings:
     client: str = "auto"  # wrk when installed, else python
 
 
+def load_client(settings: LoadSettings):
+    """The load function (wrk or the Python client) and its name."""
+    use_wrk = settings.client == "wrk" or (settings.client == "auto" and shutil.which("wrk"))
+    return (run_wrk, wrk_version() or "wrk") if use_wrk else (run_python, "Python http.client threads")
+
+
+def measure_path(server: Server, path: str, cookie: str | None, settings: LoadSettings, connections: int | None = None):
+    """Latency and throughput of `path` under load, after a warm-up, with CPU accounting; see below."""
+    load, _client = load_client(settings)
+    connections = connections or settings.connections
+    if settings.warmup > 0:  # first requests of each worker compile templates and fill caches
+        load(server.port, path, cookie, settings.warmup, connections)
+        server.wait_idle()
+    best = None
+    # Two things spoil a run, and both are detected from CPU accounting, then the run is done again (a
+    # bounded number of times): one gthread worker may accept every keep-alive connection, leaving the
+    # other idle (throughput halves); and other programs on the machine may take CPU during the run.
+    # The first clean run is kept, else the fastest, flagged.
+    for attempt in range(1, ATTEMPTS + 1):
+        workers, machine, own, database = server.worker_cpu(), machine_busy(), own_cpu(), database_cpu()
+        figures = load(server.port, path, cookie, settings.duration, connections)
+        used = [cpu - workers.get(pid, 0.0) for pid, cpu in server.worker_cpu().items()]
+        database = database_cpu() - database
+        others = machine_busy() - machine - (own_cpu() - own) - sum(used) - database
+        figures["drain_s"] = round(server.wait_idle(), 2)  # requests still running when the client stopped
+        figures["busiest_worker_share"] = round(max(used) / sum(used), 2) if sum(used) > 0 else 1.0
+        figures["others_cpu_share"] = round(max(0.0, others) / (CORES * figures["seconds"]), 3)
+        figures["attempts"] = attempt
+        figures["worker_cpu_s"] = [round(x, 2) for x in used]
+        figures["database_cpu_s"] = round(database, 2)
+        # What one response costs the server (workers, plus PostgreSQL's processes when it is the database).
+        figures["cpu_ms_per_request"] = round((sum(used) + database) / max(1, figures["requests"]) * 1000, 3)
+        figures["balanced"] = connections == 1 or figures["busiest_worker_share"] <= BALANCED
+        figures["undisturbed"] = figures["others_cpu_share"] <= DISTURBED
+        figures["clean"] = figures["balanced"] and figures["undisturbed"]
+        if best is None or figures["clean"] or figures["rps"] > best["rps"]:
+            best = figures
+        if figures["clean"]:
+            break
+    return best
+
+
 def measure_pages(info: dict, env: dict[str, str], work: Path, settings: LoadSettings) -> dict:
     """Throughput and latency of the control and of each page, in the same run; ratios to the control."""
-    use_wrk = settings.client == "wrk" or (settings.client == "auto" and shutil.which("wrk"))
-    load = run_wrk if use_wrk else run_python
-    client = (wrk_version() if use_wrk else "Python http.client threads") or "wrk"
+    _load, client = load_client(settings)
 
     def measure(server: Server, path: str, cookie: str | None, connections: int | None = None) -> dict:
-        connections = connections or settings.connections
-        if settings.warmup > 0:  # first requests of each worker compile templates and fill caches
-            load(server.port, path, cookie, settings.warmup, connections)
-            server.wait_idle()
-        best = None
-        # Two things spoil a run, and both are detected from CPU accounting, then the run is done again (a
-        # bounded number of times): one gthread worker may accept every keep-alive connection, leaving the
-        # other idle (throughput halves); and other programs on the machine may take CPU during the run.
-        # The first clean run is kept, else the fastest, flagged.
-        for attempt in range(1, ATTEMPTS + 1):
-            workers, machine, own, database = server.worker_cpu(), machine_busy(), own_cpu(), database_cpu()
-            figures = load(server.port, path, cookie, settings.duration, connections)
-            used = [cpu - workers.get(pid, 0.0) for pid, cpu in server.worker_cpu().items()]
-            database = database_cpu() - database
-            others = machine_busy() - machine - (own_cpu() - own) - sum(used) - database
-            figures["drain_s"] = round(server.wait_idle(), 2)  # requests still running when the client stopped
-            figures["busiest_worker_share"] = round(max(used) / sum(used), 2) if sum(used) > 0 else 1.0
-            figures["others_cpu_share"] = round(max(0.0, others) / (CORES * figures["seconds"]), 3)
-            figures["attempts"] = attempt
-            figures["worker_cpu_s"] = [round(x, 2) for x in used]
-            figures["database_cpu_s"] = round(database, 2)
-            # What one response costs the server (workers, plus PostgreSQL's processes when it is the database).
-            figures["cpu_ms_per_request"] = round((sum(used) + database) / max(1, figures["requests"]) * 1000, 3)
-            figures["balanced"] = connections == 1 or figures["busiest_worker_share"] <= BALANCED
-            figures["undisturbed"] = figures["others_cpu_share"] <= DISTURBED
-            figures["clean"] = figures["balanced"] and figures["undisturbed"]
-            if best is None or figures["clean"] or figures["rps"] > best["rps"]:
-                best = figures
-            if figures["clean"]:
-                break
-        return best
+        return measure_path(server, path, cookie, settings, connections)
 
     results: dict = {"client": client, "connections": settings.connections, "duration_s": settings.duration}
     with gunicorn("bench.control:app", {}, work / "control.log") as control:
         print(f"  load: {client}, {settings.connections} connections, {settings.duration:g} s per page", flush=True)
         before = measure(control, "/", None)
-        _progress("control (before)", before)
+        progress("control (before)", before)
         with gunicorn("wsgi:app", env, work / "app.log") as app:
             port = app.port
             targets = pages(info)
@@ -368,13 +378,13 @@ def measure_pages(info: dict, env: dict[str, str], work: Path, settings: LoadSet
                 figures = measure(app, page.path, cookie)
                 figures.update(name=page.name, path=page.path, user=page.user or "anonymous",
                                sets_cookie=bool(set_cookies))  # fmt: skip
-                _progress(page.name, figures)
+                progress(page.name, figures)
                 rows.append(figures)
             report = next(p for p in targets if p.name == "report")
             single = measure(app, report.path, cookies["coordinator"], connections=1)
-            _progress("report, 1 connection", single)
+            progress("report, 1 connection", single)
         after = measure(control, "/", None)
-        _progress("control (after)", after)
+        progress("control (after)", after)
     control_rps = (before["rps"] + after["rps"]) / 2
     for row in rows:
         row["ratio"] = row["rps"] / control_rps
@@ -420,7 +430,7 @@ def flags(figures: dict, prefix: str = " ") -> str:
     return "".join(prefix + name for name in spoiled)
 
 
-def _progress(name: str, figures: dict) -> None:
+def progress(name: str, figures: dict) -> None:
     print(
         f"    {name:<22} {figures['rps']:8.1f} req/s  p50 {figures['p50_ms']:7.1f} ms  p95 {figures['p95_ms']:7.1f} ms"
         f"  errors {figures['errors']}  (run {figures['attempts']}{flags(figures, ', ')})",

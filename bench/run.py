@@ -1,4 +1,4 @@
-"""Run every benchmark: seed, SQL counts, pages under load, bulk work; write the results and the docs."""
+"""Run every benchmark: seed, SQL counts, pages under load, search, bulk work; write the results and the docs."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bench import bulk, corpus, load, report, seed
+from bench import bulk, corpus, load, report, search, seed
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -55,6 +55,9 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
                         help="load generator: wrk when installed (auto), or the Python client")  # fmt: skip
     parser.add_argument("--skip-load", action="store_true", help="no gunicorn, no load (seed, SQL, bulk only)")
     parser.add_argument("--skip-bulk", action="store_true", help="no sync, certificates or import")
+    parser.add_argument("--skip-search", action="store_true", help="no search under load")
+    parser.add_argument("--only", choices=("search",),
+                        help="run only this part; the last run's other figures on this database are kept")  # fmt: skip
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite docs/performance.md")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (databases, logs) and print it")
     return parser.parse_args(argv)
@@ -63,12 +66,58 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     options = arguments(argv)
     server = os.environ.get("BENCH_DATABASE_URL") or None  # a PostgreSQL server: databases are created there
+    backend = "postgresql" if server else "sqlite"
     work = Path(tempfile.mkdtemp(prefix="tadbir-bench-"))
+    started = time.perf_counter()
+    command = "python -m " + " ".join(["bench", *(argv if argv is not None else sys.argv[1:])])
+    results: dict = {"command": command}
+    try:
+        if options.only == "search":
+            results["search"] = _search(options, server, work)
+        else:
+            _everything(options, server, work, results)
+    finally:
+        if options.keep:
+            print(f"work folder kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+    results["duration_s"] = time.perf_counter() - started
+    results["finished_at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    found = results.get("search")
+    if found:  # kept on its own too: a search-only run leaves the other figures of the last full run alone
+        found.update(command=command, finished_at=results["finished_at"])
+        found["machine"] = machine(found["database"])
+        (RESULTS / f"search-{backend}.json").write_text(json.dumps(found, indent=2, ensure_ascii=False), "utf-8")
+    if options.only:
+        print(report.search_terminal(found))
+    else:
+        results["targets"] = report.evaluate(results)
+        for path in (RESULTS / "latest.json", RESULTS / f"latest-{backend}.json"):
+            path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str), "utf-8")
+        print(report.terminal(results))
+        print(f"results: {RESULTS / 'latest.json'}")
+    if not options.no_docs:
+        if not options.only:
+            report.update_doc(DOC, RESULTS, SKELETON)
+        report.update_search_doc(DOC, RESULTS)
+        print(f"figures written to {DOC}")
+    return 0
+
+
+def _search(options: argparse.Namespace, server: str | None, work: Path) -> dict:
+    print("== search under load (500-module corpus)", flush=True)
+    settings = load.LoadSettings(options.duration, options.warmup, options.connections, options.client)
+    env = {"CONTENT_DIR": str(work / "empty-content"), "TADBIR_RATELIMIT_ENABLED": "false",
+           "SECRET_KEY": "bench-secret-key"}  # fmt: skip
+    return search.measure_search(server, work, env, settings)
+
+
+def _everything(options: argparse.Namespace, server: str | None, work: Path, results: dict) -> None:
     empty = work / "empty-content"  # the served app's CONTENT_DIR: pages never read it
     empty.mkdir()
-    started = time.perf_counter()
     names = ("tadbir_bench", "tadbir_bench_small", "tadbir_bench_sync")
-    results: dict = {"command": "python -m " + " ".join(["bench", *(argv if argv is not None else sys.argv[1:])])}
     try:
         print(f"== seed ({'PostgreSQL' if server else 'SQLite'}, work folder {work})", flush=True)
         infos = {}
@@ -101,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
             results["load"] = load.measure_pages(large, env, work, settings)
             results["load"]["warmup_s"] = options.warmup
 
+        if not options.skip_search:
+            results["search"] = _search(options, server, work)
+
         if not options.skip_bulk:
             print("== bulk work", flush=True)
             tree = work / "content-tree"
@@ -122,24 +174,6 @@ def main(argv: list[str] | None = None) -> int:
                 seed.drop_database(name, server)
             except Exception as error:
                 print(f"could not drop {name}: {error}", file=sys.stderr)
-        if options.keep:
-            print(f"work folder kept: {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
-
-    results["duration_s"] = time.perf_counter() - started
-    results["finished_at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
-    results["targets"] = report.evaluate(results)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    backend = "postgresql" if server else "sqlite"
-    for path in (RESULTS / "latest.json", RESULTS / f"latest-{backend}.json"):
-        path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str), "utf-8")
-    print(report.terminal(results))
-    print(f"results: {RESULTS / 'latest.json'}")
-    if not options.no_docs:
-        report.update_doc(DOC, RESULTS, SKELETON)
-        print(f"figures written to {DOC}")
-    return 0
 
 
 if __name__ == "__main__":

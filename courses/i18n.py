@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from babel.units import format_unit
 from flask import Blueprint, Flask, current_app, redirect, request
-from flask_babel import get_locale
+from flask_babel import force_locale, format_date, format_datetime, get_locale
 from flask_login import current_user
 
+from courses.dates import date_locale
 from courses.extensions import babel, db
+from courses.text import elide
 from courses.urls import safe_next_url
 
 bp = Blueprint("i18n", __name__)
@@ -53,6 +55,26 @@ def upload_limit() -> str:
     return format_unit(value, unit, length="long", locale=get_locale())
 
 
+def dateformat(value, format: str = "medium") -> str:
+    """Template filter: a date in the current language, Arabic months the Moroccan way (courses.dates)."""
+    with force_locale(date_locale(get_locale())):
+        return format_date(value, format)
+
+
+def datetimeformat(value, format: str = "medium") -> str:
+    """Template filter: a moment in the site's time zone and the current language (see `dateformat`)."""
+    with force_locale(date_locale(get_locale())):
+        return format_datetime(value, format)
+
+
+def elided(text: str) -> str:
+    """`text` (a translated sentence with a name in it) with French elision: "Rôle d'Amina" (courses.text.elide).
+
+    Also the template filter `elide`: `{{ _('Role of %(name)s', name=…)|elide }}`.
+    """
+    return elide(text, str(get_locale()))
+
+
 def _template_globals() -> dict:
     language = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
     return {
@@ -68,3 +90,5 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.register_blueprint(bp)
     app.context_processor(_template_globals)
+    # In place of Flask-Babel's filters of the same names: one date convention everywhere.
+    app.jinja_env.filters.update(dateformat=dateformat, datetimeformat=datetimeformat, elide=elided)

@@ -16,6 +16,7 @@ No Flask, no database: forms, services, the CSV import and the PDF all call thes
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from markupsafe import Markup
@@ -76,3 +77,19 @@ def isolate(text: object) -> str:
 def bdi(text: object) -> Markup:
     """Template filter: `text` (escaped) inside `<bdi>`, for user text inside a translated sentence."""
     return Markup("<bdi>{}</bdi>").format(text)
+
+
+# French "de" before a name that starts with a vowel, the name possibly isolated (<bdi>, FSI).
+# Not before "h" or "y": names people bring here (Hamza, Hajar, Youssef) are said with their h or
+# y sounded, which keeps "de" ("de Hamza"); the rule cannot know the rare mute h.
+_DE_BEFORE_VOWEL = re.compile(r"\b([Dd])e ((?:<bdi[^>]*>|\u2068)?)(?=[AEIOUÂÀÄÆÉÈÊËÎÏÔŒÖÙÛÜaeiouâàäæéèêëîïôœöùûü])")
+
+
+def elide(text: str, language: str | None) -> str:
+    """French elision of "de" before a vowel where a name was put into a sentence ("Rôle de Amina"
+    becomes "Rôle d'Amina"); other languages unchanged. Markup stays Markup (only an apostrophe is added)."""
+    if language != "fr":
+        return text
+    elided = _DE_BEFORE_VOWEL.sub(r"\1'\2", str(text))
+    # Markup in, Markup out: only an apostrophe was added to already safe text.
+    return Markup(elided) if isinstance(text, Markup) else elided  # noqa: S704  # nosec B704

@@ -119,13 +119,29 @@ def test_text_identity_migration_normalises_emails_and_cleans_names(empty_databa
     assert all("user 2" in m or "user 4" in m for m in records.messages)
 
 
+def _account_as_then(email: str, name: str) -> int:
+    """Insert an account with the columns the schema has at this revision (today's model has more); its id."""
+    from sqlalchemy import MetaData, Table
+
+    from courses.auth import emails
+
+    with db.engine.begin() as connection:
+        table = Table("user_account", MetaData(), autoload_with=connection)
+        email = emails.normalise_email(email)
+        values = {
+            "email": email, "email_key": emails.email_key(email), "email_skeleton": emails.email_skeleton(email),
+            "full_name": name, "role": "learner", "organisation": "", "job_title": "", "is_active": True,
+            "created_at": datetime.now(UTC), "session_epoch": 0,
+        }  # fmt: skip
+        statement = table.insert().values({key: value for key, value in values.items() if key in table.c})
+        return connection.execute(statement).inserted_primary_key[0]
+
+
 def test_audit_subjects_become_ids_with_their_readable_label(empty_database_url, content_dir, make_course):
     """0005 keeps what the old varchar(60) subject held as the label and looks the row's id up from it."""
     from datetime import UTC, datetime
 
     from sqlalchemy import MetaData, Table
-
-    from courses.auth import services as accounts
 
     make_course()
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database_url,
@@ -139,9 +155,8 @@ def test_audit_subjects_become_ids_with_their_readable_label(empty_database_url,
                 "created_at, updated_at) VALUES (1, 'gouvernance', 'Gouvernance', '', 'fr', '', 6, '[]', "
                 "'published', true, 70, '', '[]', '[]', '', '', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
             ))  # fmt: skip
-        user = accounts.create_user("salma@example.ma", accounts.Profile(full_name="Salma"), None)
-        db.session.commit()
-        ids = {"user": user.id, "course": 1}
+        user_id = _account_as_then("salma@example.ma", "Salma")
+        ids = {"user": user_id, "course": 1}
         db.session.remove()  # no transaction left open to block the migrations' DDL
         legacy = [
             ("user", "salma@example.ma"), ("course", "gouvernance"), ("cohort", "7"), ("enrollment", "12"),
@@ -215,16 +230,11 @@ def test_audit_events_without_an_account_become_the_system_s(empty_database_url,
     """0011: an event with no account was "the system or the CLI"; it reads as the system's, as before."""
     from sqlalchemy import MetaData, Table
 
-    from courses.auth import services as accounts
-
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database_url,
                       "CONTENT_DIR": str(content_dir)})  # fmt: skip
     with app.app_context():
         upgrade(revision="0010_reminder_batch")
-        user = accounts.create_user("nadia@example.ma", accounts.Profile(full_name="Nadia"), None)
-        db.session.commit()
-        user_id = user.id
-        db.session.remove()
+        user_id = _account_as_then("nadia@example.ma", "Nadia")
         with db.engine.begin() as connection:
             table = Table("audit_event", MetaData(), autoload_with=connection)
             now = datetime.now(UTC)

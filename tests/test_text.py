@@ -50,3 +50,17 @@ def test_clean_line_takes_a_shortcut_for_printable_text_with_the_same_result():
     ]  # fmt: skip
     for text in samples:
         assert clean_line(text) == _clean(text.replace("\r\n", "\n"), frozenset()), repr(text)
+
+
+def test_french_elides_de_before_a_name_starting_with_a_vowel():
+    from markupsafe import Markup
+
+    from courses.text import elide
+
+    assert elide("Rôle de Amina", "fr") == "Rôle d'Amina"
+    assert elide(Markup("Rôle de <bdi>Émile</bdi>"), "fr") == Markup("Rôle d'<bdi>Émile</bdi>")
+    assert elide(f"Connexion de {isolate('omar@x.ma')}", "fr") == f"Connexion d'{isolate('omar@x.ma')}"
+    assert elide("Rôle de Hamza", "fr") == "Rôle de Hamza"  # a sounded h keeps "de"
+    assert elide("Rôle de Youssef", "fr") == "Rôle de Youssef"
+    assert elide("certificats de « Audit »", "fr") == "certificats de « Audit »"  # not a name right after "de"
+    assert elide("Role of Amina", "en") == "Role of Amina"

@@ -18,6 +18,7 @@ from courses.auth.services import AccountError, email_warnings
 from courses.downloads import attachment
 from courses.extensions import db
 from courses.forms import ActionForm
+from courses.i18n import elided
 from courses.tabular import CSV_MIMETYPE, csv_stream
 from courses.text import isolate
 from courses.urls import int_arg
@@ -83,10 +84,11 @@ def set_active(user_id: int):
         return _back()
     db.session.commit()
     if user.is_active:
-        flash(_("The account of %(email)s is active again.", email=isolate(user.email)), "success")
+        flash(elided(_("The account of %(email)s is active again.", email=isolate(user.email))), "success")
     else:
         flash(
-            _("The account of %(email)s is deactivated: its sessions have ended.", email=isolate(user.email)), "success"
+            elided(_("The account of %(email)s is deactivated: its sessions have ended.", email=isolate(user.email))),
+            "success",
         )
     return _back()
 

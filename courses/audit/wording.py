@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date, format_datetime, get_locale, gettext, ngettext
+from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from courses.audit.models import ActorKind, AuditEvent
 from courses.auth.labels import organisation_type_name, region_name, role_name
-from courses.text import isolate
+from courses.i18n import dateformat, datetimeformat
+from courses.text import elide, isolate
 
 
 def N_(message: str) -> str:  # the name gettext tools know for "translate later"
@@ -67,7 +68,7 @@ def _holder(value: Any) -> str | None:
 
 def _day(value: Any) -> str | None:
     try:
-        return format_date(date.fromisoformat(str(value)), "long")
+        return dateformat(date.fromisoformat(str(value)), "long")
     except ValueError:
         return str(value)
 
@@ -250,7 +251,7 @@ def actor_name(event: AuditEvent) -> str:
 
 def when(event: AuditEvent) -> str:
     """The event's date and time in the site's time zone, in the interface language."""
-    return format_datetime(event.at, "medium")
+    return datetimeformat(event.at, "medium")
 
 
 def _readable(value: Any) -> str | None:
@@ -300,7 +301,7 @@ def _wrap(facts: dict[str, str], markup: bool) -> dict[str, str]:
 
 def _say(translated: str, values: Mapping[str, Any], markup: bool) -> str:
     """A translated sentence with its fields: HTML-escaped around the (already escaped) fields, or plain."""
-    return (escape(translated) if markup else translated) % values
+    return elide((escape(translated) if markup else translated) % values, str(get_locale()))
 
 
 def _fallback(event: AuditEvent, markup: bool) -> str:

@@ -37,6 +37,9 @@ class User(UserMixin, db.Model):
     region: Mapped[str | None] = mapped_column(String(40))
     job_title: Mapped[str] = mapped_column(String(200), default="")
     preferred_language: Mapped[str | None] = mapped_column(String(5))
+    # The interface language of the last signed-in visit, written only when it changes: mail to
+    # someone without a saved preference goes out in it (courses.i18n.message_language).
+    last_language: Mapped[str | None] = mapped_column(String(5))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from courses.audit.services import Actor, record
 from courses.auth import services
+from courses.auth.language import message_language
 from courses.auth.models import User
 from courses.mail import queue_template
 from courses.urls import public_url
@@ -15,11 +16,6 @@ SUBJECTS = {"reset": _l("Tadbir: set your password"), "activation": _l("Tadbir: 
 TEMPLATES = {"reset": "password_reset", "activation": "signup_activation"}
 # Invitations to a training session (links of the "invitation" kind) are composed by
 # coordination/notifications.py: they name the session, its dates, place, trainers and coordinator.
-
-
-def language_of(user: User) -> str:
-    """The language to write to `user` in: their saved preference, else the site's default."""
-    return user.preferred_language or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def password_link(user: User, kind: str) -> str:
@@ -36,11 +32,12 @@ def send_password_link(
 ) -> None:
     """Queue a link that lets `user` set a password: a reset or a sign-up activation.
 
-    Written in the user's saved language, else `language` (the one they used to ask), else the default.
+    Written in `message_language(user, language)`: `language` is the interface language of the
+    request that asks for it, None when someone else sends it (an admin's language is not theirs).
     `sent_by` is who sends it when it is not the user asking for it themself (an admin's reset
     link); it is then recorded in the audit log, in the caller's transaction like the message.
     """
-    language = user.preferred_language or language or language_of(user)
+    language = message_language(user, language)
     queue_template(user.email, language, SUBJECTS[kind], TEMPLATES[kind], user=user, link=password_link(user, kind))
     if sent_by is not None:
         record(sent_by, AUDITED[kind], "user", user.id, user.email)
@@ -50,7 +47,7 @@ def send_password_changed(user: User, language: str | None = None) -> None:
     """Tell the owner their password changed (if it was not them, the reset link lets them take the account back)."""
     queue_template(
         user.email,
-        user.preferred_language or language or language_of(user),
+        message_language(user, language),
         _l("Tadbir: your password was changed"),
         "password_changed",
         user=user,
@@ -62,7 +59,7 @@ def send_account_exists(user: User) -> None:
     """Tell the owner of an address that someone tried to sign up with it (they already have an account)."""
     queue_template(
         user.email,
-        language_of(user),
+        message_language(user),
         _l("Tadbir: you already have an account"),
         "signup_existing",
         user=user,

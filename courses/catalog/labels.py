@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import format_decimal, ngettext
+from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import lazy_gettext as _l
+
+from courses.plurals import plural_count
 
 LEVEL_NAMES = {
     "beginner": _l("Beginner"),
@@ -28,10 +30,9 @@ def status_name(status: str) -> str:
 
 
 def hours_label(hours: float) -> str:
-    """`6 hours`, `1.5 hours` (`1,5 heures` in French), with the locale's decimal sign."""
+    """`6 hours`, `1.5 hours` (`1,5 heure` in French: singular below 2), with the locale's decimal sign."""
     whole = float(hours).is_integer()
-    # A fractional duration takes the plural that fits "many" in every language we ship.
-    count = int(hours) if whole else 11
+    count = plural_count(hours, str(get_locale()))
     return ngettext("%(hours)s hour", "%(hours)s hours", count, hours=format_decimal(int(hours) if whole else hours))
 
 

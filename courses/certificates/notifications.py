@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from courses.auth.notifications import language_of
+from courses.auth.language import message_language
 from courses.certificates import services
 from courses.mail import queue_template
 from courses.urls import public_url
@@ -15,7 +15,7 @@ def send_certificate_issued(enrollment, certificate) -> None:
     user = enrollment.user
     queue_template(
         user.email,
-        language_of(user),
+        message_language(user, session=enrollment.cohort.course.language if enrollment.cohort else None),
         _l("Tadbir: your certificate"),
         "certificate_issued",
         user=user,

@@ -30,12 +30,13 @@ from typing import Any
 
 import fontpkg_amiri
 import segno
-from babel.dates import format_date
 from fontTools import subset as font_subset
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import TextMode
 
+from courses.dates import format_day
+from courses.plurals import plural_count
 from courses.text import strip_bidi_controls
 
 FONT_FAMILY = "tadbir"
@@ -246,16 +247,12 @@ class CertificateDocument:
         self._text(97, holder.get("name_ar") or "", 24, bold=True)
 
         course = snapshot["course"]
-        self._text(112, "pour avoir suivi avec succès la formation · لإتمامه بنجاح التكوين", 12, color=MUTED)
+        # Wording that fits a woman or a man alike: no pronoun or agreement with the holder.
+        self._text(112, "pour avoir suivi avec succès la formation · لإتمام التكوين بنجاح", 12, color=MUTED)
         self._text(121, course["title"], 17, bold=True, color=BRAND)
         completed = date.fromisoformat(snapshot["completed_on"])
-        hours = _hours(course["hours"])
-        self._text(
-            133,
-            f"Durée : {hours} heures · Terminée le {format_date(completed, 'd MMMM y', locale='fr')}",
-            12,
-        )
-        self._text(140, f"المدة: {hours} ساعة · بتاريخ {format_date(completed, 'd MMMM y', locale='ar_MA')}", 12)
+        self._text(133, f"Durée : {_hours_fr(course['hours'])} · Terminée le {format_day(completed, DAY, 'fr')}", 12)
+        self._text(140, f"المدة: {_hours_ar(course['hours'])} · بتاريخ {format_day(completed, DAY, 'ar')}", 12)
         cohort = snapshot.get("cohort")
         if cohort:
             place = f" — {cohort['place']}" if cohort.get("place") else ""
@@ -289,8 +286,26 @@ class CertificateDocument:
         return bytes(self.pdf.output())
 
 
+DAY = "d MMMM y"  # "5 novembre 2026", "5 نونبر 2026"
+
+
 def _hours(hours: float) -> str:
     return str(int(hours)) if float(hours).is_integer() else f"{hours:g}".replace(".", ",")
+
+
+def _hours_fr(hours: float) -> str:
+    """ "1,5 heure", "6 heures": singular below 2 (plurals.plural_count), as the web page says it."""
+    return f"{_hours(hours)} {'heure' if plural_count(hours, 'fr') <= 1 else 'heures'}"
+
+
+# The Arabic forms of the catalogs' "%(hours)s hour", by gettext's plural index for Arabic.
+_ARABIC_HOURS = ("{} ساعة", "ساعة واحدة", "ساعتان", "{} ساعات", "{} ساعة", "{} ساعة")
+
+
+def _hours_ar(hours: float) -> str:
+    n = plural_count(hours, "ar")
+    index = 0 if n == 0 else 1 if n == 1 else 2 if n == 2 else 3 if 3 <= n % 100 <= 10 else 4 if n % 100 >= 11 else 5
+    return _ARABIC_HOURS[index].format(_hours(hours))
 
 
 def _needs_tifinagh(snapshot: dict[str, Any]) -> bool:

@@ -19,6 +19,7 @@ from courses.coordination.models import Cohort
 from courses.coordination.views import bp
 from courses.extensions import db
 from courses.forms import ActionForm
+from courses.i18n import elided
 from courses.text import isolate
 from courses.urls import MAX_INT, request_base_url
 
@@ -56,9 +57,9 @@ def resend_invitation(cohort_id: int):
         db.session.rollback()
         if error.code == "not_in_session":
             abort(404)
-        flash({"activated": _("%(name)s has already activated their account."),
-               "inactive": _("The account of %(name)s is deactivated.")}[error.code]
-              % {"name": isolate(user.full_name)}, "error")  # fmt: skip
+        flash(elided({"activated": _("%(name)s has already activated their account."),
+                      "inactive": _("The account of %(name)s is deactivated.")}[error.code]
+                     % {"name": isolate(user.full_name)}), "error")  # fmt: skip
         return _back(cohort)
     if not sent:
         db.session.rollback()

@@ -9,11 +9,12 @@ place, its trainers and the coordinator to write to, in the recipient's language
 from __future__ import annotations
 
 from babel.lists import format_list
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from courses.audit.services import Actor, record
+from courses.auth.language import message_language
 from courses.auth.models import User
 from courses.auth.notifications import password_link
 from courses.coordination.models import NOT_ACTIVATED, NOT_STARTED, Cohort
@@ -30,13 +31,10 @@ SUBJECTS = {
 
 
 def session_language(user: User, cohort: Cohort) -> str:
-    """The language to write to `user` about `cohort` in: their preference (for an imported account,
-    the file's language column), else the course's language, else the site's default (French)."""
-    languages = current_app.config["LANGUAGES"]
-    for candidate in (user.preferred_language, cohort.course.language):
-        if candidate in languages:
-            return candidate
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    """The language to write to `user` about `cohort` in (`message_language`): their preference (for
+    an imported account, the file's language column), else their last visit's, else the session's
+    (its course's language), else the site's default (French)."""
+    return message_language(user, session=cohort.course.language)
 
 
 def _context(user: User, cohort: Cohort, coordinator: User | None, language: str) -> dict:

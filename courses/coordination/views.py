@@ -37,6 +37,7 @@ from courses.coordination.models import Cohort, CsvImport, ExportJob
 from courses.downloads import attachment
 from courses.extensions import db
 from courses.forms import ActionForm
+from courses.i18n import elided
 from courses.tabular import CSV_MIMETYPE, XLSX_MIMETYPE, csv_stream, xlsx_bytes
 from courses.text import isolate
 from courses.urls import int_arg, request_base_url
@@ -205,7 +206,7 @@ def add_learner(cohort_id: int):
         if outcome in ("enrolled", "attached"):
             notifications.welcome(user, cohort, current_user)  # in the enrollment's transaction
         db.session.commit()
-        flash(messages[outcome] % {"name": isolate(user.full_name)}, "success")
+        flash(elided(messages[outcome] % {"name": isolate(user.full_name)}), "success")
     return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
 
 

@@ -362,3 +362,18 @@ def test_reissue_cleans_the_names_typed(app, client, completed, make_user):
     with app.app_context():
         current = db.session.scalar(select(Certificate).where(Certificate.replaced_at.is_(None)))
         assert current.snapshot["holder"] == {"name": "Salma Ben Ali", "name_ar": "سلمى"}
+
+
+def test_the_arabic_verify_page_names_the_institutions_in_arabic(app, client, completed):
+    _user, code = completed
+    client.set_cookie("lang", "ar")
+    page = client.get(f"/verify/{code}", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert "المديرية العامة للجماعات الترابية" in page and "Direction générale des collectivités" not in page
+
+
+@needs_pdftotext
+def test_the_pdf_wording_fits_anyone_and_its_hours_follow_the_plural_rules(app, client, completed, tmp_path):
+    _user, code = completed
+    text = pdf_text(client.get(f"/certificates/{code}.pdf").data, tmp_path)
+    assert "لإتمامه" not in text and "Durée : 8 heures" in text
+    assert pdf._hours_fr(1.5) == "1,5 heure" and pdf._hours_ar(2) == "ساعتان" and pdf._hours_ar(5) == "5 ساعات"

@@ -250,3 +250,31 @@ def test_a_flash_message_isolates_the_name_it_prints(app, client, as_role, cohor
     message = html.unescape(message)
     assert message == "\u2068Salma Benali\u2069 is enrolled."
     assert BidiParagraph(message).get_reordered_string().endswith(" is enrolled.")  # neighbours in reading order
+
+
+def test_the_region_chart_is_mirrored_right_to_left():
+    import re
+
+    from courses.coordination.charts import bars
+
+    def label_and_bar(svg: str) -> tuple[float, float]:
+        label = float(re.search(r'<text x="([\d.]+)"[^>]*class="chart-label"', svg).group(1))
+        return label, float(re.search(r'<rect x="([\d.]+)"', svg).group(1))
+
+    ltr = bars([("Oriental", 0.5, "50 %")], "Taux")
+    rtl = bars([("الشرق", 0.5, "50 %")], "النسبة", rtl=True)
+    assert 'direction="ltr"' in ltr and 'direction="rtl"' in rtl  # the anchors do not follow the page's
+    label, bar = label_and_bar(ltr)
+    assert label < bar  # the name, anchored by its end, stops before the bar
+    label, bar = label_and_bar(rtl)
+    assert label > bar + 100  # the name's end (its left edge in RTL) is right of the bar, which grows leftwards
+
+
+def test_the_arabic_report_heading_isolates_its_parts_and_has_no_empty_one(app, client, as_role, cohort_id):
+    as_role("coordinator")
+    client.set_cookie("lang", "ar")
+    page = client.get(f"/coordination/courses/gouvernance/report?cohort={cohort_id}").get_data(as_text=True)
+    heading = page.split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert heading.count("<bdi>") == 2 and "<bdi></bdi>" not in heading and "— —" not in heading
+    assert "<bdi>Session de Rabat</bdi>" in heading
+    assert 'direction="rtl"' in page  # the region chart, mirrored

@@ -1,0 +1,29 @@
+"""accounts remember the interface language of their last visit (the language to write to them in)
+
+Mail goes out in the person's saved preference, else in the language they last used the site
+in, else in the session's language, else French. NULL until the next signed-in visit.
+
+Revision ID: 0015_user_last_language
+Revises: 0014_export_jobs
+Create Date: 2026-11-29 21:30:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0015_user_last_language'
+down_revision = '0014_export_jobs'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('last_language', sa.String(length=5), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_column('last_language')
