@@ -245,9 +245,10 @@ def inspect_text(text: str) -> Check:
         return Check("invalid", ("too_long",))
     if text.startswith("{"):
         try:
-            return _inspect_credential(json.loads(text), signed=False)
-        except ValueError:
+            credential = json.loads(text)
+        except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested past the parser's depth
             return Check("invalid", ("unreadable",))
+        return _inspect_credential(credential, signed=False)
     if JWS_FORM.match(text):
         return _inspect_jwt(text)
     return Check("invalid", ("not_a_credential",))
@@ -266,8 +267,8 @@ def inspect_badge(data: bytes) -> Check:
 
 def _inspect_jwt(token: str) -> Check:
     try:
-        header = extract_compact(token.encode()).headers()
-    except (JoseError, ValueError, TypeError):
+        header = dict(extract_compact(token.encode()).headers())
+    except (JoseError, ValueError, TypeError, AttributeError, RecursionError):
         return Check("invalid", ("unreadable",))
     kid = header.get("kid")
     key = issuer.public_keys().get(kid.rpartition("#")[2]) if isinstance(kid, str) else None
@@ -276,7 +277,7 @@ def _inspect_jwt(token: str) -> Check:
     try:
         payload = issuer.verify(token, key).payload
         credential = json.loads(payload)
-    except (JoseError, ValueError, TypeError):
+    except (JoseError, ValueError, TypeError, RecursionError):
         return Check("altered", ("bad_signature",))
     return _inspect_credential(credential, signed=True)
 

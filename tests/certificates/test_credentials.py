@@ -208,7 +208,16 @@ def test_tampering_a_wrong_key_garbage_or_a_bare_image_are_not_valid_with_a_reas
     assert "verdict-altered" in check(client, credential=signed_with(stranger, credential, kid))  # our kid, not our key
     foreign = dict(credential, issuer={**credential["issuer"], "id": "did:web:other.example"})
     assert "verdict-not_ours" in check(client, credential=json.dumps(foreign))
-    for garbage in ("garbage", "a.b.c", "{not json", "[]", "\u00e9" * 50, "eyJhbGciOiJub25lIn0.e30.", "{}"):
+    for garbage in (
+        "garbage",
+        "a.b.c",
+        "{not json",
+        "[]",
+        "\u00e9" * 50,
+        "eyJhbGciOiJub25lIn0.e30.",
+        "{}",
+        '{"a":' + "[" * 90_000,  # nested past the JSON parser's recursion limit
+    ):
         page = check(client, credential=garbage)
         assert "verdict-invalid" in page or "verdict-not_ours" in page, garbage
     assert "verdict-invalid" in check(client, credential="")
