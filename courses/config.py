@@ -60,6 +60,9 @@ class Defaults:
     # own), and commands that build links outside a request refuse to run (courses/urls.py).
     PUBLIC_BASE_URL: str | None = None
     CERTIFICATE_SIGNING_KEY: str | None = None  # default: instance/certificate_signing_key.pem
+    # Public keys (PEM files) of former signing keys: still published in the issuer's DID document,
+    # so credentials signed before a key change keep verifying.
+    CREDENTIAL_RETIRED_KEYS: tuple[str, ...] = ()
     # Files prepared by the worker (certificate ZIPs), kept a day. Shared by the web servers and the
     # workers when they run on different machines.
     EXPORT_FOLDER: str | None = None  # default: instance/exports/

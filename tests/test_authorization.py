@@ -27,12 +27,15 @@ COORDINATORS = {"coordinator", "admin"}
 POLICY: dict[str, set[str]] = {
     "static": ALL, "catalog.index": ALL, "catalog.course": ALL, "catalog.module": ALL, "catalog.asset": ALL,
     "certificates.verify": ALL, "certificates.verify_form": ALL, "certificates.public_key": ALL,
+    "certificates.verify_credential": ALL, "certificates.badge_image": ALL, "certificates.did_document": ALL,
+    "certificates.status_list": ALL,
     "health.healthz": ALL, "i18n.switch": ALL, "auth.login": ALL, "auth.signup": ALL, "auth.reset_request": ALL,
     "auth.reset": ALL, "auth.logout": ALL,
     "auth.profile": SIGNED_IN, "auth.change_password": SIGNED_IN, "learning.dashboard": SIGNED_IN,
     "learning.enroll": SIGNED_IN,
     "learning.complete": {"learner"}, "learning.quiz": {"learner"}, "learning.attempt": {"learner"},
-    "certificates.download": {"learner"} | COORDINATORS,
+    "certificates.download": {"learner"} | COORDINATORS, "certificates.credential_json": {"learner"} | COORDINATORS,
+    "certificates.credential_jwt": {"learner"} | COORDINATORS, "certificates.baked_badge": {"learner"} | COORDINATORS,
     "certificates.manage": COORDINATORS, "certificates.reissue": COORDINATORS, "certificates.revoke": COORDINATORS,
     "coordination.index": {"trainer"} | COORDINATORS, "coordination.cohort": {"trainer"} | COORDINATORS,
     "coordination.report": {"trainer"} | COORDINATORS,
@@ -53,7 +56,10 @@ POLICY: dict[str, set[str]] = {
 }  # fmt: skip
 
 # Routes whose refusal is a 404 (nothing to tell about someone else's record) rather than 403.
-HIDDEN = {"learning.attempt", "certificates.download"}
+HIDDEN = {
+    "learning.attempt", "certificates.download", "certificates.credential_json", "certificates.credential_jwt",
+    "certificates.baked_badge",
+}  # fmt: skip
 # Routes that only make sense for someone enrolled: other signed-in users get 403.
 ENROLLED_ONLY = {"learning.complete", "learning.quiz"}
 
@@ -88,7 +94,7 @@ def world(app, make_course, synced, make_user):
             "code": db.session.scalar(select(Certificate.code)), "attempt_id": db.session.scalar(select(QuizAttempt.id)),
             "cohort_id": cohort.id, "import_id": pending.id, "user_id": target.id, "token": "not-a-token",
             "kind": "not_activated",
-            "job_id": job.id,
+            "job_id": job.id, "number": 0,
         }, users  # fmt: skip
 
 
@@ -193,7 +199,10 @@ def test_unpublished_course_pages_and_assets_matrix(app, client, unpublished, vi
 
 
 # Public files keep their caching; every other file a route sends is personal data.
-PUBLIC_FILES = {"static", "catalog.asset", "certificates.public_key"}
+PUBLIC_FILES = {
+    "static", "catalog.asset", "certificates.public_key", "certificates.badge_image", "certificates.did_document",
+    "certificates.status_list",
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("role", ["learner", "admin"])
@@ -219,7 +228,8 @@ def test_every_download_is_sent_with_no_store(app, client, world, role):
             if not no_store or not response.headers.get("Content-Disposition", "").startswith("attachment"):
                 failures.append(f"{rule.endpoint} as {role}: Cache-Control {cache!r}")
     assert failures == []
-    expected = {"certificates.download"}
+    expected = {"certificates.download", "certificates.credential_json", "certificates.credential_jwt",
+                "certificates.baked_badge"}  # fmt: skip
     if role == "admin":
         expected |= {"coordination.report_csv", "coordination.report_xlsx", "coordination.certificates_zip",
                      "coordination.certificates_pdf", "coordination.import_template", "admin.audit_csv"}  # fmt: skip

@@ -1,4 +1,4 @@
-"""Certificates in bulk: a streamed ZIP (one PDF each plus a register) or one PDF for printing.
+"""Certificates in bulk: a streamed ZIP (one PDF, VC-JWT and baked badge each, plus a register) or one PDF.
 
 Everything streams: certificates are read from the database in batches, PDFs are rendered one at
 a time (or by a pool of processes for the CLI), and the ZIP is produced in chunks, so memory
@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import func, select
 
 from courses.catalog.models import Course
-from courses.certificates import pdf
+from courses.certificates import credentials, pdf
 from courses.certificates.models import Certificate
 from courses.certificates.services import verify_url
 from courses.extensions import db
@@ -135,6 +135,14 @@ def _pool(processes: int):
     return multiprocessing.get_context("spawn").Pool(processes)
 
 
+def _write_credential(archive: zipfile.ZipFile, certificate: Certificate) -> None:
+    """The certificate's Open Badges credential next to its PDF: the VC-JWT and the badge carrying it."""
+    stem = pdf_name(certificate).removesuffix(".pdf")
+    token = credentials.signed(certificate)
+    archive.writestr(f"{stem}.jwt", token)
+    archive.writestr(f"{stem}.svg", credentials.badge.draw(certificate.snapshot, token))
+
+
 def certificates_zip(
     selection: CertificateFilter, processes: int = 1, on_certificate: Callable[[], None] | None = None
 ) -> Iterator[bytes]:
@@ -148,6 +156,7 @@ def certificates_zip(
         jobs = [(c.snapshot, c.code, verify_url(c.code)) for c in batch]
         for certificate, document in zip(batch, _rendered(jobs, pool), strict=True):
             archive.writestr(pdf_name(certificate), document, compress_type=zipfile.ZIP_STORED)
+            _write_credential(archive, certificate)
             register.writerow(_register_row(certificate))
             if on_certificate:
                 on_certificate()

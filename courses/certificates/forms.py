@@ -1,6 +1,7 @@
 """Forms for verification, re-issue and revocation."""
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -24,3 +25,13 @@ class ReissueForm(Form):
 class RevokeForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
     submit = SubmitField(_l("Revoke this certificate"))
+
+
+class CredentialForm(Form):
+    """A credential to check: pasted (VC-JWT or JSON) or a baked badge (SVG)."""
+
+    credential = TextAreaField(
+        _l("Credential (VC-JWT or JSON)"), validators=[Optional(), Length(max=100_000)], render_kw={"rows": 6}
+    )
+    badge = FileField(_l("Or a badge image carrying it (SVG)"))
+    submit = SubmitField(_l("Check the credential"))

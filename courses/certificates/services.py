@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,12 +19,14 @@ from courses.certificates.models import Certificate
 from courses.certificates.signing import Signer
 from courses.database import insert_ignoring_conflicts, utcnow
 from courses.extensions import db
+from courses.learning.counted import counted_modules
 from courses.learning.models import Enrollment
 from courses.service_errors import ServiceError
 from courses.text import clean_line
 from courses.urls import public_url
 
-SNAPSHOT_VERSION = 1
+# 2: the snapshot also freezes what the Open Badges credential states (achievement, recipient).
+SNAPSHOT_VERSION = 2
 
 
 class CertificateError(ServiceError):
@@ -51,6 +55,8 @@ def build_snapshot(enrollment: Enrollment, holder_name: str, holder_name_ar: str
     return {
         "version": SNAPSHOT_VERSION,
         "holder": {"name": clean_line(holder_name), "name_ar": clean_line(holder_name_ar or "") or None},
+        "recipient": recipient_identity(enrollment.user.email),
+        "achievement": achievement_facts(course),
         "course": {
             "slug": course.slug,
             "title": course.title,
@@ -62,6 +68,31 @@ def build_snapshot(enrollment: Enrollment, holder_name: str, holder_name_ar: str
         "cohort": {"name": clean_line(cohort.name), "place": clean_line(cohort.place)} if cohort is not None else None,
         "institutions": list(config["CERTIFICATE_INSTITUTIONS"]),
         "signatories": list(config["CERTIFICATE_SIGNATORIES"]),
+    }
+
+
+def recipient_identity(email: str, salt: str | None = None) -> dict[str, str]:
+    """A salted SHA-256 of the (normalised) address: the credential names its holder without the email.
+
+    Open Badges' IdentityHash: "sha256$" and the hex digest of the address followed by the salt.
+    """
+    salt = salt or secrets.token_hex(16)
+    return {"salt": salt, "identity_hash": "sha256$" + hashlib.sha256((email + salt).encode()).hexdigest()}
+
+
+def achievement_facts(course) -> dict[str, Any]:
+    """What the course asked for, as the credential's achievement states it (frozen with the snapshot)."""
+    live = [m for m in course.modules if m.archived_at is None]
+    return {
+        "summary": course.summary,
+        "tags": list(course.tag_names),
+        "level": course.level,
+        "pass_mark": course.pass_mark,
+        "translation_of": course.translation_of,
+        "modules": [
+            {"title": m.title, "objectives": list(m.objectives or []), "quiz": bool(m.active_questions)}
+            for m in counted_modules(live)
+        ],
     }
 
 
@@ -165,6 +196,8 @@ def reissue(certificate: Certificate, actor: Actor, name: str, name_ar: str | No
     db.session.flush()  # frees the "one current certificate" slot before the new row takes it
     enrollment = certificate.enrollment
     snapshot = {**certificate.snapshot, "holder": {"name": name, "name_ar": name_ar}}
+    # Certificates issued before credentials named their holder by a hash: the replacement does.
+    snapshot.setdefault("recipient", recipient_identity(certificate.enrollment.user.email))
     replacement = _create(enrollment, snapshot)
     if replacement is None:
         raise CertificateError("conflict")

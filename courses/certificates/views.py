@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from courses.auth.access import role_required
-from courses.certificates import codes, pdf, services
-from courses.certificates.forms import ReissueForm, RevokeForm, VerifyForm
+from courses.certificates import badge, codes, credentials, issuer, pdf, services
+from courses.certificates.forms import CredentialForm, ReissueForm, RevokeForm, VerifyForm
 from courses.downloads import attachment
 from courses.extensions import db, limiter
 
@@ -42,6 +45,13 @@ def download(code: str):
     return attachment(document, filename, "application/pdf")  # no-store: courses/security.py
 
 
+def _verify_page(form: VerifyForm, result=None, check=None, credential_form: CredentialForm | None = None):
+    return render_template(
+        "certificates/verify.html", form=form, result=result, check=check,
+        credential_form=credential_form or CredentialForm(formdata=None), reasons=CHECK_REASONS,
+    )  # fmt: skip
+
+
 @bp.get("/verify")
 @limiter.limit(_verify_limit)
 def verify_form():
@@ -50,9 +60,9 @@ def verify_form():
     if request.args and form.validate():
         code = codes.normalise(form.code.data)
         if code is None:
-            return render_template("certificates/verify.html", form=form, result=services.Verification("unknown"))
+            return _verify_page(form, result=services.Verification("unknown"))
         return redirect(url_for("certificates.verify", code=code))
-    return render_template("certificates/verify.html", form=form, result=None)
+    return _verify_page(form)
 
 
 @bp.get("/verify/<code>")
@@ -60,9 +70,133 @@ def verify_form():
 def verify(code: str):
     """What a certificate's code says: valid, revoked, replaced, unknown or tampered."""
     result = services.verify(code)
-    form = VerifyForm(code=code)
     status = 404 if result.state == "unknown" else 200
-    return render_template("certificates/verify.html", form=form, result=result), status
+    return _verify_page(VerifyForm(code=code), result=result), status
+
+
+#: Why a presented credential got its verdict (`credentials.Check.reasons`).
+CHECK_REASONS = {
+    "empty": _l("Paste a credential or choose a badge image."),
+    "form_expired": _l("The form has expired: send it again."),
+    "too_long": _l("This text is far longer than any credential Tadbir issues."),
+    "unreadable": _l("This is not a readable credential: neither a VC-JWT nor JSON."),
+    "not_a_credential": _l("This is not a credential: paste the VC-JWT (three parts separated by dots) or the JSON."),
+    "unreadable_image": _l("This file is not an SVG image that can be read."),
+    "no_credential_in_image": _l("This image carries no credential: it is not a baked badge."),
+    "unknown_key": _l("It was not signed with a key of Tadbir's (see the issuer's DID document)."),
+    "bad_signature": _l("Its signature does not match its content: it has been altered since it was issued."),
+    "not_a_badge": _l("This is not an Open Badges credential."),
+    "foreign_issuer": _l("It was issued by someone else, not by this platform."),
+    "bad_dates": _l("Its validity dates are missing or unreadable."),
+    "expired": _l("Its validity period has ended."),
+    "not_yet_valid": _l("Its validity period has not started."),
+    "unknown_certificate": _l("No certificate issued here matches it."),
+    "record_altered": _l("The certificate's record no longer matches its signature: it has been altered."),
+    "differs": _l("Its content differs from the certificate issued: it has been altered."),
+    "signature_ok": _l("Its signature is Tadbir's and matches its content."),
+    "matches_record": _l("It is exactly the credential issued for this certificate (JSON carries no signature: "
+                         "the VC-JWT or the baked badge proves it by itself)."),
+}  # fmt: skip
+
+
+@bp.post("/verify/credential")
+@limiter.limit(_verify_limit)
+def verify_credential():
+    """Check a pasted credential (VC-JWT or JSON) or a baked badge: valid, revoked, replaced, altered, not ours."""
+    form = CredentialForm()
+    if not form.validate_on_submit():
+        refused = credentials.Check("invalid", ("too_long",) if form.credential.errors else ("form_expired",))
+        return _verify_page(VerifyForm(formdata=None), check=refused, credential_form=form)
+    upload = form.badge.data
+    if upload and getattr(upload, "filename", ""):
+        check = credentials.inspect_badge(upload.read(badge.MAX_BYTES + 1))
+    else:
+        check = credentials.inspect_text(form.credential.data or "")
+    return _verify_page(VerifyForm(formdata=None), check=check, credential_form=form)
+
+
+def _credential_or_refusal(code: str):
+    """The certificate whose credential the current user may download, or the response refusing it."""
+    certificate = services.find(code)
+    if certificate is None or not services.can_download(current_user, certificate):
+        abort(404)
+    if not services.can_print(certificate):
+        message = _("This certificate was revoked or replaced: its credential is no longer handed out. "
+                    "See its verification page.")  # fmt: skip
+        return None, (render_template("certificates/error.html", message=message, certificate=certificate), 410)
+    return certificate, None
+
+
+@bp.get("/certificates/<code>/credential.json")
+@login_required
+def credential_json(code: str):
+    """The Open Badges credential (JSON, without proof), for its holder, coordinators and admins."""
+    certificate, refusal = _credential_or_refusal(code)
+    if refusal:
+        return refusal
+    body = json.dumps(credentials.build(certificate), ensure_ascii=False, indent=2)
+    return attachment(body, f"credential-{certificate.code}.json", "application/vc")
+
+
+@bp.get("/certificates/<code>/credential.jwt")
+@login_required
+def credential_jwt(code: str):
+    """The credential signed as a VC-JWT."""
+    certificate, refusal = _credential_or_refusal(code)
+    if refusal:
+        return refusal
+    return attachment(credentials.signed(certificate), f"credential-{certificate.code}.jwt", "application/vc+jwt")
+
+
+@bp.get("/certificates/<code>/badge.svg")
+@login_required
+def baked_badge(code: str):
+    """The badge image carrying the VC-JWT (Open Badges baking)."""
+    certificate, refusal = _credential_or_refusal(code)
+    if refusal:
+        return refusal
+    response = attachment(credentials.baked_badge(certificate), f"badge-{certificate.code}.svg", "image/svg+xml")
+    response.headers["Content-Security-Policy"] = IMAGE_POLICY
+    return response
+
+
+# Our SVGs hold no script; this policy makes sure none could run if one were opened directly.
+IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'"
+
+
+def _public(response: Response, max_age: int) -> Response:
+    """A public document every verifier may fetch, from any origin, and caches may keep a while."""
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.get("/verify/<code>/badge.svg")
+def badge_image(code: str):
+    """The badge image of a certificate (the achievement's image; the holder is not on it)."""
+    certificate = _certificate_or_404(code)
+    response = Response(badge.draw(certificate.snapshot), mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = IMAGE_POLICY
+    return _public(response, 86_400)
+
+
+@bp.get("/.well-known/did.json")
+@bp.get("/did.json")
+def did_document():
+    """The issuer's DID document (did:web): the public keys credentials are signed with."""
+    body = json.dumps(issuer.did_document(), ensure_ascii=False, indent=2)
+    return _public(Response(body, mimetype="application/did+json"), 3600)
+
+
+@bp.get("/credentials/status/<int:number>")
+def status_list(number: int):
+    """A Bitstring Status List, signed as a VC-JWT: the bit of a revoked or replaced certificate is set."""
+    document = credentials.status_list_credential(number)
+    if document is None:
+        abort(404)
+    response = Response(issuer.sign(document), mimetype="application/vc+jwt")
+    return _public(response, credentials.STATUS_LIST_TTL)
 
 
 @bp.get("/certificates/public-key.pem")
