@@ -3,8 +3,8 @@
 Mail goes out in the person's saved preference, else in the language they last used the site
 in, else in the session's language, else French. NULL until the next signed-in visit.
 
-Revision ID: 0015_user_last_language
-Revises: 0014_export_jobs
+Revision ID: 0016_user_last_language
+Revises: 0015_quiz_feedback
 Create Date: 2026-11-29 21:30:00.000000
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015_user_last_language'
-down_revision = '0014_export_jobs'
+revision = '0016_user_last_language'
+down_revision = '0015_quiz_feedback'
 branch_labels = None
 depends_on = None
 
