@@ -32,7 +32,7 @@ POLICY: dict[str, set[str]] = {
     "health.healthz": ALL, "i18n.switch": ALL, "auth.login": ALL, "auth.signup": ALL, "auth.reset_request": ALL,
     "auth.reset": ALL, "auth.logout": ALL,
     "auth.profile": SIGNED_IN, "auth.change_password": SIGNED_IN, "learning.dashboard": SIGNED_IN,
-    "learning.enroll": SIGNED_IN,
+    "learning.enroll": SIGNED_IN, "learning.completed": SIGNED_IN,
     "learning.complete": {"learner"}, "learning.quiz": {"learner"}, "learning.attempt": {"learner"},
     "certificates.download": {"learner"} | COORDINATORS, "certificates.credential_json": {"learner"} | COORDINATORS,
     "certificates.credential_jwt": {"learner"} | COORDINATORS, "certificates.baked_badge": {"learner"} | COORDINATORS,

@@ -17,12 +17,11 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('course', schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column('quiz_feedback', sa.String(length=20), server_default='explanations', nullable=False)
-        )
+    # In place, not in batch mode: rebuilding `course` on SQLite would trip its foreign keys.
+    op.add_column(
+        'course', sa.Column('quiz_feedback', sa.String(length=20), server_default='explanations', nullable=False)
+    )
 
 
 def downgrade():
-    with op.batch_alter_table('course', schema=None) as batch_op:
-        batch_op.drop_column('quiz_feedback')
+    op.drop_column('course', 'quiz_feedback')
