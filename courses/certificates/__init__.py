@@ -8,7 +8,7 @@ from flask import Flask
 
 from courses import hooks
 from courses.audit.services import SYSTEM
-from courses.certificates import credentials, services
+from courses.certificates import services
 from courses.certificates.cli import certificates_cli
 from courses.certificates.notifications import send_certificate_issued
 from courses.certificates.views import bp
@@ -27,14 +27,13 @@ def dashboard_certificates(user) -> dict:
 
 
 def completion_certificate(enrollment) -> dict:
-    """Provides `learning.completion_context`: the completed enrollment's certificate and its LinkedIn link."""
+    """Provides `learning.completion_context`: the completed enrollment's certificate and its verification address."""
     certificate = services.current_certificate(enrollment)
     if certificate is None:
         return {}
     return {
         "certificate": certificate,
         "verify_url": services.verify_url(certificate.code),
-        "linkedin_url": services.linkedin_url(certificate),
     }
 
 
@@ -42,7 +41,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(certificates_cli)
     app.add_template_filter(date.fromisoformat, "parse_date")
-    app.add_template_global(credentials.linkedin_url)
+    app.add_template_global(services.linkedin_url)
     hooks.register(app, "learning.course_completed", issue_on_completion)
     hooks.register(app, "learning.dashboard_context", dashboard_certificates)
     hooks.register(app, "learning.completed_course", "certificates/_completed_course.html")

@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from joserfc.errors import JoseError
 from joserfc.jws import extract_compact
@@ -182,17 +181,6 @@ def signed(certificate: Certificate) -> str:
 def baked_badge(certificate: Certificate) -> str:
     """The badge SVG carrying the VC-JWT."""
     return badge.draw(certificate.snapshot, signed(certificate))
-
-
-def linkedin_url(certificate: Certificate) -> str:
-    """LinkedIn's "add a licence or certification" form, filled in."""
-    issued = certificate.issued_at
-    query = {
-        "startTask": "CERTIFICATION_NAME", "name": certificate.snapshot["course"]["title"],
-        "organizationName": issuer_profile(certificate.snapshot)["name"], "issueYear": issued.year,
-        "issueMonth": issued.month, "certUrl": services.verify_url(certificate.code), "certId": certificate.code,
-    }  # fmt: skip
-    return "https://www.linkedin.com/profile/add?" + urlencode(query)
 
 
 def status_list_credential(number: int) -> dict[str, Any] | None:
