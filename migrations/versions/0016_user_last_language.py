@@ -20,10 +20,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('last_language', sa.String(length=5), nullable=True))
+    # In place, not in batch mode: rebuilding `user_account` on SQLite would trip the foreign keys
+    # that point at it.
+    op.add_column('user_account', sa.Column('last_language', sa.String(length=5), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.drop_column('last_language')
+    op.drop_column('user_account', 'last_language')

@@ -164,9 +164,9 @@ def test_the_preview_needs_no_enrollment_and_keeps_the_learners_quiz(client, cou
     _, users = course
     _, page = visit(client, users, "trainer", "/courses/gouvernance/quiz/")
     assert "S'inscrire à ce cours" in page  # a published course: the trainer may still enroll to try it
-    assert 'action="/courses/gouvernance/quiz/quiz"' not in page  # not enrolled: no learner form
+    assert 'action="/courses/gouvernance/quiz/quiz#quiz-panel"' not in page  # not enrolled: no learner form
     _, learner = visit(client, users, "learner", "/courses/gouvernance/quiz/")
-    assert 'action="/courses/gouvernance/quiz/quiz"' in learner and "Aperçu du quiz" not in learner
+    assert 'action="/courses/gouvernance/quiz/quiz#quiz-panel"' in learner and "Aperçu du quiz" not in learner
 
 
 def test_a_draft_shows_its_banner_and_quiz_but_no_enroll_button(client, make_course, synced, make_user):

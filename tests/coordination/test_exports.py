@@ -23,7 +23,7 @@ def local(app, moment: datetime) -> datetime:
 
 
 FRENCH_HEADER = [
-    "Nom complet", "Nom complet en écriture arabe", "Adresse électronique", "Organisme", "Type d'organisme", "Région",
+    "Nom complet", "Nom complet en caractères arabes", "Adresse électronique", "Organisme", "Type d'organisme", "Région",
     "Fonction", "Session", "Compte activé", "État", "Modules terminés (sur 2)", "Inscrit le", "Terminé le",
     "Dernière activité", "Module 1 — état", "Module 1 — score", "Module 2 — état", "Module 2 — score",
 ]  # fmt: skip
