@@ -6,6 +6,7 @@ by .ci/run when absent). Screenshots of failing tests land in test-artifacts/.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import threading
@@ -172,6 +173,13 @@ def browser():
         browser.close()
 
 
+def _artifact_name(node) -> str:
+    """A screenshot's file name: the test's name, its parameters shortened (Arabic ids run past 255 bytes)."""
+    parameters = node.name[len(node.originalname) :]
+    suffix = hashlib.sha256(parameters.encode()).hexdigest()[:8] if parameters else ""
+    return f"{node.originalname}{'-' + suffix if suffix else ''}.png"
+
+
 @pytest.fixture
 def page(request, browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", accept_downloads=True)
@@ -181,7 +189,7 @@ def page(request, browser):
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / _artifact_name(request.node)), full_page=True)
     context.close()
 
 

@@ -33,7 +33,7 @@ def sign_up(page, base: str, email: str, name: str, name_ar: str) -> None:
     ("language", "course", "first", "quiz", "enroll", "done", "check", "verify_word"),
     [
         ("fr", "gouvernance", "lire", "quiz", "S'inscrire à ce cours", "J'ai terminé ce module", "Vérifier mes réponses", "Certificat valide"),
-        ("ar", "hokama", "qiraa", "ikhtibar", "التسجيل في هذه الدورة", "أنهيت هذه الوحدة", "التحقق من إجاباتي", "شهادة صالحة"),
+        ("ar", "hokama", "qiraa", "ikhtibar", "التسجيل في هذه الدورة", "أتممتُ هذه الوحدة", "التحقق من إجاباتي", "شهادة صالحة"),
     ],
 )  # fmt: skip
 def test_learner_journey(page, live_server, language, course, first, quiz, enroll, done, check, verify_word, tmp_path):
