@@ -67,11 +67,15 @@ worker: install ## Run a task worker (mail, long exports) in the foreground
 serve: install translations content ## Serve with gunicorn (production settings in gunicorn.conf.py)
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
+# Two processes, one test file each at a time (files share fixtures and live servers); TEST_WORKERS=0 for one.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile)
+
 test: install-dev translations ## Run the whole suite (again on TEST_DATABASE_URL's server when set)
-	$(BIN)/pytest
+	$(PYTEST)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on $$TEST_DATABASE_URL"; \
-		TADBIR_TEST_SERVER_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -m "not browser"; \
+		TADBIR_TEST_SERVER_URL="$$TEST_DATABASE_URL" $(PYTEST) -m "not browser"; \
 	fi
 
 bench: install-dev translations ## Benchmarks: pages under load, bulk work (figures in docs/performance.md)
