@@ -36,6 +36,7 @@ POLICY: dict[str, set[str]] = {
     "learning.complete": {"learner"}, "learning.quiz": {"learner"}, "learning.attempt": {"learner"},
     "certificates.download": {"learner"} | COORDINATORS, "certificates.credential_json": {"learner"} | COORDINATORS,
     "certificates.credential_jwt": {"learner"} | COORDINATORS, "certificates.baked_badge": {"learner"} | COORDINATORS,
+    "certificates.baked_badge_png": {"learner"} | COORDINATORS,
     "certificates.manage": COORDINATORS, "certificates.reissue": COORDINATORS, "certificates.revoke": COORDINATORS,
     "coordination.index": {"trainer"} | COORDINATORS, "coordination.cohort": {"trainer"} | COORDINATORS,
     "coordination.report": {"trainer"} | COORDINATORS,
@@ -58,7 +59,7 @@ POLICY: dict[str, set[str]] = {
 # Routes whose refusal is a 404 (nothing to tell about someone else's record) rather than 403.
 HIDDEN = {
     "learning.attempt", "certificates.download", "certificates.credential_json", "certificates.credential_jwt",
-    "certificates.baked_badge",
+    "certificates.baked_badge", "certificates.baked_badge_png",
 }  # fmt: skip
 # Routes that only make sense for someone enrolled: other signed-in users get 403.
 ENROLLED_ONLY = {"learning.complete", "learning.quiz"}
@@ -229,7 +230,7 @@ def test_every_download_is_sent_with_no_store(app, client, world, role):
                 failures.append(f"{rule.endpoint} as {role}: Cache-Control {cache!r}")
     assert failures == []
     expected = {"certificates.download", "certificates.credential_json", "certificates.credential_jwt",
-                "certificates.baked_badge"}  # fmt: skip
+                "certificates.baked_badge", "certificates.baked_badge_png"}  # fmt: skip
     if role == "admin":
         expected |= {"coordination.report_csv", "coordination.report_xlsx", "coordination.certificates_zip",
                      "coordination.certificates_pdf", "coordination.import_template", "admin.audit_csv"}  # fmt: skip

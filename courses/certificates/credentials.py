@@ -183,6 +183,11 @@ def baked_badge(certificate: Certificate) -> str:
     return badge.draw(certificate.snapshot, signed(certificate))
 
 
+def baked_badge_png(certificate: Certificate) -> bytes:
+    """The badge PNG carrying the VC-JWT."""
+    return badge.draw_png(certificate.snapshot, signed(certificate))
+
+
 def status_list_credential(number: int) -> dict[str, Any] | None:
     """List `number` as a BitstringStatusListCredential; None past the last certificate's list."""
     last = db.session.scalar(select(func.max(Certificate.id))) or 0
@@ -243,7 +248,7 @@ def inspect_text(text: str) -> Check:
 
 
 def inspect_badge(data: bytes) -> Check:
-    """Check the credential baked into an uploaded SVG badge."""
+    """Check the credential baked into an uploaded badge (SVG or PNG)."""
     try:
         baked = badge.extract(data)
     except badge.UnreadableImage:

@@ -33,5 +33,5 @@ class CredentialForm(Form):
     credential = TextAreaField(
         _l("Credential (VC-JWT or JSON)"), validators=[Optional(), Length(max=100_000)], render_kw={"rows": 6}
     )
-    badge = FileField(_l("Or a badge image carrying it (SVG)"))
+    badge = FileField(_l("Or a badge image carrying it (SVG or PNG)"))
     submit = SubmitField(_l("Check the credential"))

@@ -160,6 +160,16 @@ def baked_badge(code: str):
     return response
 
 
+@bp.get("/certificates/<code>/badge.png")
+@login_required
+def baked_badge_png(code: str):
+    """The badge as a PNG carrying the VC-JWT (Open Badges baking, for services that take images only)."""
+    certificate, refusal = _credential_or_refusal(code)
+    if refusal:
+        return refusal
+    return attachment(credentials.baked_badge_png(certificate), f"badge-{certificate.code}.png", "image/png")
+
+
 # Our SVGs hold no script; this policy makes sure none could run if one were opened directly.
 IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'"
 

@@ -12,6 +12,7 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag2
 PAGES = [
     # (name, path, who is logged in)
     ("catalog", "/", None),
+    ("search", "/?q=conseil", None),
     ("course", "/courses/gouvernance/", None),
     ("module", "/courses/gouvernance/lire/", None),
     ("arabic-course", "/courses/hokama/", None),

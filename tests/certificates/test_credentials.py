@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from PIL import Image
 from sqlalchemy import select
 
 from courses.audit.services import SYSTEM
@@ -183,6 +184,34 @@ def test_the_pasted_and_baked_credential_verify_as_valid(client, completed):
     assert "verdict-valid" in check(client, badge=(io.BytesIO(baked.data), "badge.svg"))
 
 
+def test_the_png_badge_carries_the_credential_in_its_itxt_chunk(client, completed):
+    _user, code = completed
+    token = client.get(f"/certificates/{code}/credential.jwt").get_data(as_text=True)
+    baked = client.get(f"/certificates/{code}/badge.png")
+    assert baked.headers["Content-Type"] == "image/png" and baked.headers["Cache-Control"] == "no-store"
+    with Image.open(io.BytesIO(baked.data)) as image:
+        assert image.size == (512, 512)
+        assert image.text["openbadgecredential"] == token  # Open Badges 3.0 baking, read by Pillow's own reader
+    chunk = baked.data.index(b"iTXtopenbadgecredential\x00")
+    assert baked.data[chunk + 24 : chunk + 25] == b"\x00"  # the compression flag: uncompressed, as the spec asks
+    assert "verdict-valid" in check(client, badge=(io.BytesIO(baked.data), "badge.png"))
+
+
+def test_png_badges_without_a_credential_or_broken_are_not_valid(client, completed):
+    _user, code = completed
+    assert "ne porte aucun" in check(client, badge=(io.BytesIO(bare_png(client, code)), "badge.png"))
+    broken = client.get(f"/certificates/{code}/badge.png").data[:200]  # cut inside its header chunks
+    assert "verdict-invalid" in check(client, badge=(io.BytesIO(broken), "badge.png"))
+
+
+def bare_png(client, code: str) -> bytes:
+    """A PNG drawn like a badge but carrying nothing (the baked one saved again without its chunk)."""
+    with Image.open(io.BytesIO(client.get(f"/certificates/{code}/badge.png").data)) as image:
+        output = io.BytesIO()
+        image.save(output, "PNG")
+    return output.getvalue()
+
+
 def signed_with(private_key: Ed25519PrivateKey, credential: dict, kid: str) -> str:
     return jwt.encode(credential, private_key, algorithm="EdDSA", headers={"kid": kid, "typ": "vc+jwt"})
 
@@ -246,14 +275,15 @@ def test_only_the_holder_and_coordinators_download_while_public_documents_are_pu
         f"/certificates/{code}/credential.json",
         f"/certificates/{code}/credential.jwt",
         f"/certificates/{code}/badge.svg",
+        f"/certificates/{code}/badge.png",
     ]
     login(make_user("autre@example.ma"))
-    assert [client.get(url).status_code for url in private] == [404, 404, 404]
+    assert [client.get(url).status_code for url in private] == [404] * 4
     login(make_user("coord@example.ma", role="coordinator"))
-    assert [client.get(url).status_code for url in private] == [200, 200, 200]
+    assert [client.get(url).status_code for url in private] == [200] * 4
     client.post("/logout")
     anonymous = app.test_client()
-    assert [anonymous.get(url).status_code for url in private] == [302, 302, 302]
+    assert [anonymous.get(url).status_code for url in private] == [302] * 4
     for url in ("/.well-known/did.json", "/did.json", "/credentials/status/0", f"/verify/{code}/badge.svg"):
         assert anonymous.get(url).status_code == 200, url
     assert anonymous.get("/credentials/status/1").status_code == 404
