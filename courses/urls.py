@@ -104,7 +104,10 @@ def int_arg(name: str, default: int | None = None) -> int | None:
 
 
 #: Query arguments list pages keep when they link to another page, sort or filter of themselves.
-LIST_ARGUMENTS = ("q", "status", "cohort", "sort", "dir", "page", "role", "action", "family", "actor", "since", "until")
+LIST_ARGUMENTS = (
+    "q", "language", "tag", "status", "cohort", "sort", "dir", "page", "role", "action", "family", "actor", "since",
+    "until",
+)  # fmt: skip
 
 
 def list_url(**changes) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import compress, islice
 
 from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement, Select, cast, column, delete, func, insert, literal, literal_column, select, table
@@ -22,7 +23,7 @@ from sqlalchemy.dialects.postgresql import REGCONFIG
 
 from courses.catalog.models import Course, Module, SearchEntry
 from courses.extensions import db
-from courses.material.normalize import Query, normalize, word_terms, words
+from courses.material.normalize import WORD, Query, normalize, word_terms, words
 from courses.material.sections import Section, split_sections
 
 # Bump when normalize() or split_sections() changes what is indexed: the next sync re-indexes
@@ -31,6 +32,7 @@ INDEX_VERSION = 1
 
 MAX_HITS = 200  # best sections read per search, all courses together
 HITS_PER_COURSE = 5  # shown under each course, in reading order
+RESULTS_PER_PAGE = 10  # courses per results page: a phone on a slow link gets a page it can load
 SNIPPET_WORDS = 30
 WORDS_BEFORE_MATCH = 8
 
@@ -198,14 +200,41 @@ class CourseHits:
     more: int  # further matching sections in this course, not shown
 
 
+@dataclass(frozen=True)
+class ResultPage:
+    courses: list[CourseHits]  # this page's courses, best first
+    total: int  # courses on all pages
+    page: int
+    pages: int
+    first: int  # the number of this page's first course in the whole list
+
+
 def find(query: Query, *conditions: ColumnElement[bool]) -> list[CourseHits]:
-    """Courses with sections matching `query`, best first; `conditions` filter the courses.
+    """Every course with sections matching `query`, best first; `conditions` filter the courses."""
+    return find_page(query, *conditions, per_page=None).courses
+
+
+def find_page(
+    query: Query, *conditions: ColumnElement[bool], page: int = 1, per_page: int | None = RESULTS_PER_PAGE
+) -> ResultPage:
+    """Page `page` of the courses with sections matching `query`, best first (`per_page` None: all).
 
     One query: entries of live modules (or of the course's own page) of courses meeting
-    `conditions` (the caller says which are public), best MAX_HITS sections.
+    `conditions` (the caller says which are public), best MAX_HITS sections. Only the page's
+    courses get their snippets cut.
     """
-    if not query:
-        return []
+    groups = list(_matching_groups(query, conditions).values()) if query else []
+    per_page = per_page or max(1, len(groups))
+    pages = max(1, -(-len(groups) // per_page))
+    page = min(max(1, page), pages)
+    matching = Matching(query)
+    shown = groups[(page - 1) * per_page : page * per_page]
+    courses = [_course_hits(rows, query, matching) for rows in shown]
+    return ResultPage(courses, len(groups), page, pages, (page - 1) * per_page + 1)
+
+
+def _matching_groups(query: Query, conditions: tuple[ColumnElement[bool], ...]) -> dict[int, list]:
+    """The best MAX_HITS matching sections, by course id, courses in the order of their best section."""
     statement, score = _matching(query)
     statement = (
         statement.join(Course, Course.id == SearchEntry.course_id)
@@ -218,69 +247,81 @@ def find(query: Query, *conditions: ColumnElement[bool]) -> list[CourseHits]:
     groups: dict[int, list] = {}
     for row in db.session.execute(statement):
         groups.setdefault(row.course_id, []).append(row)
-    return [_course_hits(rows, query) for rows in groups.values()]
+    return groups
 
 
-def _course_hits(rows: list, query: Query) -> CourseHits:
+def _course_hits(rows: list, query: Query, matching: Matching) -> CourseHits:
     shown = sorted(rows[:HITS_PER_COURSE], key=lambda r: (r.module_position or 0, r.position))
     hits = tuple(
         Hit(
             row.module_slug,
-            None if row.module_title is None else highlight(row.module_title, query),
+            None if row.module_title is None else highlight(row.module_title, query, matching),
             row.anchor,
-            highlight(row.heading, query),
-            snippet(row.text, query),
+            highlight(row.heading, query, matching),
+            snippet(row.text, query, matching=matching),
         )
         for row in shown
     )
     first = rows[0]
-    return CourseHits(first.slug, highlight(first.title, query), first.language, hits, len(rows) - len(shown))
+    return CourseHits(first.slug, highlight(first.title, query, matching), first.language, hits, len(rows) - len(shown))
 
 
 # -- Snippets ---------------------------------------------------------------------------------
 
 
-def _is_match(word: str, query: Query) -> bool:
-    return any(query.matches(term) for term in word_terms(word))
+class Matching(dict):
+    """Word of text -> whether it matches the query, worked out once per distinct word: a results
+    page asks it of the same words tens of thousands of times (every word of every section shown)."""
+
+    def __init__(self, query: Query):
+        super().__init__()
+        self.query = query
+
+    def __missing__(self, word: str) -> bool:
+        found = self[word] = any(self.query.matches(term) for term in word_terms(word))
+        return found
 
 
-def _marked(text: str, spans: list, start: int, end: int, query: Query) -> Markup:
+def _marked(text: str, spans: list, start: int, end: int, matching: Matching, to_the_end: bool) -> Markup:
     """The text of words `start` to `end` escaped, matching words in <mark>; from the text's first
-    character when `start` is its first word, to its last when `end` is past its last word."""
+    character when `start` is its first word, to its last when `to_the_end`."""
     pieces = []
     position = spans[start].start() if start > 0 else 0
     for match in spans[start:end]:
-        pieces.append(escape(text[position : match.start()]))
-        word = match.group()
-        pieces.append(Markup("<mark>%s</mark>") % word if _is_match(word, query) else escape(word))
-        position = match.end()
-    if end == len(spans):
-        pieces.append(escape(text[position:]))
+        if matching[match.group()]:  # the text since the last match is escaped in one piece
+            pieces.append(escape(text[position : match.start()]))
+            pieces.append(Markup("<mark>%s</mark>") % match.group())
+            position = match.end()
+    pieces.append(escape(text[position : len(text) if to_the_end else spans[end - 1].end()]))
     return Markup("").join(pieces)
 
 
-def highlight(text: str, query: Query) -> Markup:
+def highlight(text: str, query: Query, matching: Matching | None = None) -> Markup:
     """`text` escaped, with the words that match `query` in <mark>."""
     spans = list(words(text))
-    return _marked(text, spans, 0, len(spans), query) if spans else escape(text)
+    if not spans:
+        return escape(text)
+    return _marked(text, spans, 0, len(spans), matching if matching is not None else Matching(query), True)
 
 
-def snippet(text: str, query: Query, size: int = SNIPPET_WORDS) -> Markup:
+def snippet(text: str, query: Query, size: int = SNIPPET_WORDS, matching: Matching | None = None) -> Markup:
     """About `size` words of `text` around its best run of matches, escaped, matches in <mark>.
 
     Built from plain text, never from stored HTML: only the <mark> elements added here are markup.
     """
-    spans = list(words(text))
-    if not spans:
+    tokens = WORD.findall(text)
+    if not tokens:
         return Markup("")
-    matches = [i for i, match in enumerate(spans) if _is_match(match.group(), query)]
+    matching = matching if matching is not None else Matching(query)
+    matches = list(compress(range(len(tokens)), map(matching.__getitem__, tokens)))
 
     def variety(start: int) -> int:  # distinct matched words in the window starting at `start`
-        return len({spans[i].group().casefold() for i in matches if start <= i < start + size})
+        return len({tokens[i].casefold() for i in matches if start <= i < start + size})
 
     starts = [max(0, i - WORDS_BEFORE_MATCH) for i in matches] or [0]
     start = max(starts, key=lambda s: (variety(s), -s))
-    start = max(0, min(start, len(spans) - size))
-    end = min(len(spans), start + size)
-    body = _marked(text, spans, start, end, query)
-    return (Markup("… ") if start > 0 else Markup("")) + body + (Markup(" …") if end < len(spans) else Markup(""))
+    start = max(0, min(start, len(tokens) - size))
+    end = min(len(tokens), start + size)
+    spans = list(islice(words(text), end))  # where the words up to the window's end are
+    body = _marked(text, spans, start, end, matching, end == len(tokens))
+    return (Markup("… ") if start > 0 else Markup("")) + body + (Markup(" …") if end < len(tokens) else Markup(""))

@@ -55,10 +55,11 @@ def public_courses(filters: CatalogFilters) -> list[Course]:
     return list(db.session.scalars(statement.order_by(Course.title)))
 
 
-def search_courses(filters: CatalogFilters) -> list[search.CourseHits]:
+def search_courses(filters: CatalogFilters, page: int = 1) -> search.ResultPage:
     """Sections of published courses (in the filters' language and topic) that match the words,
-    grouped by course, best course first: one query (none when the words hold no letter or digit)."""
-    return search.find(parse_query(filters.query), *_filtered(filters))
+    grouped by course, best course first, a page of courses at a time: one query (none when the
+    words hold no letter or digit)."""
+    return search.find_page(parse_query(filters.query), *_filtered(filters), page=page)
 
 
 def catalog_facets() -> tuple[list[str], list[str]]:

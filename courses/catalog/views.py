@@ -15,6 +15,7 @@ from courses.catalog import services
 from courses.catalog.forms import CatalogFilterForm
 from courses.catalog.fragments import catalog_fragments, catalog_version
 from courses.i18n import LANGUAGE_NAMES
+from courses.urls import int_arg
 
 bp = Blueprint("catalog", __name__)
 
@@ -34,7 +35,7 @@ def index():
     if filters.query:
         # Not cached: the index follows modules, which the catalog version does not count.
         results = render_template(
-            "catalog/_search_results.html", results=services.search_courses(filters), states=states
+            "catalog/_search_results.html", results=services.search_courses(filters, int_arg("page", 1)), states=states
         )
     elif states:  # a learner's own list: where they stand is theirs, not the cache's
         results = render_template("catalog/_course_list.html", courses=services.public_courses(filters), states=states)

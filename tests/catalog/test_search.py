@@ -5,10 +5,11 @@ These tests run on SQLite (FTS5) and, with TADBIR_TEST_SERVER_URL, on PostgreSQL
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -236,6 +237,23 @@ def test_search_page_queries_do_not_grow_with_courses(app, client, make_course, 
         return len(statements)
 
     assert measure(1) == measure(12) <= 3
+
+
+def test_results_come_ten_courses_a_page_keeping_the_filters(client, make_course, content_dir, app):
+    for n in range(12):
+        make_course(slug=f"cours-{n:02d}", meta={"title": f"Cours {n:02d}"}, modules={"01-m": ("M", f"Le budget {n}.\n")})
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+    first = html.unescape(client.get("/?q=budget&language=fr").get_data(as_text=True))
+    assert "12 cours mentionnent ces mots" in first and "Page 1 sur 2" in first
+    assert first.count('<li class="card">') == 10 and 'rel="prev"' not in first
+    following = re.search(r'<a rel="next" href="([^"]+)"', first).group(1)
+    assert parse_qs(urlsplit(following).query) == {"q": ["budget"], "language": ["fr"], "page": ["2"]}
+    second = client.get(following).get_data(as_text=True)
+    assert second.count('<li class="card">') == 2 and '<ol class="search-results" start="11">' in second
+    assert 'rel="next"' not in second and 'rel="prev"' in second
+    assert client.get("/?q=budget&page=99").get_data(as_text=True).count('<li class="card">') == 2  # the last page
 
 
 # -- Keeping the index current ------------------------------------------------------------------
