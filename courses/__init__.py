@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from courses import (
     admin,
+    agenda,
     auth,
     backup,
     catalog,
@@ -89,6 +90,7 @@ def register_features(app: Flask) -> None:
     learning.init_app(app)
     certificates.init_app(app)
     coordination.init_app(app)
+    agenda.init_app(app)
     teaching.init_app(app)
     admin.init_app(app)
     backup.init_app(app)

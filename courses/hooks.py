@@ -45,6 +45,7 @@ POINTS: dict[str, Point] = {
     ),
     "learning.dashboard_context": Point(FUNCTION, "(user) -> dict of template variables"),
     "learning.completed_course": Point(TEMPLATE, "dashboard, in each completed course's item (`entry` is set)"),
+    "learning.dashboard_panel": Point(TEMPLATE, "dashboard, after the profile prompt, before the courses"),
     "learning.course_completed": Point(FUNCTION, "(enrollment) -> None, inside the completing transaction"),
     "learning.completion_context": Point(
         FUNCTION, "(enrollment) -> dict of template variables, for a completed enrollment (its certificate)"
@@ -52,6 +53,8 @@ POINTS: dict[str, Point] = {
     "learning.completion_panel": Point(
         TEMPLATE, "course-complete page and a completed course's panel on its page (`learner` is the enrollment)"
     ),
+    "coordination.cohort_context": Point(FUNCTION, "(cohort) -> dict of template variables, for the session's page"),
+    "coordination.cohort_panel": Point(TEMPLATE, "session page, after its facts and actions (`cohort` is set)"),
     "catalog.course_states": Point(
         FUNCTION, "(user) -> {course slug: 'enrolled' | 'in_progress' | 'completed'}, for the catalog's cards"
     ),

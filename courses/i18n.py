@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from babel.units import format_unit
 from flask import Blueprint, Flask, current_app, redirect, request
 from flask_babel import force_locale, format_date, format_datetime, get_locale
@@ -87,6 +89,12 @@ def _template_globals() -> dict:
 
 
 def init_app(app: Flask) -> None:
+    # One source of time-zone rules: the `tzdata` package (the IANA release pytz, behind the pages'
+    # date filters, ships too), never the system's copy, which may be older. Morocco's offsets
+    # change (around Ramadan, and in 2026): a day stored with one table and shown with another
+    # would move by an hour.
+    zoneinfo.reset_tzpath(to=())
+    zoneinfo.ZoneInfo.clear_cache()  # zones read before (a library at import) are read again
     babel.init_app(app, locale_selector=select_locale)
     app.register_blueprint(bp)
     app.context_processor(_template_globals)

@@ -52,6 +52,7 @@ POLICY: dict[str, set[str]] = {
     "coordination.send_reminders": COORDINATORS, "coordination.confirm_close": COORDINATORS,
     "coordination.confirm_reopen": COORDINATORS, "coordination.reopen_cohort": COORDINATORS,
     "teaching.home": {"trainer", "admin"},
+    "agenda.schedule": COORDINATORS, "agenda.calendar_file": {"trainer"} | COORDINATORS,
     "admin.users": {"admin"}, "admin.audit": {"admin"}, "admin.audit_csv": {"admin"},
     "admin.change_role": {"admin"}, "admin.set_active": {"admin"}, "admin.reset_link": {"admin"},
 }  # fmt: skip
@@ -59,7 +60,7 @@ POLICY: dict[str, set[str]] = {
 # Routes whose refusal is a 404 (nothing to tell about someone else's record) rather than 403.
 HIDDEN = {
     "learning.attempt", "certificates.download", "certificates.credential_json", "certificates.credential_jwt",
-    "certificates.baked_badge", "certificates.baked_badge_png",
+    "certificates.baked_badge", "certificates.baked_badge_png", "agenda.calendar_file",
 }  # fmt: skip
 # Routes that only make sense for someone enrolled: other signed-in users get 403.
 ENROLLED_ONLY = {"learning.complete", "learning.quiz"}
@@ -233,5 +234,6 @@ def test_every_download_is_sent_with_no_store(app, client, world, role):
                 "certificates.baked_badge", "certificates.baked_badge_png"}  # fmt: skip
     if role == "admin":
         expected |= {"coordination.report_csv", "coordination.report_xlsx", "coordination.certificates_zip",
-                     "coordination.certificates_pdf", "coordination.import_template", "admin.audit_csv"}  # fmt: skip
+                     "coordination.certificates_pdf", "coordination.import_template", "admin.audit_csv",
+                     "agenda.calendar_file"}  # fmt: skip
     assert downloads == expected  # the loop above did meet every download

@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 
 from courses import create_app, hooks
+from courses.agenda import cohort_days, dashboard_sessions
 from courses.certificates import completion_certificate, dashboard_certificates, issue_on_completion
 from courses.coordination.services import is_trainer_of
 from courses.learning.services import course_states
@@ -35,12 +36,15 @@ EXPECTED = {
     "catalog.module_panel": ("learning/_module_panel.html",),
     "catalog.preview_context": (quiz_preview,),
     "catalog.preview_panel": ("learning/_quiz_preview.html",),
-    "learning.dashboard_context": (dashboard_certificates,),
+    "learning.dashboard_context": (dashboard_certificates, dashboard_sessions),
+    "learning.dashboard_panel": ("agenda/_my_sessions.html",),
     "learning.completed_course": ("certificates/_completed_course.html",),
     "learning.course_completed": (issue_on_completion,),
     "learning.completion_context": (completion_certificate,),
     "learning.completion_panel": ("certificates/_completion.html",),
     "catalog.course_states": (course_states,),
+    "coordination.cohort_context": (cohort_days,),
+    "coordination.cohort_panel": ("agenda/_cohort_days.html",),
 }
 
 

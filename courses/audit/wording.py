@@ -120,6 +120,11 @@ ACTIONS: dict[str, Wording] = {
         N_("%(actor)s edited the session “%(subject)s” (%(course_title)s)"),
         N_("%(actor)s edited the session “%(subject)s”"),
     ),
+    "cohort.days": wording(
+        N_("%(actor)s set the days of the session “%(subject)s” (%(course_title)s): %(count)s"),
+        N_("%(actor)s set the days of the session “%(subject)s”"),
+        count=lambda n: ngettext("%(num)d day", "%(num)d days", int(n)),
+    ),
     "cohort.close": wording(
         N_("%(actor)s closed the session “%(subject)s” (%(course_title)s)"),
         N_("%(actor)s closed the session “%(subject)s”"),

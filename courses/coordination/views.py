@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from courses import hooks
 from courses.audit.services import record
 from courses.auth.access import role_required
 from courses.auth.labels import allowed_names
@@ -170,8 +171,8 @@ def cohort(cohort_id: int):
         "coordination/cohort.html", cohort=cohort, page=page, query=query, matches=matches,
         action=ActionForm(), import_form=ImportForm(), counts=reports.state_counts(scope), roster=roster,
         outreach=outreach.overview(cohort) if services.may_manage_cohort(current_user) else None,
-        send_once=SendOnceForm(),
-        max_import_rows=csv_import.MAX_ROWS,
+        send_once=SendOnceForm(), max_import_rows=csv_import.MAX_ROWS,
+        **hooks.merged("coordination.cohort_context", cohort),
     )  # fmt: skip
 
 

@@ -241,7 +241,9 @@ def test_search_page_queries_do_not_grow_with_courses(app, client, make_course, 
 
 def test_results_come_ten_courses_a_page_keeping_the_filters(client, make_course, content_dir, app):
     for n in range(12):
-        make_course(slug=f"cours-{n:02d}", meta={"title": f"Cours {n:02d}"}, modules={"01-m": ("M", f"Le budget {n}.\n")})
+        make_course(
+            slug=f"cours-{n:02d}", meta={"title": f"Cours {n:02d}"}, modules={"01-m": ("M", f"Le budget {n}.\n")}
+        )
     with app.app_context():
         sync(content_dir)
         db.session.commit()

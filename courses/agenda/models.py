@@ -1,0 +1,40 @@
+"""A session's days: when and where its people meet."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from courses.auth.models import User
+from courses.coordination.models import Cohort
+from courses.database import UTCDateTime
+from courses.extensions import db
+
+
+class SessionDay(db.Model):
+    """One meeting of a session. Times are stored in UTC and shown where the session happens
+    (`BABEL_DEFAULT_TIMEZONE`, Africa/Casablanca); an empty `place` means online (`link`, if any)."""
+
+    __tablename__ = "session_day"
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "starts_at"),  # two days of a session never start together
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    link: Mapped[str] = mapped_column(String(500), default="")
+    topic: Mapped[str] = mapped_column(String(200), default="")
+    trainer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    cohort: Mapped[Cohort] = relationship()
+    trainer: Mapped[User | None] = relationship()
+
+    @property
+    def is_online(self) -> bool:
+        return not self.place

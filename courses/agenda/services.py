@@ -1,0 +1,199 @@
+"""Session days: checking and saving a session's schedule, reading it for people, its calendar file.
+
+Times are typed and shown where sessions happen (`BABEL_DEFAULT_TIMEZONE`, Africa/Casablanca,
+whose offset changes around Ramadan) and stored in UTC. A schedule is saved whole: every row is
+checked first, and one problem anywhere saves nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from itertools import pairwise
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from icalendar import Calendar, Event
+from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
+
+from courses.agenda.models import SessionDay
+from courses.audit.services import Actor, record
+from courses.auth.models import User
+from courses.coordination.models import Cohort
+from courses.database import utcnow
+from courses.extensions import db
+from courses.learning.models import Enrollment
+from courses.service_errors import ServiceError
+
+
+class ScheduleError(ServiceError):
+    """Some rows of a schedule break a rule: `problems` holds (row index, code) pairs."""
+
+    def __init__(self, problems: list[tuple[int, str]]):
+        super().__init__("schedule")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class DayFields:
+    """One row of the schedule form: a day as typed (local date and times)."""
+
+    on: date
+    starts: time
+    ends: time
+    place: str = ""
+    link: str = ""
+    topic: str = ""
+    trainer: User | None = None
+    day_id: int | None = None  # an existing day to change; None: a new one
+    remove: bool = False
+
+
+def local_zone() -> ZoneInfo:
+    """Where sessions happen: the time zone days are typed and shown in."""
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def _instant(on: date, at: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(on, at, tzinfo=zone).astimezone(ZoneInfo("UTC"))
+
+
+def check_schedule(cohort: Cohort, rows: Sequence[DayFields]) -> list[tuple[int, str]]:
+    """Every problem of the rows kept: end before start, a day outside the session's dates, a
+    link that is not a web address, two days at the same time (the later row is named)."""
+    problems: list[tuple[int, str]] = []
+    kept: list[tuple[datetime, datetime, int]] = []
+    zone = local_zone()
+    for index, row in enumerate(rows):
+        if row.remove:
+            continue
+        if row.ends <= row.starts:
+            problems.append((index, "ends_before_start"))
+        elif not cohort.starts_on <= row.on <= cohort.ends_on:
+            problems.append((index, "outside_session"))
+        else:
+            kept.append((_instant(row.on, row.starts, zone), _instant(row.on, row.ends, zone), index))
+        if row.link and urlsplit(row.link).scheme not in ("http", "https"):
+            problems.append((index, "link"))
+    kept.sort()
+    for (_start, previous_end, _), (start, _end, index) in pairwise(kept):
+        if start < previous_end:
+            problems.append((index, "overlap"))
+    return sorted(problems)
+
+
+def save_schedule(cohort: Cohort, rows: Sequence[DayFields], actor: Actor) -> int:
+    """Replace the session's days by `rows` (changed, added, removed), all or nothing; the count kept.
+
+    Raises ScheduleError, having written nothing, when any row breaks a rule.
+    """
+    problems = check_schedule(cohort, rows)
+    if problems:
+        raise ScheduleError(problems)
+    zone = local_zone()
+    existing = {day.id: day for day in days_of(cohort)}
+    removed = [row.day_id for row in rows if row.remove and row.day_id in existing]
+    if removed:
+        db.session.execute(delete(SessionDay).where(SessionDay.id.in_(removed), SessionDay.cohort_id == cohort.id))
+        db.session.flush()  # a day moved into a removed day's time must not meet its old row
+    for row in rows:
+        if row.remove:
+            continue
+        day = existing.get(row.day_id) if row.day_id else None
+        if day is None:
+            day = SessionDay(cohort_id=cohort.id)
+            db.session.add(day)
+        day.starts_at, day.ends_at = _instant(row.on, row.starts, zone), _instant(row.on, row.ends, zone)
+        day.place, day.link, day.topic = row.place.strip(), row.link.strip(), row.topic.strip()
+        day.trainer_id = row.trainer.id if row.trainer else None
+    db.session.flush()
+    count = len([row for row in rows if not row.remove])
+    record(actor, "cohort.days", "cohort", cohort.id, cohort.name, count=count, course_title=cohort.course.title)
+    return count
+
+
+def days_of(cohort: Cohort) -> list[SessionDay]:
+    """The session's days, first first, with their trainers (one query)."""
+    statement = (
+        select(SessionDay)
+        .options(selectinload(SessionDay.trainer))
+        .where(SessionDay.cohort_id == cohort.id)
+        .order_by(SessionDay.starts_at)
+    )
+    return list(db.session.scalars(statement))
+
+
+@dataclass
+class MySession:
+    """A session as its learner sees it: the days to come (the next first) and the days past."""
+
+    cohort: Cohort
+    upcoming: list[SessionDay] = field(default_factory=list)
+    past: list[SessionDay] = field(default_factory=list)
+
+    @property
+    def next_day(self) -> SessionDay | None:
+        return self.upcoming[0] if self.upcoming else None
+
+
+def sessions_of(user: User, now: datetime | None = None) -> list[MySession]:
+    """The sessions `user` is enrolled through, with their days: the next meeting first, then sessions
+    without days to come (two queries, whatever the number of sessions and days)."""
+    now = now or utcnow()
+    cohorts = db.session.scalars(
+        select(Cohort)
+        .join(Enrollment, Enrollment.cohort_id == Cohort.id)
+        .options(selectinload(Cohort.course))
+        .where(Enrollment.user_id == user.id)
+    ).all()
+    sessions = {cohort.id: MySession(cohort) for cohort in cohorts}
+    if sessions:
+        days = db.session.scalars(
+            select(SessionDay)
+            .options(selectinload(SessionDay.trainer))
+            .where(SessionDay.cohort_id.in_(sessions))
+            .order_by(SessionDay.starts_at)
+        )
+        for day in days:
+            session = sessions[day.cohort_id]
+            (session.upcoming if day.ends_at > now else session.past).append(day)
+    never = datetime.max.replace(tzinfo=now.tzinfo)
+    return sorted(sessions.values(), key=lambda s: (s.next_day.starts_at if s.next_day else never, s.cohort.starts_on))
+
+
+def may_download_calendar(user: User, cohort: Cohort) -> bool:
+    """The session's learners, its trainers, coordinators and admins."""
+    if user.has_role("coordinator") or user in cohort.trainers:
+        return True
+    enrolled = select(Enrollment.id).where(Enrollment.user_id == user.id, Enrollment.cohort_id == cohort.id)
+    return db.session.scalar(enrolled.limit(1)) is not None
+
+
+def calendar(cohort: Cohort, days: Sequence[SessionDay], host: str, online: str, language: str) -> bytes:
+    """The session's days as an iCalendar file (RFC 5545), times in the session's time zone with its
+    VTIMEZONE; `host` makes the events' UIDs unique, `online` names a day without a place, trainers
+    are named as `language` reads them."""
+    zone = local_zone()
+    document = Calendar()
+    document.add("prodid", "-//Tadbir//Sessions//FR")
+    document.add("version", "2.0")
+    document.add("x-wr-calname", f"{cohort.course.title} — {cohort.name}")
+    stamp = utcnow()
+    for day in days:
+        event = Event()
+        event.add("uid", f"session-day-{day.id}@{host}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", day.starts_at.astimezone(zone))
+        event.add("dtend", day.ends_at.astimezone(zone))
+        event.add("summary", f"{cohort.course.title} — {day.topic or cohort.name}")
+        event.add("location", day.place or (f"{online} {day.link}".strip()))
+        if day.link:
+            event.add("url", day.link)
+        if day.trainer is not None:
+            event.add("description", day.trainer.name_in(language))
+        document.add_component(event)
+    document.add_missing_timezones()
+    return document.to_ical()

@@ -1,0 +1,120 @@
+"""The session's days page (coordinators) and its calendar file (its people)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from courses.agenda import services
+from courses.agenda.forms import NEW_ROWS, ScheduleForm
+from courses.auth.access import role_required
+from courses.coordination.models import Cohort
+from courses.downloads import attachment
+from courses.extensions import db
+
+bp = Blueprint("agenda", __name__)
+
+PROBLEMS = {
+    "ends_before_start": _l("The end time must be after the start time."),
+    "outside_session": _l("This day is outside the session's dates."),
+    "overlap": _l("This day overlaps another day of the session."),
+    "link": _l("The link must be a web address (https://…)."),
+    "incomplete": _l("Give the date, the start time and the end time."),
+}
+
+
+def _cohort_or_404(cohort_id: int) -> Cohort:
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        abort(404)
+    return cohort
+
+
+def _trainer_choices(cohort: Cohort) -> list[tuple[str, str]]:
+    language = str(get_locale())
+    return [("", _("—"))] + [(str(user.id), user.name_in(language)) for user in cohort.trainers]
+
+
+def _schedule_form(cohort: Cohort) -> ScheduleForm:
+    """The form: on GET, the existing days then NEW_ROWS empty rows; on POST, the rows sent."""
+    if request.method == "POST":
+        form = ScheduleForm()
+    else:
+        zone = services.local_zone()
+        rows = [
+            {"day_id": str(day.id), "on": day.starts_at.astimezone(zone).date(),
+             "starts": day.starts_at.astimezone(zone).time(), "ends": day.ends_at.astimezone(zone).time(),
+             "place": day.place, "link": day.link, "topic": day.topic,
+             "trainer": str(day.trainer_id or "")}
+            for day in services.days_of(cohort)
+        ]  # fmt: skip
+        form = ScheduleForm(data={"days": rows + [{}] * NEW_ROWS})
+    choices = _trainer_choices(cohort)
+    for row in form.days:
+        row.form.trainer.choices = choices
+    return form
+
+
+def _rows(form: ScheduleForm, cohort: Cohort) -> tuple[list[services.DayFields], list]:
+    """The filled rows as DayFields, with the form rows they came from (blank rows are skipped)."""
+    trainers = {str(user.id): user for user in cohort.trainers}
+    fields, sources = [], []
+    for row in form.days:
+        entry = row.form
+        if entry.is_blank and not entry.day_id.data:
+            continue
+        if not entry.remove.data and not (entry.on.data and entry.starts.data and entry.ends.data):
+            entry.on.errors = [*entry.on.errors, PROBLEMS["incomplete"]]
+            continue
+        fields.append(
+            services.DayFields(
+                on=entry.on.data, starts=entry.starts.data, ends=entry.ends.data, place=entry.place.data or "",
+                link=entry.link.data or "", topic=entry.topic.data or "", trainer=trainers.get(entry.trainer.data),
+                day_id=int(entry.day_id.data) if (entry.day_id.data or "").isdigit() else None,
+                remove=bool(entry.remove.data),
+            )
+        )  # fmt: skip
+        sources.append(entry)
+    return fields, sources
+
+
+@bp.route("/coordination/cohorts/<int:cohort_id>/days", methods=["GET", "POST"])
+@role_required("coordinator")
+def schedule(cohort_id: int):
+    """The session's days: change, add and remove them, saved all at once."""
+    cohort = _cohort_or_404(cohort_id)
+    form = _schedule_form(cohort)
+    if form.validate_on_submit():
+        fields, sources = _rows(form, cohort)
+        if not _incomplete(form):
+            try:
+                count = services.save_schedule(cohort, fields, current_user)
+            except services.ScheduleError as error:
+                db.session.rollback()
+                for index, code in error.problems:
+                    sources[index].on.errors = [*sources[index].on.errors, PROBLEMS[code]]
+            else:
+                db.session.commit()
+                flash(_("Days saved: %(count)d.", count=count), "success")
+                return redirect(url_for("agenda.schedule", cohort_id=cohort.id))
+    return render_template("agenda/schedule.html", cohort=cohort, form=form, zone=services.local_zone().key)
+
+
+def _incomplete(form: ScheduleForm) -> bool:
+    return any(row.form.on.errors for row in form.days)
+
+
+@bp.get("/me/sessions/<int:cohort_id>.ics")
+@login_required
+def calendar_file(cohort_id: int):
+    """The session's days as an .ics file, for its learners, trainers and coordinators."""
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or not services.may_download_calendar(current_user, cohort):
+        abort(404)
+    document = services.calendar(
+        cohort, services.days_of(cohort), request.host.split(":")[0], _("Online"), str(get_locale())
+    )
+    return attachment(document, f"session-{cohort.id}.ics", "text/calendar")
