@@ -85,6 +85,8 @@ def _template_globals() -> dict:
         "language_names": LANGUAGE_NAMES,
         "direction_of": direction,
         "upload_limit": upload_limit,
+        "comma": "، " if language == "ar" else ", ",  # between the items of a list, as the language writes it
+        "colon": " : " if language == "fr" else ": ",  # before a detail ("Non valide : …")
     }
 
 

@@ -17,6 +17,7 @@ import time
 import uuid
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.policy import default as default_policy
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
@@ -153,18 +154,24 @@ def _sender_domain(sender: str) -> str:
     return sender.rpartition("@")[2].strip(" >") or "localhost"
 
 
+# Headers folded only past RFC 5322's 998-character limit: Python's folding of a long encoded
+# subject splits it at a space and drops that space ("في انتظار" arrived as "فيانتظار"). Bodies
+# stay quoted-printable, short-lined and 7-bit, whatever the policy allows.
+POLICY = default_policy.clone(max_line_length=998)
+
+
 def send_mail(to: str, subject: str, body: str, html: str | None = None) -> None:
     """Send one message to one recipient now (raises if the mail server fails)."""
     config = current_app.config
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = config.get("MAIL_DEFAULT_SENDER", "Tadbir <no-reply@localhost>")
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=_sender_domain(message["From"]))
-    message.set_content(body)
+    message.set_content(body, cte="quoted-printable")
     if html:
-        message.add_alternative(html, subtype="html")
+        message.add_alternative(html, subtype="html", cte="quoted-printable")
     server = config.get("MAIL_SERVER")
     if server:
         with smtplib.SMTP(server, int(config.get("MAIL_PORT", 587)), timeout=20) as smtp:

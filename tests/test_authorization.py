@@ -42,7 +42,7 @@ POLICY: dict[str, set[str]] = {
     "coordination.report": {"trainer"} | COORDINATORS,
     "coordination.new_cohort": COORDINATORS, "coordination.edit_cohort": COORDINATORS,
     "coordination.close_cohort": COORDINATORS, "coordination.add_learner": COORDINATORS,
-    "coordination.upload": COORDINATORS, "coordination.confirm_import": COORDINATORS,
+    "coordination.upload": COORDINATORS, "coordination.latest_import": COORDINATORS, "coordination.confirm_import": COORDINATORS,
     "coordination.check_import": COORDINATORS, "coordination.import_status": COORDINATORS,
     "coordination.import_template": COORDINATORS, "coordination.request_certificates_zip": COORDINATORS,
     "coordination.export_status": COORDINATORS, "coordination.export_download": COORDINATORS,

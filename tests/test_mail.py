@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event, select
@@ -84,3 +85,19 @@ def test_reset_requests_do_the_same_work_whether_the_account_exists_or_not(app, 
         event.remove(engine, "before_cursor_execute", record)
     assert answers[0] == answers[1] and huey.pending_count() == 2
     assert not any("user_account" in statement for statement in answers[0][2])
+
+
+def test_a_long_arabic_subject_keeps_its_spaces(app):
+    import email
+    import email.policy
+
+    from courses.mail import send_mail
+
+    subject = "تدبير: تذكير، حسابكم في انتظار التفعيل"  # folded by default at the space before انتظار
+    with app.app_context():
+        send_mail("salma@example.ma", subject, "نص الرسالة\n")
+        [path] = Path(app.config["MAIL_OUTBOX"]).glob("*.eml")
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert message["Subject"] == subject
+    assert message.get_content().strip() == "نص الرسالة"
+    assert max(len(line) for line in path.read_bytes().split(b"\n")) <= 998

@@ -73,6 +73,7 @@ def _day(value: Any) -> str | None:
         return str(value)
 
 
+REMINDER_KINDS = {"not_activated": _l("account not activated yet"), "not_started": _l("course not started yet")}
 SOURCES = {"self": _l("self-enrollment"), "coordinator": _l("by a coordinator"), "import": _l("file import")}
 STATES = {
     "open": _l("open"),
@@ -128,6 +129,20 @@ ACTIONS: dict[str, Wording] = {
     "cohort.close": wording(
         N_("%(actor)s closed the session “%(subject)s” (%(course_title)s)"),
         N_("%(actor)s closed the session “%(subject)s”"),
+    ),
+    "cohort.reopen": wording(
+        N_("%(actor)s reopened the session “%(subject)s” (%(course_title)s)"),
+        N_("%(actor)s reopened the session “%(subject)s”"),
+    ),
+    "cohort.remind": wording(
+        N_("%(actor)s sent a reminder to %(recipients)s of the session “%(subject)s”: %(kind)s"),
+        N_("%(actor)s sent a reminder to learners of the session “%(subject)s”"),
+        recipients=lambda n: ngettext("%(num)d person", "%(num)d people", int(n)),
+        kind=lambda code: str(REMINDER_KINDS.get(code, code)),
+    ),
+    "cohort.resend_invitation": wording(
+        N_("%(actor)s sent %(user)s the invitation to the session “%(subject)s” again"),
+        N_("%(actor)s sent an invitation to the session “%(subject)s” again"),
     ),
     "cohort.import": wording(
         N_("%(actor)s imported %(rows)s into “%(subject)s”: %(created)s, %(enrolled)s, %(unchanged)s"),

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import defer, selectinload
 
 from courses import hooks, material
@@ -49,10 +49,13 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def public_courses(filters: CatalogFilters) -> list[Course]:
-    """Published courses in the filters' language and topic, by title, with their tags loaded."""
+def public_courses(filters: CatalogFilters, first_language: str | None = None) -> list[Course]:
+    """Published courses in the filters' language and topic, those in `first_language` (the reader's)
+    first, then by title, with their tags loaded."""
     statement = select(Course).options(selectinload(Course.tags)).where(*_filtered(filters))
-    return list(db.session.scalars(statement.order_by(Course.title)))
+    return list(
+        db.session.scalars(statement.order_by(case((Course.language == first_language, 0), else_=1), Course.title))
+    )
 
 
 def search_courses(filters: CatalogFilters, page: int = 1) -> search.ResultPage:

@@ -38,12 +38,15 @@ def index():
             "catalog/_search_results.html", results=services.search_courses(filters, int_arg("page", 1)), states=states
         )
     elif states:  # a learner's own list: where they stand is theirs, not the cache's
-        results = render_template("catalog/_course_list.html", courses=services.public_courses(filters), states=states)
+        courses = services.public_courses(filters, str(get_locale()))
+        results = render_template("catalog/_course_list.html", courses=courses, states=states)
     else:
         key = ("list", version, str(get_locale()), filters.language, filters.tag)
         results = catalog_fragments.get_or_make(
             key,
-            lambda: render_template("catalog/_course_list.html", courses=services.public_courses(filters), states={}),
+            lambda: render_template(
+                "catalog/_course_list.html", courses=services.public_courses(filters, str(get_locale())), states={}
+            ),
         )
     # The fragment is our own autoescaped template's output, not user text.
     fragment = Markup(results)  # noqa: S704  # nosec B704

@@ -81,7 +81,7 @@ CHECK_REASONS = {
     "too_long": _l("This text is far longer than any credential Tadbir issues."),
     "unreadable": _l("This is not a readable credential: neither a VC-JWT nor JSON."),
     "not_a_credential": _l("This is not a credential: paste the VC-JWT (three parts separated by dots) or the JSON."),
-    "unreadable_image": _l("This file is not an SVG image that can be read."),
+    "unreadable_image": _l("This file is not a badge image that can be read (SVG or PNG)."),
     "no_credential_in_image": _l("This image carries no credential: it is not a baked badge."),
     "unknown_key": _l("It was not signed with a key of Tadbir's (see the issuer's DID document)."),
     "bad_signature": _l("Its signature does not match its content: it has been altered since it was issued."),

@@ -211,6 +211,26 @@ def add_learner(cohort_id: int):
     return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
 
 
+@bp.get("/cohorts/<int:cohort_id>/imports")
+@role_required("coordinator")
+def latest_import(cohort_id: int):
+    """The import report's address, reached again (a language switch, a reload after the upload):
+    the coordinator's last file still waiting for confirmation, else the session's page."""
+    cohort = _cohort_or_404(cohort_id)
+    pending = db.session.scalar(
+        select(CsvImport)
+        .where(
+            CsvImport.cohort_id == cohort.id, CsvImport.uploaded_by_id == current_user.id,
+            CsvImport.confirmed_at.is_(None),
+        )
+        .order_by(CsvImport.id.desc())
+        .limit(1)
+    )  # fmt: skip
+    if pending is None:
+        return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
+    return redirect(url_for("coordination.check_import", cohort_id=cohort.id, import_id=pending.id))
+
+
 @bp.post("/cohorts/<int:cohort_id>/imports")
 @role_required("coordinator")
 def upload(cohort_id: int):
@@ -244,7 +264,7 @@ def _preview_page(cohort: Cohort, plan: csv_import.Plan, pending: CsvImport | No
         "coordination/import_preview.html", cohort=cohort, preview=plan, pending=pending, action=ActionForm(),
         in_request_rows=import_jobs.IN_REQUEST_ROWS, max_rows=csv_import.MAX_ROWS,
         organisation_types=allowed_names(ORGANISATION_TYPES),
-        regions=allowed_names(REGIONS),
+        regions=allowed_names(REGIONS), import_form=ImportForm(formdata=None),
     )  # fmt: skip
 
 

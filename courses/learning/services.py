@@ -284,6 +284,16 @@ class CourseProgress:
         return round(100 * self.done / self.counted) if self.counted else 0
 
 
+def resume_point(enrollment: Enrollment, progress: CourseProgress) -> Module | None:
+    """Where "Continue" leads: the module last opened while it is unfinished; else the first module
+    still to complete after it (then before it); None when nothing is left."""
+    last = enrollment.last_module if enrollment.last_module and not enrollment.last_module.archived_at else None
+    if last is not None and progress.states.get(last.id) != COMPLETED:
+        return last
+    after = [m for m in progress.missing if last is None or m.position > last.position]
+    return (after or progress.missing or [None])[0]
+
+
 def course_progress(enrollment: Enrollment, modules: Sequence[Module]) -> CourseProgress:
     """Per-module state for the given live modules of the enrollment's course (one query)."""
     rows = db.session.execute(
@@ -409,10 +419,12 @@ NEXT_COURSES = 3
 
 
 def next_courses(user: User, course: Course, limit: int = NEXT_COURSES) -> list[Course]:
-    """What to take after `course`: its translations, then other published courses in its language,
-    that the user is not enrolled in (one query)."""
+    """What to take after `course`: other published courses in its language that the user is not
+    enrolled in (one query). Its translations are left out: the same course in another language
+    is not a next step (the course page links them for whoever wants them)."""
     original = course.translation_of or course.slug
-    is_translation = or_(Course.slug == original, Course.translation_of == original)
+    # coalesce: NOT (… OR NULL = …) would be NULL, and drop every course that is no translation
+    is_translation = or_(Course.slug == original, func.coalesce(Course.translation_of, "") == original)
     enrolled = exists().where(Enrollment.course_id == Course.id, Enrollment.user_id == user.id)
     return list(
         db.session.scalars(
@@ -422,9 +434,10 @@ def next_courses(user: User, course: Course, limit: int = NEXT_COURSES) -> list[
                 Course.archived_at.is_(None),
                 Course.id != course.id,
                 ~enrolled,
-                or_(is_translation, Course.language == course.language),
+                ~is_translation,
+                Course.language == course.language,
             )
-            .order_by(case((is_translation, 0), else_=1), Course.title)
+            .order_by(Course.title)
             .limit(limit)
         )
     )

@@ -165,7 +165,10 @@ def reader_context(course, module, modules) -> dict:
             progress.states[module.id] = services.IN_PROGRESS
     services.recheck_completion(enrollment, progress)
     db.session.commit()  # cheap when nothing was written (a re-read within minutes)
-    context = {"learner": enrollment, "progress": progress, "action_form": ActionForm()}
+    context = {
+        "learner": enrollment, "progress": progress, "action_form": ActionForm(),
+        "resume": services.resume_point(enrollment, progress),
+    }  # fmt: skip
     if module is None and enrollment.completed_at is not None:  # the course page offers the certificate
         context.update(hooks.merged("learning.completion_context", enrollment))
     if module is not None and module.active_questions:

@@ -65,6 +65,15 @@ SENTENCES = [
     ("cohort.close", "Session de Fès", COURSE, NADIA,
      "Nadia Tazi closed the session “Session de Fès” (Gouvernance locale)",
      "Nadia Tazi a clôturé la session « Session de Fès » (Gouvernance locale)"),
+    ("cohort.reopen", "Session de Fès", COURSE, NADIA,
+     "Nadia Tazi reopened the session “Session de Fès” (Gouvernance locale)",
+     "Nadia Tazi a rouvert la session « Session de Fès » (Gouvernance locale)"),
+    ("cohort.remind", "Session de Fès", {"kind": "not_activated", "recipients": 25, "batch": 1}, NADIA,
+     "Nadia Tazi sent a reminder to 25 people of the session “Session de Fès”: account not activated yet",
+     "Nadia Tazi a relancé 25 personnes de la session « Session de Fès » : compte pas encore activé"),
+    ("cohort.resend_invitation", "Session de Fès", {"user": "karim@commune.ma", "recipients": 1}, NADIA,
+     "Nadia Tazi sent karim@commune.ma the invitation to the session “Session de Fès” again",
+     "Nadia Tazi a renvoyé à karim@commune.ma l'invitation à la session « Session de Fès »"),
     ("cohort.import", "Session de Fès", {"rows": 30, "created": 12, "enrolled": 30, "unchanged": 0}, NADIA,
      "Nadia Tazi imported 30 people into “Session de Fès”: 12 accounts created, 30 enrolled",
      "Nadia Tazi a importé 30 personnes dans « Session de Fès » : 12 comptes créés, 30 inscrits"),
@@ -143,19 +152,19 @@ def test_an_event_recorded_before_a_detail_was_uses_the_shorter_sentence(app):
 
 def test_an_unknown_action_reads_with_labelled_details_and_no_json(app):
     reopened = event(
-        "cohort.reopen", "Session de Fès",
+        "cohort.archive", "Session de Fès",
         {"old_state": "closed", "new_state": "open", "role": "trainer", "region": "fes-meknes",
          "organisation_type": "commune", "reminders_sent": 3, "notify": True, "cohort": None},
         subject_type="cohort",
     )  # fmt: skip
     english = say(app, "en", reopened)
     assert english == (
-        "Nadia Tazi performed “cohort.reopen” on the session Session de Fès (Former state: closed; "
+        "Nadia Tazi performed “cohort.archive” on the session Session de Fès (Former state: closed; "
         "New state: open; Role: Trainer; Region: Fès-Meknès; Type of organisation: Commune; "
         "Reminders sent: 3; Notify: yes)"
     )
     french = say(app, "fr", reopened)
-    assert french.startswith("Nadia Tazi a effectué l'action « cohort.reopen » sur la session Session de Fès (")
+    assert french.startswith("Nadia Tazi a effectué l'action « cohort.archive » sur la session Session de Fès (")
     assert "Ancien état : clôturée" in french and "Rôle : Formateur" in french and "{" not in french
     bare = event("something.new", "", {}, kind=ActorKind.SYSTEM, actor=None)
     assert say(app, "en", bare) == "The platform performed “something.new”"

@@ -274,3 +274,14 @@ quiz:
     assert languages_of(page, "السفارات") == {("ar", "rtl")}
     assert languages_of(page, "الحكامة") == {("ar", "rtl")}  # the breadcrumb
     assert languages_of(page, "plusieurs réponses possibles") == {("fr", "ltr")}  # the platform's hint
+
+
+def test_the_catalog_lists_courses_in_the_readers_language_first(client, make_course, synced):
+    make_course("alpha", meta={"title": "Alpha"})
+    make_course("beta-ar", meta={"title": "بيتا", "language": "ar"})
+    synced()
+    french = client.get("/").get_data(as_text=True)
+    assert french.index("Alpha") < french.index("بيتا")
+    client.set_cookie("lang", "ar")
+    arabic = client.get("/").get_data(as_text=True)
+    assert arabic.index("بيتا") < arabic.index("Alpha")

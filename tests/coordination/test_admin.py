@@ -91,7 +91,7 @@ def test_logins_are_hidden_unless_asked_for_and_families_filter(app, client, as_
         (nadia, "enrollment.create", "a@example.ma · gouvernance", {}, JUNE),
         (SYSTEM, "certificate.issue", "TDB-AAAA-BBBB-CCCC", {}, JUNE),
         (nadia, "export.report_csv", "gouvernance", {"course_title": "Gouvernance locale"}, JUNE),
-        (COMMAND_LINE, "cohort.reopen", "Session de Fès", {"note": "demande"}, JUNE),  # a family by its prefix
+        (COMMAND_LINE, "cohort.archive", "Session de Fès", {"note": "demande"}, JUNE),  # a family by its prefix
     )
 
     def shown(query: str = "") -> int:
@@ -110,7 +110,7 @@ def test_logins_are_hidden_unless_asked_for_and_families_filter(app, client, as_
     assert "Failed login as <bdi>nadia@example.ma</bdi> from <bdi>10.0.0.1</bdi>" in page
     assert '<option value="logins" selected>' in page
     reopened = client.get("/admin/audit?family=sessions", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "<bdi>An operator (command line)</bdi> performed “<bdi>cohort.reopen</bdi>”" in reopened
+    assert "<bdi>An operator (command line)</bdi> performed “<bdi>cohort.archive</bdi>”" in reopened
 
 
 def test_filter_by_actor_name_or_email_and_by_days_of_the_site(app, client, as_role, make_user):

@@ -339,3 +339,23 @@ def test_a_50_megabyte_file_is_refused_in_words_before_it_is_read(app, client, a
     assert response.status_code == 413
     assert "5 ميغابايت" in response.get_data(as_text=True)
     assert counts(app) == before and pending_imports(app) == 0
+
+
+def test_the_report_address_reached_again_leads_to_the_waiting_file_or_the_session(client, cohort_id, as_role):
+    """A language switch after an upload asks for the report's address with GET: no 405."""
+    as_role("coordinator")
+    url = f"/coordination/cohorts/{cohort_id}/imports"
+    assert client.get(url).headers["Location"] == f"/coordination/cohorts/{cohort_id}"
+    content = "email;nom complet\nsalma@example.ma;Salma Benali\n"
+    page = client.post(
+        url, data={"file": (io.BytesIO(content.encode()), "liste.csv")}, content_type="multipart/form-data"
+    )
+    assert page.status_code == 200
+    again = client.get(url)
+    assert again.status_code == 302 and again.headers["Location"].endswith("/check")
+    assert "Confirmer l'import" in client.get(again.headers["Location"]).get_data(as_text=True)
+    bad = "email;nom complet\npas-une-adresse;Salma\n"
+    refused = client.post(
+        url, data={"file": (io.BytesIO(bad.encode()), "liste.csv")}, content_type="multipart/form-data"
+    )
+    assert "Envoyer le fichier corrigé" in refused.get_data(as_text=True)  # a new upload from the report itself

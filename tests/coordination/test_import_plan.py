@@ -218,7 +218,7 @@ def test_an_unknown_value_is_named_with_the_allowed_ones_in_the_interface_langua
     )
     client.post("/language", data={"language": "ar"})
     page = page_of(upload(client, cohort_id, content))
-    assert "(القيم المسموح بها: جماعة, عمالة أو إقليم," in page
+    assert "(القيم المسموح بها: جماعة، عمالة أو إقليم،" in page
     client.post("/language", data={"language": "en"})
     page = page_of(upload(client, cohort_id, content))
     assert "unknown organisation type “<bdi>Secte</bdi>” (allowed: Commune, Province or prefecture," in page
