@@ -5,7 +5,7 @@ from __future__ import annotations
 import zoneinfo
 
 from babel.units import format_unit
-from flask import Blueprint, Flask, current_app, redirect, request
+from flask import Blueprint, Flask, current_app, g, redirect, request
 from flask_babel import force_locale, format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -28,6 +28,8 @@ def select_locale() -> str:
         return preferred
     if request.cookies.get(COOKIE) in languages:
         return request.cookies[COOKIE]
+    if g.get("link_language") in languages:  # an emailed link speaks its recipient's language (auth.views.reset)
+        return g.link_language
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

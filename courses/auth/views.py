@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -227,6 +227,9 @@ def reset(token: str):
         throttle.mark_invalid_link()
         flash(_("This link is invalid or has expired. Ask for a new one."), "error")
         return redirect(url_for("auth.reset_request"))
+    if user.preferred_language:  # unless the visitor chose a language, the link opens in its recipient's
+        g.link_language = user.preferred_language
+        refresh()
     form = ResetForm()
     if user.password_hash is None:  # an invitation or a sign-up: no password yet, so none is "new"
         form.password.label.text = _("Password")

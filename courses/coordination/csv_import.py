@@ -44,15 +44,42 @@ MAX_CELL = 200  # characters; no more than the account columns the cells go to (
 # Column -> accepted header spellings (compared without accents, case or spaces).
 COLUMNS: dict[str, tuple[str, ...]] = {
     "email": ("email", "e-mail", "courriel", "adresse electronique", "mail", "البريد الالكتروني"),
-    "full_name": ("full name", "nom complet", "nom", "name", "nom et prenom", "الاسم الكامل بالحروف اللاتينية"),
+    "full_name": (
+        "full name",
+        "nom complet",
+        "nom",
+        "name",
+        "nom et prenom",
+        "الاسم الكامل",
+        "الاسم",
+        "الاسم الكامل بالحروف اللاتينية",
+    ),
     "first_name": ("first name", "given name", "prenom", "الاسم الشخصي"),
-    "full_name_ar": ("arabic name", "nom arabe", "nom en arabe", "الاسم الكامل", "الاسم بالعربية", "الاسم"),
+    "full_name_ar": (
+        "arabic name",
+        "nom arabe",
+        "nom en arabe",
+        "الاسم بالعربية",
+        "الاسم الكامل بالعربية",
+        "full name in arabic script",
+        "nom complet en caracteres arabes",
+        "الاسم الكامل بالحروف العربية",
+    ),
     "organisation": ("organisation", "organization", "organisme", "institution", "الهيئة", "المؤسسة"),
-    "organisation_type": ("organisation type", "organization type", "type d'organisation", "type", "نوع الهيئة"),
-    "region": ("region", "الجهة"),
+    "organisation_type": (
+        "organisation type",
+        "organization type",
+        "type d'organisation",
+        "type",
+        "نوع الهيئة",
+        "type of organisation",
+        "type d'organisme",
+        "نوع المؤسسة",
+    ),
+    "region": ("region", "الجهة", "جهة"),
     "job_title": ("function", "fonction", "poste", "job title", "الوظيفة"),
     "language": ("language", "langue", "lang", "preferred language", "langue preferee", "اللغة", "لغة"),
-}
+}  # fmt: skip  (the exports' own headers, in every language, are read back too)
 REQUIRED = ("email", "full_name")
 
 # Values people write for organisation types and regions, mapped to our codes.
@@ -155,6 +182,7 @@ class Plan:
     file_problems: list[str] = field(default_factory=list)  # codes: encoding, missing columns, full session…
     missing_columns: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)  # headers we do not know, shown to the user
+    duplicate_columns: list[str] = field(default_factory=list)  # headers that mean the same column
     capacity: int | None = None  # the session's
     in_session: int = 0  # learners already in the session
 
@@ -263,6 +291,8 @@ def read(text: str, words: Vocabulary | None = None) -> Plan:
     preview.ignored_columns = [name for name, column in zip(header, columns, strict=True) if column is None and name]
     known = [c for c in columns if c]
     if len(known) != len(set(known)):  # two headers for one column: which value would win is a guess
+        twice = {c for c in known if known.count(c) > 1}
+        preview.duplicate_columns = [name for name, column in zip(header, columns, strict=True) if column in twice]
         preview.file_problems.append("duplicate_columns")
         return preview
     preview.missing_columns = [c for c in REQUIRED if c not in columns]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -345,19 +346,31 @@ def import_status(cohort_id: int, import_id: int):
     )  # fmt: skip
 
 
-TEMPLATE_HEADER = ["Courriel", "Nom complet", "Nom en arabe", "Organisme", "Type d'organisation", "Région", "Fonction"]
-TEMPLATE_EXAMPLE = [
-    "salma.benali@exemple.ma", "Salma Benali", "سلمى بنعلي", "Commune de Salé", "Commune", "Rabat-Salé-Kénitra",
-    "Chargée de communication",
-]  # fmt: skip
+# The file to fill in, in the coordinator's language: the columns the import reads (the optional
+# language last) and one example row.
+TEMPLATES = {
+    "fr": (["Courriel", "Nom complet", "Nom en arabe", "Organisme", "Type d'organisation", "Région", "Fonction",
+            "Langue"],
+           ["salma.benali@exemple.ma", "Salma Benali", "سلمى بنعلي", "Commune de Salé", "Commune",
+            "Rabat-Salé-Kénitra", "Chargée de communication", "fr"]),
+    "ar": (["البريد الإلكتروني", "الاسم الكامل", "الاسم بالعربية", "الهيئة", "نوع الهيئة", "الجهة", "الوظيفة", "اللغة"],
+           ["salma.benali@exemple.ma", "Salma Benali", "سلمى بنعلي", "جماعة سلا", "جماعة", "الرباط سلا القنيطرة",
+            "مكلفة بالتواصل", "ar"]),
+    "en": (["Email", "Full name", "Arabic name", "Organisation", "Organisation type", "Region", "Function",
+            "Language"],
+           ["salma.benali@example.ma", "Salma Benali", "سلمى بنعلي", "Commune of Salé", "Commune",
+            "Rabat-Salé-Kénitra", "Communication officer", "en"]),
+}  # fmt: skip
 
 
 @bp.get("/imports/template.csv")
 @role_required("coordinator")
 def import_template():
-    """A file to fill in: the columns the import reads, with one example row (Excel's CSV, French headers)."""
-    return attachment("".join(csv_stream(TEMPLATE_HEADER, [TEMPLATE_EXAMPLE])), "tadbir-modele-import.csv",
-                      CSV_MIMETYPE)  # fmt: skip
+    """A file to fill in, in the interface's language: the columns the import reads and one example row."""
+    language = str(get_locale())
+    header, example = TEMPLATES.get(language, TEMPLATES["fr"])
+    name = "tadbir-modele-import.csv" if language == "fr" else "tadbir-import-template.csv"
+    return attachment("".join(csv_stream(header, [example])), name, CSV_MIMETYPE)
 
 
 @bp.get("/courses/<slug>/report")

@@ -373,3 +373,21 @@ def test_the_dashboard_asks_for_the_organisation_fields_until_they_are_given(cli
                "region": "rabat-sale-kenitra"}  # fmt: skip
     assert client.post("/account/", data=profile).status_code == 302
     assert "Complétez votre profil" not in client.get("/me/").get_data(as_text=True)
+
+
+def test_an_emailed_link_opens_in_its_recipients_language_unless_the_visitor_chose(app, client):
+    """An Arabic-speaking invitee on an English browser: the activation page and its welcome in Arabic."""
+    client.set_cookie("lang", "ar")
+    client.post("/signup", data=SIGNUP)  # the account's language: Arabic
+    client.delete_cookie("lang")
+    (message,) = sent_mail(app)
+    link = mail_link(message)
+    english_browser = {"Accept-Language": "en-US,en;q=0.9"}
+    page = client.get(link, headers=english_browser).get_data(as_text=True)
+    assert 'lang="ar"' in page and "تفعيل" in page
+    client.set_cookie("lang", "fr")  # a visitor's own choice wins
+    assert 'lang="fr"' in client.get(link).get_data(as_text=True)
+    client.delete_cookie("lang")
+    client.post(link, data={"password": PASSWORD, "confirm": PASSWORD}, headers=english_browser)
+    welcome = client.get("/me/", headers=english_browser).get_data(as_text=True)
+    assert "مرحبا" in welcome, welcome[welcome.find("flash") : welcome.find("flash") + 300]

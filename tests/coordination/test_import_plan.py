@@ -249,7 +249,7 @@ def test_the_template_downloads_and_imports_as_it_is(app, client, as_role, cohor
     data = response.get_data()
     assert data.startswith("\ufeff".encode())  # UTF-8 with BOM, for Excel
     header, _example = data.decode("utf-8-sig").splitlines()
-    assert header == "Courriel;Nom complet;Nom en arabe;Organisme;Type d'organisation;Région;Fonction"
+    assert header == "Courriel;Nom complet;Nom en arabe;Organisme;Type d'organisation;Région;Fonction;Langue"
     page = page_of(upload(client, cohort_id, data, name="tadbir-modele-import.csv"))
     assert CONFIRM in page and "Nouveau compte : <strong>1</strong>" in page
     client.post(confirm_url(page))
@@ -415,3 +415,28 @@ def test_the_cli_imports_through_a_pending_import(app, runner, cohort_id, tmp_pa
         assert (pending.status, pending.enrolled_count, pending.filename) == ("done", 2, "liste.csv")
         assert db.session.scalar(select(func.count()).select_from(Enrollment)) == 2
     assert len(sent_mail(app)) == 2
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "en"])
+def test_the_template_in_each_language_reads_back_whole(client, cohort_id, as_role, language):
+    as_role("coordinator")
+    client.set_cookie("lang", language)
+    template = client.get("/coordination/imports/template.csv")
+    assert template.status_code == 200
+    page = page_of(upload(client, cohort_id, template.data.decode("utf-8-sig")))
+    assert "ignor" not in page.lower() and "تجاهل" not in page  # every column of the template is read
+    assert 'name="plan"' in page  # confirmable as it is
+
+
+def test_the_arabic_headers_the_form_names_and_the_exports_headers_are_read(app, client, cohort_id, as_role):
+    as_role("coordinator")
+    arabic = "البريد الإلكتروني;الاسم الكامل;الاسم بالعربية;الهيئة;نوع الهيئة;الجهة;الوظيفة\n"
+    arabic += "salma@example.ma;Salma Benali;سلمى بنعلي;جماعة سلا;جماعة;الرباط سلا القنيطرة;مكلفة بالتواصل\n"
+    assert 'name="plan"' in page_of(upload(client, cohort_id, arabic))
+    exported = "Nom complet;Nom complet en caractères arabes;Adresse électronique;Organisme;Type d'organisme;Région\n"
+    exported += "Salma Benali;سلمى بنعلي;salma@example.ma;Commune de Salé;Commune;Rabat-Salé-Kénitra\n"
+    page = page_of(upload(client, cohort_id, exported))
+    assert 'name="plan"' in page and "Colonnes ignorées" not in page
+    twice = "email;nom;nom complet\nsalma@example.ma;Salma;Salma Benali\n"
+    refused = page_of(upload(client, cohort_id, twice))
+    assert "Colonnes qui disent la même chose : <bdi>nom</bdi>, <bdi>nom complet</bdi>" in refused
