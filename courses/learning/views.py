@@ -85,7 +85,7 @@ def quiz(slug: str, module_slug: str):
     questions = module.active_questions
     if not questions:
         abort(404)
-    form = quiz_form(questions)
+    form = quiz_form(questions, shuffle=str(enrollment.id))
     if not form.validate_on_submit():
         modules = catalog.live_modules(course)
         context = {**catalog.module_page(course, module, modules), **reader_context(course, module, modules)}
@@ -173,7 +173,7 @@ def reader_context(course, module, modules) -> dict:
         context.update(hooks.merged("learning.completion_context", enrollment))
     if module is not None and module.active_questions:
         context["attempts"] = services.attempts_for(enrollment, module)
-        context["quiz"] = quiz_form(module.active_questions)
+        context["quiz"] = quiz_form(module.active_questions, shuffle=str(enrollment.id))
     return context
 
 

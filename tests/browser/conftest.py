@@ -50,6 +50,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            # The development server's threads leave a static file to the garbage collector when the
+            # browser drops a request as it navigates away: not the application's doing.
+            item.add_marker(pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"))
 
 
 def _write_content(root: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import AXE_OPTIONS
@@ -56,7 +57,7 @@ def test_invitations_reminders_closing_and_reopening(page, live_server, tmp_path
     assert messages_to(live_server, "rim@tanger.ma") == 2
 
     page.get_by_role("link", name="Relancer celles et ceux qui n'ont pas activé leur compte…").click()
-    assert page.get_by_role("heading", name="2 destinataires").is_visible()
+    expect(page.get_by_role("heading", name="2 destinataires")).to_be_visible()  # waits for the page
     assert "العربية" in page.locator("table").inner_text()
     no_violations(page, axe)
     page.get_by_role("button", name="Envoyer la relance à 2 apprenants").click()
