@@ -8,12 +8,13 @@ activation page), so the whole list costs four logins.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
+from courses.agenda import services as agenda
 from courses.auth import services as accounts
 from courses.auth.models import User
 from courses.catalog.models import Course
@@ -59,6 +60,12 @@ def day(live_server):
         checked, _ = _pending(cohort, coordinator, "email;nom complet\nsara.axe@tanger.ma;Sara Idrissi\n")
         closed = _cohort(course, coordinator, "Session close (axe)")
         services.close_cohort(closed, coordinator)
+        agenda.save_schedule(
+            cohort,
+            [agenda.DayFields(cohort.starts_on, time(9), time(12), "Conseil régional, Tanger", topic="Ouverture"),
+             agenda.DayFields(cohort.ends_on, time(14), time(17), link="https://meet.example/tadbir")],
+            coordinator,
+        )  # fmt: skip
         job = ExportJob(kind="certificates_zip", requested_by_id=coordinator.id, course_id=course.id,
                         cohort_id=cohort.id, download_name="certificats.zip", total=120)  # fmt: skip
         db.session.add(job)
@@ -68,6 +75,7 @@ def day(live_server):
         base = f"/coordination/cohorts/{cohort.id}"
         pages = [
             ("session", base),
+            ("session-days", f"{base}/days"),
             ("roster-filtered", f"{base}?status=invited"),
             ("import-preview", f"{base}/imports/{checked.id}/check"),
             ("import-done", f"{base}/imports/{done.id}"),
