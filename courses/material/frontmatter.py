@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from courses.material.errors import ContentError, error
-from courses.material.yamlerrors import yaml_problem
+from courses.material.yamlerrors import HEADER_OFFSET, mended, yaml_problem
 
 FENCE = "---"
 # libyaml's C parser when PyYAML was built with it: the same nodes and marks, ~10x faster.
@@ -57,19 +57,48 @@ def split(path: Path, text: str) -> tuple[Document | None, list[ContentError]]:
             break
     else:
         return None, [error(path, 1, "unclosed_front_matter")]
-    header = "\n".join(lines[1:closing])
-    try:
-        node = yaml.compose(header, Loader=LOADER)
-    except yaml.MarkedYAMLError as exc:
-        return None, [yaml_problem(path, header, exc)]
-    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors for text input
-        return None, [error(path, 1, "yaml_syntax", detail=str(exc))]
+    node, errors, as_meant = _compose(path, lines[1:closing])
+    if errors and (node is None or not as_meant):
+        return None, errors
     if node is None:
         node = yaml.MappingNode("tag:yaml.org,2002:map", [], start_mark=_mark_at(0))
     if not isinstance(node, yaml.MappingNode):
         return None, [error(path, node.start_mark.line + 2, "front_matter_not_mapping")]
     body = "\n".join(lines[closing + 1 :])
-    return Document(path, text, node, body, body_line=closing + 2), []
+    return Document(path, text, node, body, body_line=closing + 2), errors
+
+
+MAX_SYNTAX_ERRORS = 10
+
+
+def _compose(path: Path, header_lines: list[str]) -> tuple[yaml.Node | None, list[ContentError], bool]:
+    """The header's YAML node and its syntax errors, all of them rather than the first one only.
+
+    After each error the line is mended as the hint says (`yamlerrors.mended`) and the header read
+    again, for up to MAX_SYNTAX_ERRORS errors. Returns the node of the mended header (None if it
+    still cannot be read), the errors, and whether every mending was surely what was meant: then
+    the caller checks the rest of the file on that node too, and reports what it finds beside the
+    syntax errors (the file is refused all the same).
+    """
+    errors: list[ContentError] = []
+    as_meant = True
+    last_line = -2
+    for _ in range(MAX_SYNTAX_ERRORS):
+        header = "\n".join(header_lines)
+        try:
+            return yaml.compose(header, Loader=LOADER), errors, as_meant
+        except yaml.MarkedYAMLError as exc:
+            problem = yaml_problem(path, header, exc)
+        except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors for text input
+            return None, [*errors, error(path, 1, "yaml_syntax", detail=str(exc))], False
+        index = problem.line - HEADER_OFFSET
+        if errors and index <= last_line + 1:
+            return None, errors, False  # a consequence of the mending above, not a mistake of its own
+        errors.append(problem)
+        header_lines, kept = mended(header_lines, index, problem.code)
+        as_meant = as_meant and kept
+        last_line = index
+    return None, errors, False
 
 
 def _mark_at(line: int) -> yaml.Mark:

@@ -297,8 +297,8 @@ class _Loader:
         document = None
         if text is not None:
             document, errors = split(path, text)
+        self.errors.extend(errors)  # a document may come with syntax errors: read on, to list them all
         if document is None:
-            self.errors.extend(errors)
             return None
         digest = content_hash(raw, page)
         rendered = self.reuse.get(digest) or render_document(document.body, page)

@@ -12,6 +12,7 @@ a translated sentence with a general hint.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -144,3 +145,40 @@ def _is_structure_problem(problem: str) -> bool:
         or problem.startswith("expected <block end>")
         or problem.startswith("expected a block")
     )
+
+
+# -- Mending a line to read on ------------------------------------------------------------------
+
+# Mistakes whose fix is certain enough that the rest of the file can be checked as if it were made.
+_MENDED_AS_MEANT = {"yaml_tab", "yaml_colon", "yaml_symbol", "yaml_missing_space", "yaml_unclosed_quote"}
+
+
+def mended(lines: list[str], index: int, code: str) -> tuple[list[str], bool]:
+    """The header's lines with line `index` mended as the error's hint says, so that the parser can
+    go on and find the next mistake; and whether the mending is what the trainer surely meant (then
+    the rest of the file is checked too). Other lines are left alone, so line numbers hold."""
+    line = lines[index]
+    if code == "yaml_tab":
+        fixed = _sibling_indent(lines, index) + line.lstrip(" \t")
+    elif code in ("yaml_colon", "yaml_symbol"):
+        prefix = _PREFIX.match(line)
+        start = prefix.end() if prefix else len(line) - len(line.lstrip())
+        fixed = line[:start] + json.dumps(line[start:].rstrip(), ensure_ascii=False)
+    elif code == "yaml_missing_space":
+        fixed = re.sub(r":(?=\S)", ": ", line, count=1)
+    elif code == "yaml_unclosed_quote":
+        value = _value(line).rstrip()
+        fixed = line.rstrip() + (value[:1] if value[:1] in "\"'" else "")
+    else:
+        fixed = "#" + line  # no sure fix: the line is left out and the check goes on without it
+    return [*lines[:index], fixed, *lines[index + 1 :]], code in _MENDED_AS_MEANT
+
+
+def _sibling_indent(lines: list[str], index: int) -> str:
+    """The indentation of the key on the closest line above (a tab usually meant "the same level")."""
+    for number in range(index - 1, -1, -1):
+        above = lines[number]
+        if above.strip() and not above.lstrip().startswith("#"):
+            match = re.match(r"^([ ]*)(?:-[ ]+)?", above)
+            return " " * match.end() if match else ""
+    return ""

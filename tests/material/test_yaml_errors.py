@@ -136,11 +136,34 @@ def module_errors(content_dir, make_course, header: str):
 @pytest.mark.parametrize("language", ["fr", "en", "ar"])
 def test_yaml_mistake_is_named_at_its_line_in_each_language(content_dir, make_course, case, language):
     header, line, code, words = case
-    (problem,) = module_errors(content_dir, make_course, header)
+    (problem,) = [p for p in module_errors(content_dir, make_course, header) if p.code.startswith("yaml_")]
     assert (problem.line, problem.code) == (line, code)
     reason = problem.reason(language)
     assert words[language] in reason
     assert "mapping values" not in reason and "did not find" not in reason and "scanning" not in reason
+
+
+def test_every_mistake_of_a_file_is_listed_at_once_each_at_its_line(content_dir, make_course):
+    """A new trainer's module with three mistakes: two that stop the YAML parser, one in the quiz."""
+    header = (
+        "title: Évaluer une campagne : la méthode\n"  # line 2: a colon in an unquoted value
+        "minutes: 10\n"
+        "objectives:\n"
+        "  - Mesurer\n"
+        "\t- Comparer\n"  # line 6: a tab
+        "quiz:\n"
+        "  - question: Quel indicateur ?\n"
+        "    choices: [Portée, Coût, Durée]\n"
+        "    answer: 3\n"  # line 10: no such choice
+    )
+    problems = module_errors(content_dir, make_course, header)
+    assert [(p.line, p.code) for p in problems] == [(2, "yaml_colon"), (6, "yaml_tab"), (10, "answer_out_of_range")]
+
+
+def test_a_mistake_that_cannot_be_mended_stops_the_check_of_that_file_after_its_syntax(content_dir, make_course):
+    header = "title: A\nquiz:\n  - question: Q\n    choices: [a, b]\n   answer: 0\nminutes: x\n"
+    problems = module_errors(content_dir, make_course, header)
+    assert [(p.line, p.code) for p in problems] == [(6, "yaml_indent")]  # not "minutes" on a guessed file
 
 
 def test_an_unknown_syntax_error_keeps_the_parser_detail_inside_a_translated_hint():
