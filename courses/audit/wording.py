@@ -109,6 +109,13 @@ ACTIONS: dict[str, Wording] = {
     "user.deactivate": wording(N_("%(actor)s deactivated the account %(subject)s")),
     "user.reset_link": wording(N_("%(actor)s sent %(subject)s a link to set a new password")),
     "user.invite": wording(N_("%(actor)s sent %(subject)s an invitation to activate their account")),
+    "user.activated": wording(
+        N_("%(actor)s activated their account from %(address)s"), N_("%(actor)s activated their account")
+    ),
+    "user.password_reset": wording(
+        N_("%(actor)s set a new password from an emailed link, from %(address)s"),
+        N_("%(actor)s set a new password from an emailed link"),
+    ),
     # Logins
     "login.success": wording(N_("%(actor)s logged in from %(address)s"), N_("%(actor)s logged in")),
     "login.failure": wording(N_("Failed login as %(subject)s from %(address)s"), N_("Failed login as %(subject)s")),

@@ -239,6 +239,8 @@ def reset(token: str):
         activating = user.password_hash is None
         services.set_password(user, form.password.data)
         services.record_login(user)  # the link logs the person in
+        action = "user.activated" if activating else "user.password_reset"
+        record(user, action, "user", user.id, user.email, address=request.remote_addr or "")
         db.session.commit()
         _start_session(user)
         if activating:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from courses.audit.models import AuditEvent
 from courses.auth import services
 from courses.auth.models import User
 from courses.extensions import db
@@ -47,6 +48,8 @@ def test_signup_emails_an_activation_link_that_sets_the_password_and_logs_in(app
     assert client.get("/me/").status_code == 200
     with app.app_context():
         assert services.authenticate(SIGNUP["email"], PASSWORD) is not None
+        activated = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.activated")).all()
+        assert [event.actor_id for event in activated] == [user.id]  # the log shows who activated, and when
 
 
 def test_activating_from_the_link_records_the_login(app, client):
