@@ -185,6 +185,18 @@ def failed_import(course: Course) -> FailedImport | None:
     return FailedImport(run.ran_at, run.command, sorted(own), len(run.errors) - len(own))
 
 
+def unimported_failures() -> FailedImport | None:
+    """The last round's errors in course folders that were never imported (a new course whose first
+    import failed): no page of theirs exists yet, so the trainers' home lists them (two queries)."""
+    run = db.session.scalar(select(ContentSyncRun).order_by(ContentSyncRun.id.desc()).limit(1))
+    if run is None or run.ok:
+        return None
+    folders = {row.get("course") for row in run.errors if row.get("course")}
+    known = set(db.session.scalars(select(Course.slug).where(Course.slug.in_(folders)))) if folders else set()
+    new = [_content_error(row) for row in run.errors if row.get("course") in folders - known]
+    return FailedImport(run.ran_at, run.command, sorted(new), len(run.errors) - len(new)) if new else None
+
+
 def _content_error(row: dict) -> material.ContentError:
     params = tuple((str(k), str(v)) for k, v in (row.get("params") or {}).items())
     return material.ContentError(Path(row["path"]), int(row["line"]), str(row["code"]), params)

@@ -81,6 +81,20 @@ def test_last_import_and_its_failure_are_shown(app, client, runner, make_course,
     assert "échec : 2 erreurs dans ce cours" in page
 
 
+def test_a_new_course_whose_first_import_failed_shows_its_errors_on_the_home(
+    app, client, runner, make_course, make_user
+):
+    """Its trainers are named in its files, which were not imported: the home is the one place to see why."""
+    make_course("ancien", meta=NAMED)
+    assert runner.invoke(args=["content", "sync"]).exit_code == 0
+    folder = make_course("nouveau", meta={"title": "Nouveau", "trainers": [{"name": "N", "email": "new@example.ma"}]})
+    (folder / "02-b.md").write_text("---\ntitle: B : la suite\n---\n", "utf-8")
+    assert runner.invoke(args=["content", "sync"]).exit_code == 1
+    _, page = page_of(client, make_user("new@example.ma", role="trainer"))
+    assert "Nouveaux cours non importés" in page and "nouveau/02-b.md:2" in page
+    assert "ancien/" not in page.split("Nouveaux cours non importés")[1].split("</section>")[0]
+
+
 def test_a_course_never_imported_by_the_commands_says_never(client, make_course, synced, make_user):
     make_course("publie", meta=NAMED)
     synced()  # sync() alone records no round: only the commands do
