@@ -75,16 +75,25 @@ def csv_stream(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
     yield writer.take()
 
 
-def xlsx_bytes(sheet: str, header: list[str], rows: Iterable[list]) -> bytes:
-    """An XLSX workbook with one sheet (constant_memory: rows are flushed as they are written)."""
+def xlsx_bytes(sheet: str, header: list[str], rows: Iterable[list], right_to_left: bool = False) -> bytes:
+    """An XLSX workbook with one sheet (constant_memory: rows are flushed as they are written): the
+    header frozen and filterable, columns as wide as their header (within reason), the sheet
+    right-to-left for an Arabic reader."""
     output = io.BytesIO()
     workbook = xlsxwriter.Workbook(output, {"constant_memory": True, "strings_to_formulas": False})
     worksheet = workbook.add_worksheet(sheet[:31])
-    bold = workbook.add_format({"bold": True})
+    if right_to_left:
+        worksheet.right_to_left()
+    bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     dates = workbook.add_format({"num_format": XLSX_DATE_FORMAT})
     times = workbook.add_format({"num_format": XLSX_DATETIME_FORMAT})
+    for column, title in enumerate(header):
+        worksheet.set_column(column, column, min(max(len(title) + 2, 12), 40))
+    worksheet.freeze_panes(1, 0)
     worksheet.write_row(0, 0, header, bold)
+    last = 0
     for index, row in enumerate(rows, start=1):
+        last = index
         for column, value in enumerate(row):
             if isinstance(value, datetime):  # Excel has no time zones: the wall-clock time it carries
                 worksheet.write_datetime(index, column, value.replace(tzinfo=None), times)
@@ -92,5 +101,7 @@ def xlsx_bytes(sheet: str, header: list[str], rows: Iterable[list]) -> bytes:
                 worksheet.write_datetime(index, column, value, dates)
             else:
                 worksheet.write(index, column, neutralise(value) if isinstance(value, str) else value)
+    if header:
+        worksheet.autofilter(0, 0, last, len(header) - 1)
     workbook.close()
     return output.getvalue()

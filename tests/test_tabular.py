@@ -91,3 +91,16 @@ def test_xlsx_writes_dates_and_times_as_date_cells_at_their_wall_clock_time():
     assert local.is_date and local.value == datetime(2026, 11, 2, 10, 15)
     assert local.number_format == tabular.XLSX_DATETIME_FORMAT
     assert utc.value == datetime(2026, 11, 2, 9, 15)
+
+
+def test_xlsx_freezes_and_filters_its_header_sizes_columns_and_reads_right_to_left_in_arabic():
+    import openpyxl
+
+    header = ["الاسم الكامل", "Nom complet en caractères arabes, une colonne au titre très long pour voir"]
+    data = tabular.xlsx_bytes("s", header, [["سلمى", "Salma"], ["كريم", "Karim"]], right_to_left=True)
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:B3"
+    assert sheet.sheet_view.rightToLeft
+    assert sheet.column_dimensions["A"].width >= 12 and sheet.column_dimensions["B"].width <= 41
+    plain = openpyxl.load_workbook(io.BytesIO(tabular.xlsx_bytes("s", ["a"], [["b"]]))).active
+    assert not plain.sheet_view.rightToLeft

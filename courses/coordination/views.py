@@ -119,6 +119,8 @@ def new_cohort():
         cohort = services.create_cohort(_fields(form), current_user)
         db.session.commit()
         flash(_("Session created."), "success")
+        if cohort.ends_on < date.today():  # allowed (a session recorded afterwards), but rarely meant
+            flash(_("Its dates are in the past: check them before you invite anyone."), "warning")
         return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
     return render_template("coordination/cohort_form.html", form=form, cohort=None)
 
@@ -436,7 +438,7 @@ def report_xlsx(slug: str):
     scope = _scope(course)
     _audit_export("report_xlsx", course, scope)
     table = exports.learner_table(scope)
-    data = xlsx_bytes(course.slug, table.header, table.rows)
+    data = xlsx_bytes(course.slug, table.header, table.rows, right_to_left=str(get_locale()) == "ar")
     return attachment(data, _export_name(course, scope, "xlsx"), XLSX_MIMETYPE)
 
 

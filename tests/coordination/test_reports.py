@@ -194,6 +194,12 @@ def test_cohort_lifecycle_in_the_browser(app, client, as_role, course, make_user
     assert response.status_code == 302
     cohort_url = response.headers["Location"]
     cohort_id = int(cohort_url.rstrip("/").split("/")[-1])
+    past = client.post(
+        "/coordination/cohorts/new",
+        data={"course": "gouvernance", "name": "Session passée", "starts_on": "2020-05-04", "ends_on": "2020-05-08"},
+        follow_redirects=True,
+    )  # allowed, with a warning
+    assert "Ses dates sont passées" in past.get_data(as_text=True).replace("&#39;", "'")
     learner = make_user("l@example.ma", full_name="Leila Tazi")
     other = make_user("o@example.ma", full_name="Omar Tazi")
     assert "Leila Tazi" in client.get(cohort_url + "?q=tazi").get_data(as_text=True)
