@@ -142,11 +142,11 @@ def test_every_action_of_the_table_is_tested_and_every_sentence_is_translated(ap
 
 def test_sentences_in_arabic_name_the_actor_in_arabic_script(app):
     close = event("cohort.close", "Session de Fès", COURSE)
-    assert say(app, "ar", close) == "أغلق نادية التازي الجلسة «Session de Fès» (Gouvernance locale)"
+    assert say(app, "ar", close) == "نادية التازي: إغلاق الدورة التكوينية «Session de Fès» (Gouvernance locale)"
     role = event("user.role", "salma@commune.ma", {"old": "learner", "new": "coordinator"}, actor=KARIM)
-    assert say(app, "ar", role) == "غيّر Karim Alami دور salma@commune.ma من متعلم إلى منسق"
+    assert say(app, "ar", role) == "Karim Alami: تغيير دور salma@commune.ma من متعلم إلى منسق"
     imported = event("cohort.import", "Session de Fès", {"rows": 30, "created": 12, "enrolled": 30, "unchanged": 0})
-    assert say(app, "ar", imported) == ("استورد نادية التازي 30 شخصًا في «Session de Fès»: أُنشئ 12 حسابًا، سُجّل 30 شخصًا")
+    assert say(app, "ar", imported) == ("نادية التازي: استيراد 30 شخصًا في «Session de Fès»: أُنشئ 12 حسابًا، سُجّل 30 شخصًا")
 
 
 def test_an_event_recorded_before_a_detail_was_uses_the_shorter_sentence(app):
