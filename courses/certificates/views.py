@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -115,47 +126,42 @@ def verify_credential():
     return _verify_page(VerifyForm(formdata=None), check=check, credential_form=form)
 
 
-def _credential_or_refusal(code: str):
-    """The certificate whose credential the current user may download, or the response refusing it."""
+def _credential_file(code: str, build, name: str, mimetype: str) -> Response:
+    """A file of the certificate's credential (`build(certificate)`, saved as `name-<code>`) for its
+    holder, coordinators and admins; 404 for anyone else, 410 once it is revoked or replaced."""
     certificate = services.find(code)
     if certificate is None or not services.can_download(current_user, certificate):
         abort(404)
     if not services.can_print(certificate):
         message = _("This certificate was revoked or replaced: its credential is no longer handed out. "
                     "See its verification page.")  # fmt: skip
-        return None, (render_template("certificates/error.html", message=message, certificate=certificate), 410)
-    return certificate, None
+        return make_response(render_template("certificates/error.html", message=message, certificate=certificate), 410)
+    return attachment(build(certificate), name.replace("<code>", certificate.code), mimetype)
 
 
 @bp.get("/certificates/<code>/credential.json")
 @login_required
 def credential_json(code: str):
-    """The Open Badges credential (JSON, without proof), for its holder, coordinators and admins."""
-    certificate, refusal = _credential_or_refusal(code)
-    if refusal:
-        return refusal
-    body = json.dumps(credentials.build(certificate), ensure_ascii=False, indent=2)
-    return attachment(body, f"credential-{certificate.code}.json", "application/vc")
+    """The Open Badges credential (JSON, without proof)."""
+    return _credential_file(code, _credential_json, "credential-<code>.json", "application/vc")
+
+
+def _credential_json(certificate) -> str:
+    return json.dumps(credentials.build(certificate), ensure_ascii=False, indent=2)
 
 
 @bp.get("/certificates/<code>/credential.jwt")
 @login_required
 def credential_jwt(code: str):
     """The credential signed as a VC-JWT."""
-    certificate, refusal = _credential_or_refusal(code)
-    if refusal:
-        return refusal
-    return attachment(credentials.signed(certificate), f"credential-{certificate.code}.jwt", "application/vc+jwt")
+    return _credential_file(code, credentials.signed, "credential-<code>.jwt", "application/vc+jwt")
 
 
 @bp.get("/certificates/<code>/badge.svg")
 @login_required
 def baked_badge(code: str):
     """The badge image carrying the VC-JWT (Open Badges baking)."""
-    certificate, refusal = _credential_or_refusal(code)
-    if refusal:
-        return refusal
-    response = attachment(credentials.baked_badge(certificate), f"badge-{certificate.code}.svg", "image/svg+xml")
+    response = _credential_file(code, credentials.baked_badge, "badge-<code>.svg", "image/svg+xml")
     response.headers["Content-Security-Policy"] = IMAGE_POLICY
     return response
 
@@ -164,10 +170,7 @@ def baked_badge(code: str):
 @login_required
 def baked_badge_png(code: str):
     """The badge as a PNG carrying the VC-JWT (Open Badges baking, for services that take images only)."""
-    certificate, refusal = _credential_or_refusal(code)
-    if refusal:
-        return refusal
-    return attachment(credentials.baked_badge_png(certificate), f"badge-{certificate.code}.png", "image/png")
+    return _credential_file(code, credentials.baked_badge_png, "badge-<code>.png", "image/png")
 
 
 # Our SVGs hold no script; this policy makes sure none could run if one were opened directly.
