@@ -70,11 +70,12 @@ def check_schedule(cohort: Cohort, rows: Sequence[DayFields]) -> list[tuple[int,
     for index, row in enumerate(rows):
         if row.remove:
             continue
-        if row.ends <= row.starts:
+        times_ok, day_ok = row.ends > row.starts, cohort.starts_on <= row.on <= cohort.ends_on
+        if not times_ok:
             problems.append((index, "ends_before_start"))
-        elif not cohort.starts_on <= row.on <= cohort.ends_on:
+        if not day_ok:
             problems.append((index, "outside_session"))
-        else:
+        if times_ok and day_ok:
             kept.append((_instant(row.on, row.starts, zone), _instant(row.on, row.ends, zone), index))
         if row.link and urlsplit(row.link).scheme not in ("http", "https"):
             problems.append((index, "link"))

@@ -144,7 +144,7 @@ ACTIONS: dict[str, Wording] = {
     "cohort.remind": wording(
         N_("%(actor)s sent a reminder to %(recipients)s of the session “%(subject)s”: %(kind)s"),
         N_("%(actor)s sent a reminder to learners of the session “%(subject)s”"),
-        recipients=lambda n: ngettext("%(num)d person", "%(num)d people", int(n)),
+        recipients=lambda n: ngettext("%(num)d recipient", "%(num)d recipients", int(n)),
         kind=lambda code: str(REMINDER_KINDS.get(code, code)),
     ),
     "cohort.resend_invitation": wording(

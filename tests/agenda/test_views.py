@@ -67,7 +67,7 @@ def test_a_coordinator_sets_the_days_and_learners_see_them(app, client, cohort_i
     client.post("/login", data={"email": learner.email, "password": PASSWORD})
     me = html.unescape(client.get("/me/").get_data(as_text=True))
     assert "Mes sessions" in me and "Prochaine séance :" in me
-    assert 'lundi 2 décembre 2030, <span dir="ltr">09:30–12:30</span>' in me and "En ligne" in me
+    assert 'lundi 2 décembre 2030, <span dir="ltr" class="nowrap">09:30–12:30</span>' in me and "En ligne" in me
 
 
 def test_a_bad_row_saves_nothing_and_says_which_day_and_why(app, client, cohort_id, as_role):
