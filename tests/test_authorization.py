@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 from sqlalchemy import select
 
+from courses.agenda import services as agenda
 from courses.audit.services import SYSTEM
 from courses.auth.models import User
 from courses.catalog.models import Course, Module
@@ -53,6 +54,7 @@ POLICY: dict[str, set[str]] = {
     "coordination.confirm_reopen": COORDINATORS, "coordination.reopen_cohort": COORDINATORS,
     "teaching.home": {"trainer", "admin"},
     "agenda.schedule": COORDINATORS, "agenda.calendar_file": {"trainer"} | COORDINATORS,
+    "agenda.attendance": {"trainer"} | COORDINATORS,
     "admin.users": {"admin"}, "admin.audit": {"admin"}, "admin.audit_csv": {"admin"},
     "admin.change_role": {"admin"}, "admin.set_active": {"admin"}, "admin.reset_link": {"admin"},
 }  # fmt: skip
@@ -86,6 +88,7 @@ def world(app, make_course, synced, make_user):
         )
         cohort = coordination.create_cohort(fields, SYSTEM)
         db.session.flush()
+        agenda.save_schedule(cohort, [agenda.DayFields(date(2026, 1, 1), time(9), time(12))], SYSTEM)
         pending = CsvImport(cohort_id=cohort.id, filename="x.csv", content="email;full name\nx@y.ma;X\n")
         job = ExportJob(kind="certificates_zip", requested_by_id=users["coordinator"].id, course_id=course.id,
                         download_name="x.zip")  # fmt: skip
@@ -96,7 +99,7 @@ def world(app, make_course, synced, make_user):
             "code": db.session.scalar(select(Certificate.code)), "attempt_id": db.session.scalar(select(QuizAttempt.id)),
             "cohort_id": cohort.id, "import_id": pending.id, "user_id": target.id, "token": "not-a-token",
             "kind": "not_activated",
-            "job_id": job.id, "number": 0,
+            "job_id": job.id, "number": 0, "day_id": agenda.days_of(cohort)[0].id,
         }, users  # fmt: skip
 
 

@@ -24,8 +24,9 @@ def dashboard_sessions(user) -> dict:
 
 
 def cohort_days(cohort) -> dict:
-    """Provides `coordination.cohort_context`: the session's days."""
-    return {"session_days": services.days_of(cohort)}
+    """Provides `coordination.cohort_context`: the session's days and how many came to each."""
+    days = services.days_of(cohort)
+    return {"session_days": days, "attendance_counts": services.present_counts(days)}
 
 
 def init_app(app: Flask) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from courses.auth.models import User
 from courses.coordination.models import Cohort
-from courses.database import UTCDateTime
+from courses.database import UTCDateTime, utcnow
 from courses.extensions import db
 
 
@@ -38,3 +38,24 @@ class SessionDay(db.Model):
     @property
     def is_online(self) -> bool:
         return not self.place
+
+
+ATTENDANCE_STATES = ("present", "late", "excused", "absent")
+
+
+class Attendance(db.Model):
+    """Whether a learner of the session came on one of its days; one row a learner and day, corrected
+    in place (each saving is audited)."""
+
+    __tablename__ = "session_attendance"
+    __table_args__ = (
+        UniqueConstraint("day_id", "user_id"),
+        CheckConstraint(f"status IN {ATTENDANCE_STATES!r}", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day_id: Mapped[int] = mapped_column(ForeignKey("session_day.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

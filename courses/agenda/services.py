@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from icalendar import Calendar, Event
-from sqlalchemy import delete, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import selectinload
 
-from courses.agenda.models import SessionDay
+from courses.agenda.models import ATTENDANCE_STATES, Attendance, SessionDay
 from courses.audit.services import Actor, record
 from courses.auth.models import User
 from courses.coordination.models import Cohort
@@ -198,3 +198,71 @@ def calendar(cohort: Cohort, days: Sequence[SessionDay], host: str, online: str,
         document.add_component(event)
     document.add_missing_timezones()
     return document.to_ical()
+
+
+# -- Attendance ----------------------------------------------------------------------------------
+
+
+def may_take_attendance(user: User, cohort: Cohort) -> bool:
+    """The session's trainers, coordinators and admins."""
+    return user.has_role("coordinator") or user in cohort.trainers
+
+
+def attendees(cohort: Cohort) -> list[User]:
+    """The learners enrolled through the session, by name (one query)."""
+    statement = (
+        select(User)
+        .join(Enrollment, Enrollment.user_id == User.id)
+        .where(Enrollment.cohort_id == cohort.id)
+        .order_by(func.lower(func.coalesce(func.nullif(User.full_name, ""), User.full_name_ar, "")), User.id)
+    )
+    return list(db.session.scalars(statement))
+
+
+def attendance_of(day: SessionDay) -> dict[int, str]:
+    """The marks taken for a day, by learner id."""
+    rows = db.session.execute(select(Attendance.user_id, Attendance.status).where(Attendance.day_id == day.id))
+    return dict(rows.all())
+
+
+def present_counts(days: Sequence[SessionDay]) -> dict[int, tuple[int, int]]:
+    """By day id: (learners who came — present or late —, learners marked at all); one query."""
+    if not days:
+        return {}
+    came = func.sum(case((Attendance.status.in_(("present", "late")), 1), else_=0))
+    rows = db.session.execute(
+        select(Attendance.day_id, came, func.count())
+        .where(Attendance.day_id.in_([d.id for d in days]))
+        .group_by(Attendance.day_id)
+    )
+    return {day_id: (int(present or 0), int(marked)) for day_id, present, marked in rows}
+
+
+def record_attendance(day: SessionDay, marks: dict[int, str], actor: User) -> int:
+    """Save the marks of a day (learner id -> state) for the session's own learners; returns how many
+    changed. A mark may be corrected later: the row is updated and each saving is audited."""
+    allowed = {user.id for user in attendees(day.cohort)}
+    if any(state not in ATTENDANCE_STATES for state in marks.values()) or not set(marks) <= allowed:
+        raise ScheduleError([(0, "attendance")])
+    existing = {row.user_id: row for row in db.session.scalars(select(Attendance).where(Attendance.day_id == day.id))}
+    changed = 0
+    now = utcnow()
+    for user_id, state in marks.items():
+        row = existing.get(user_id)
+        if row is None:
+            db.session.add(
+                Attendance(day_id=day.id, user_id=user_id, status=state, recorded_by_id=actor.id, recorded_at=now)
+            )
+        elif row.status != state:
+            row.status, row.recorded_by_id, row.recorded_at = state, actor.id, now
+        else:
+            continue
+        changed += 1
+    db.session.flush()
+    if changed:
+        counts = {state: sum(1 for s in marks.values() if s == state) for state in ATTENDANCE_STATES}
+        record(
+            actor, "cohort.attendance", "cohort", day.cohort_id, day.cohort.name,
+            day=day.starts_at.astimezone(local_zone()).date().isoformat(), **counts,
+        )  # fmt: skip
+    return changed

@@ -10,10 +10,13 @@ from flask_login import current_user, login_required
 
 from courses.agenda import services
 from courses.agenda.forms import NEW_ROWS, ScheduleForm
+from courses.agenda.models import ATTENDANCE_STATES as STATES
+from courses.agenda.models import SessionDay
 from courses.auth.access import role_required
 from courses.coordination.models import Cohort
 from courses.downloads import attachment
 from courses.extensions import db
+from courses.forms import ActionForm
 
 bp = Blueprint("agenda", __name__)
 
@@ -105,6 +108,30 @@ def schedule(cohort_id: int):
 
 def _incomplete(form: ScheduleForm) -> bool:
     return any(row.form.on.errors for row in form.days)
+
+
+@bp.route("/coordination/cohorts/<int:cohort_id>/days/<int:day_id>/attendance", methods=["GET", "POST"])
+@role_required("trainer", "coordinator")
+def attendance(cohort_id: int, day_id: int):
+    """Take or correct a day's attendance: one list of the session's learners, four states each."""
+    cohort = _cohort_or_404(cohort_id)
+    day = db.session.get(SessionDay, day_id)
+    if day is None or day.cohort_id != cohort.id:
+        abort(404)
+    if not services.may_take_attendance(current_user, cohort):
+        abort(403)
+    people = services.attendees(cohort)
+    form = ActionForm()
+    if form.validate_on_submit():
+        marks = {user.id: request.form[f"u{user.id}"] for user in people if request.form.get(f"u{user.id}") in STATES}
+        services.record_attendance(day, marks, current_user)
+        db.session.commit()
+        came = sum(1 for state in marks.values() if state in ("present", "late"))
+        flash(_("Attendance saved: %(came)d of %(total)d came.", came=came, total=len(people)), "success")
+        return redirect(url_for("agenda.attendance", cohort_id=cohort.id, day_id=day.id))
+    return render_template(
+        "agenda/attendance.html", cohort=cohort, day=day, people=people, marks=services.attendance_of(day), form=form
+    )
 
 
 @bp.get("/me/sessions/<int:cohort_id>.ics")

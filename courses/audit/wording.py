@@ -133,6 +133,14 @@ ACTIONS: dict[str, Wording] = {
         N_("%(actor)s set the days of the session “%(subject)s”"),
         count=lambda n: ngettext("%(num)d day", "%(num)d days", int(n)),
     ),
+    "cohort.attendance": wording(
+        N_(
+            "%(actor)s took the attendance of %(day)s in the session “%(subject)s”: "
+            "%(present)s present, %(late)s late, %(excused)s excused, %(absent)s absent"
+        ),
+        N_("%(actor)s took the attendance of a day in the session “%(subject)s”"),
+        day=_day,
+    ),
     "cohort.close": wording(
         N_("%(actor)s closed the session “%(subject)s” (%(course_title)s)"),
         N_("%(actor)s closed the session “%(subject)s”"),

@@ -113,3 +113,26 @@ def test_the_calendar_file_parses_back_with_the_right_instants(app, ctx, cohort_
     assert str(event["location"]) == "Rabat, Conseil régional" and "Ouverture" in str(event["summary"])
     assert [tz["tzid"] for tz in parsed.walk("VTIMEZONE")] == ["Africa/Casablanca"]
     assert str(event["uid"]).endswith("@tadbir.example")
+
+
+def test_attendance_is_taken_for_the_sessions_learners_corrected_in_place_and_audited(ctx, cohort_id, make_user):
+    ids = [make_user(f"l{n}@example.ma", full_name=name).id for n, name in enumerate(["Zineb", "Amine", "Hajar"])]
+    stranger = make_user("out@example.ma").id
+    coordinator_id = make_user("c@example.ma", role="coordinator").id
+    cohort = cohort_of(cohort_id)
+    for user_id in ids:
+        coordination.enroll_in_cohort(cohort, db.session.get(User, user_id), SYSTEM)
+    services.save_schedule(cohort, [Day(date(2026, 12, 2), time(9), time(12))], SYSTEM)
+    [day] = services.days_of(cohort)
+    coordinator = db.session.get(User, coordinator_id)
+    assert [user.full_name for user in services.attendees(cohort)] == ["Amine", "Hajar", "Zineb"]
+    assert services.record_attendance(day, {ids[0]: "present", ids[1]: "absent"}, coordinator) == 2
+    assert services.record_attendance(day, {ids[0]: "present", ids[1]: "late"}, coordinator) == 1  # a correction
+    assert services.attendance_of(day) == {ids[0]: "present", ids[1]: "late"}
+    assert services.present_counts([day]) == {day.id: (2, 2)}
+    with pytest.raises(services.ScheduleError):
+        services.record_attendance(day, {stranger: "present"}, coordinator)  # not a learner of the session
+    with pytest.raises(services.ScheduleError):
+        services.record_attendance(day, {ids[2]: "here"}, coordinator)
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "cohort.attendance")).all()
+    assert [(e.data["present"], e.data["late"], e.data["absent"]) for e in events] == [(1, 0, 1), (1, 1, 0)]

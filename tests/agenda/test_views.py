@@ -130,3 +130,31 @@ def test_the_dashboard_reads_sessions_in_constant_queries(app, client, course, m
         return len(statements)
 
     assert measure(1) == measure(5)
+
+
+def test_a_trainer_of_the_session_takes_attendance_on_a_phone_and_corrects_it(app, client, cohort_id, make_user, login):
+    from courses.agenda import services as agenda
+
+    learner = make_user("venue@example.ma", full_name="Rachid Alaoui")
+    enroll(app, cohort_id, learner.id)
+    trainer = make_user("formateur@example.ma", role="trainer")
+    other = make_user("autre-formateur@example.ma", role="trainer")
+    with app.app_context():
+        cohort = db.session.get(Cohort, cohort_id)
+        cohort.trainers = [db.session.get(User, trainer.id)]
+        agenda.save_schedule(cohort, [agenda.DayFields(date(2026, 12, 2), *HOURS)], SYSTEM)
+        db.session.commit()
+        day_id = agenda.days_of(cohort)[0].id
+    url = f"/coordination/cohorts/{cohort_id}/days/{day_id}/attendance"
+    login(other)
+    assert client.get(url).status_code == 403  # a trainer, but not of this session
+    client.post("/logout")
+    login(trainer)
+    page = client.get(url).get_data(as_text=True)
+    assert "Rachid Alaoui" in page and f'name="u{learner.id}" value="late"' in page
+    response = client.post(url, data={f"u{learner.id}": "absent"})
+    assert response.status_code == 302
+    client.post(url, data={f"u{learner.id}": "late"})  # corrected
+    page = html.unescape(client.get(url).get_data(as_text=True))
+    assert f'name="u{learner.id}" value="late" checked' in page
+    assert "Présences : 1 venus" in html.unescape(client.get(f"/coordination/cohorts/{cohort_id}").get_data(True))

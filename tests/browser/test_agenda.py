@@ -67,6 +67,14 @@ def test_the_coordinator_sets_the_days_and_the_learner_takes_them_home(page, liv
     page.locator("form.schedule [type=submit]").click()
     expect(page.locator(".flashes")).to_contain_text("2")
     no_violations(page)
+    # Attendance on the first day, on the phone: one tap per learner, then save.
+    page.goto(f"{live_server}/coordination/cohorts/{cohort_id}")
+    page.locator("a[href*='/attendance']").first.click()
+    page.locator(".attendance-present input").first.check()
+    page.locator("form.attendance [type=submit]").click()
+    expect(page.locator(".flashes")).to_contain_text("1")
+    expect(page.locator(".attendance-present input").first).to_be_checked()
+    no_violations(page)
 
     page.context.clear_cookies()
     log_in(page, live_server, email)

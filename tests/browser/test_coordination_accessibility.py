@@ -76,6 +76,7 @@ def day(live_server):
         pages = [
             ("session", base),
             ("session-days", f"{base}/days"),
+            ("attendance", f"{base}/days/{agenda.days_of(cohort)[0].id}/attendance"),
             ("roster-filtered", f"{base}?status=invited"),
             ("import-preview", f"{base}/imports/{checked.id}/check"),
             ("import-done", f"{base}/imports/{done.id}"),
