@@ -12,6 +12,7 @@ through the hooks). Named `agenda`, not `sessions`, so it is never mistaken for 
 from __future__ import annotations
 
 from flask import Flask
+from flask_login import current_user
 
 from courses import hooks
 from courses.agenda import services
@@ -24,9 +25,13 @@ def dashboard_sessions(user) -> dict:
 
 
 def cohort_days(cohort) -> dict:
-    """Provides `coordination.cohort_context`: the session's days and how many came to each."""
+    """Provides `coordination.cohort_context`: the session's days, how many came to each, and whether
+    the current user takes attendance."""
     days = services.days_of(cohort)
-    return {"session_days": days, "attendance_counts": services.present_counts(days)}
+    return {
+        "session_days": days, "attendance_counts": services.present_counts(days),
+        "takes_attendance": services.may_take_attendance(current_user, cohort),
+    }  # fmt: skip
 
 
 def init_app(app: Flask) -> None:

@@ -41,6 +41,7 @@ class SessionDay(db.Model):
 
 
 ATTENDANCE_STATES = ("present", "late", "excused", "absent")
+CAME = ("present", "late")  # the states that count as having come
 
 
 class Attendance(db.Model):

@@ -19,10 +19,11 @@ from icalendar import Calendar, Event
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import selectinload
 
-from courses.agenda.models import ATTENDANCE_STATES, Attendance, SessionDay
+from courses.agenda.models import ATTENDANCE_STATES, CAME, Attendance, SessionDay
 from courses.audit.services import Actor, record
 from courses.auth.models import User
 from courses.coordination.models import Cohort
+from courses.coordination.services import may_view_cohort
 from courses.database import utcnow
 from courses.extensions import db
 from courses.learning.models import Enrollment
@@ -166,8 +167,8 @@ def sessions_of(user: User, now: datetime | None = None) -> list[MySession]:
 
 
 def may_download_calendar(user: User, cohort: Cohort) -> bool:
-    """The session's learners, its trainers, coordinators and admins."""
-    if user.has_role("coordinator") or user in cohort.trainers:
+    """The session's learners, and whoever may open the session's page (its trainers, coordinators)."""
+    if may_view_cohort(user, cohort):
         return True
     enrolled = select(Enrollment.id).where(Enrollment.user_id == user.id, Enrollment.cohort_id == cohort.id)
     return db.session.scalar(enrolled.limit(1)) is not None
@@ -203,9 +204,8 @@ def calendar(cohort: Cohort, days: Sequence[SessionDay], host: str, online: str,
 # -- Attendance ----------------------------------------------------------------------------------
 
 
-def may_take_attendance(user: User, cohort: Cohort) -> bool:
-    """The session's trainers, coordinators and admins."""
-    return user.has_role("coordinator") or user in cohort.trainers
+# Who takes attendance: whoever may open the session's page (its trainers, coordinators, admins).
+may_take_attendance = may_view_cohort
 
 
 def attendees(cohort: Cohort) -> list[User]:
@@ -229,7 +229,7 @@ def present_counts(days: Sequence[SessionDay]) -> dict[int, tuple[int, int]]:
     """By day id: (learners who came — present or late —, learners marked at all); one query."""
     if not days:
         return {}
-    came = func.sum(case((Attendance.status.in_(("present", "late")), 1), else_=0))
+    came = func.sum(case((Attendance.status.in_(CAME), 1), else_=0))
     rows = db.session.execute(
         select(Attendance.day_id, came, func.count())
         .where(Attendance.day_id.in_([d.id for d in days]))

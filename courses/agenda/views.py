@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from courses.agenda import services
 from courses.agenda.forms import NEW_ROWS, ScheduleForm
 from courses.agenda.models import ATTENDANCE_STATES as STATES
-from courses.agenda.models import SessionDay
+from courses.agenda.models import CAME, SessionDay
 from courses.auth.access import role_required
 from courses.coordination.models import Cohort
 from courses.downloads import attachment
@@ -27,13 +27,6 @@ PROBLEMS = {
     "link": _l("The link must be a web address (https://…)."),
     "incomplete": _l("Give the date, the start time and the end time."),
 }
-
-
-def _cohort_or_404(cohort_id: int) -> Cohort:
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None:
-        abort(404)
-    return cohort
 
 
 def _trainer_choices(cohort: Cohort) -> list[tuple[str, str]]:
@@ -88,7 +81,7 @@ def _rows(form: ScheduleForm, cohort: Cohort) -> tuple[list[services.DayFields],
 @role_required("coordinator")
 def schedule(cohort_id: int):
     """The session's days: change, add and remove them, saved all at once."""
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     form = _schedule_form(cohort)
     if form.validate_on_submit():
         fields, sources = _rows(form, cohort)
@@ -114,7 +107,7 @@ def _incomplete(form: ScheduleForm) -> bool:
 @role_required("trainer", "coordinator")
 def attendance(cohort_id: int, day_id: int):
     """Take or correct a day's attendance: one list of the session's learners, four states each."""
-    cohort = _cohort_or_404(cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     day = db.session.get(SessionDay, day_id)
     if day is None or day.cohort_id != cohort.id:
         abort(404)
@@ -126,7 +119,7 @@ def attendance(cohort_id: int, day_id: int):
         marks = {user.id: request.form[f"u{user.id}"] for user in people if request.form.get(f"u{user.id}") in STATES}
         services.record_attendance(day, marks, current_user)
         db.session.commit()
-        came = sum(1 for state in marks.values() if state in ("present", "late"))
+        came = sum(1 for state in marks.values() if state in CAME)
         flash(_("Attendance saved: %(came)d of %(total)d came.", came=came, total=len(people)), "success")
         return redirect(url_for("agenda.attendance", cohort_id=cohort.id, day_id=day.id))
     return render_template(

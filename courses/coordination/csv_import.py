@@ -41,7 +41,8 @@ from courses.text import clean_line
 MAX_ROWS = 20_000
 MAX_CELL = 200  # characters; no more than the account columns the cells go to (a test compares)
 
-# Column -> accepted header spellings (compared without accents, case or spaces).
+# Column -> accepted header spellings (compared without accents, case or spaces): ours in every
+# language, the exports' own headers (so an export reads back), and the usual variants.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "email": ("email", "e-mail", "courriel", "adresse electronique", "mail", "البريد الالكتروني"),
     "full_name": (
@@ -79,7 +80,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "region": ("region", "الجهة", "جهة"),
     "job_title": ("function", "fonction", "poste", "job title", "الوظيفة"),
     "language": ("language", "langue", "lang", "preferred language", "langue preferee", "اللغة", "لغة"),
-}  # fmt: skip  (the exports' own headers, in every language, are read back too)
+}
 REQUIRED = ("email", "full_name")
 
 # Values people write for organisation types and regions, mapped to our codes.

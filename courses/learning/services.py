@@ -285,13 +285,19 @@ class CourseProgress:
 
 
 def resume_point(enrollment: Enrollment, progress: CourseProgress) -> Module | None:
-    """Where "Continue" leads: the module last opened while it is unfinished; else the first module
-    still to complete after it (then before it); None when nothing is left."""
+    """Where "Continue" leads on the course page (see `_continue_at`)."""
     last = enrollment.last_module if enrollment.last_module and not enrollment.last_module.archived_at else None
-    if last is not None and progress.states.get(last.id) != COMPLETED:
+    return _continue_at(last, progress.missing, last is not None and progress.states.get(last.id) != COMPLETED)
+
+
+def _continue_at(last, missing: Sequence, last_unfinished: bool):
+    """The module last opened while it is unfinished; else the first module still to complete after
+    it (then before it); None when nothing is left. `missing` are the counted modules not completed,
+    in order (modules or rows with `id`, `position`, `slug`)."""
+    if last is not None and last_unfinished:
         return last
-    after = [m for m in progress.missing if last is None or m.position > last.position]
-    return (after or progress.missing or [None])[0]
+    after = [m for m in missing if last is None or m.position > last.position]
+    return (after or list(missing) or [None])[0]
 
 
 def course_progress(enrollment: Enrollment, modules: Sequence[Module]) -> CourseProgress:
@@ -365,13 +371,19 @@ def dashboard(user: User) -> list[DashboardEntry]:
     ).all()
     if not rows:
         return []
-    course_ids = [course.id for _, course, _ in rows]
-    totals = counted_totals(course_ids)
-    done = _done_counts([enrollment.id for enrollment, _, _ in rows])
-    return [
-        DashboardEntry(enrollment, course, totals.get(course.id, 0), done.get(enrollment.id, 0), module)
-        for enrollment, course, module in rows
-    ]
+    totals = counted_totals([course.id for _, course, _ in rows])
+    missing = _missing_modules(user)
+    entries = []
+    for enrollment, course, last in rows:
+        left = missing.get(enrollment.id, [])
+        unfinished = last is not None and any(row.id == last.id for row in left)
+        entries.append(
+            DashboardEntry(
+                enrollment, course, totals.get(course.id, 0), totals.get(course.id, 0) - len(left),
+                _continue_at(last, left, unfinished),
+            )
+        )  # fmt: skip
+    return entries
 
 
 def recheck_completions(entries: Sequence[DashboardEntry]) -> list[Enrollment]:
@@ -385,19 +397,23 @@ def recheck_completions(entries: Sequence[DashboardEntry]) -> list[Enrollment]:
     return [enrollment for enrollment in stuck if update_completion(enrollment)]
 
 
-def _done_counts(enrollment_ids: list[int]) -> dict[int, int]:
+def _missing_modules(user: User) -> dict[int, list]:
+    """By enrollment of `user`: the counted modules not completed yet, in order (id, position, slug; one query)."""
+    completed = exists().where(
+        ModuleProgress.enrollment_id == Enrollment.id,
+        ModuleProgress.module_id == Module.id,
+        ModuleProgress.completed_at.is_not(None),
+    )
     rows = db.session.execute(
-        select(ModuleProgress.enrollment_id, Enrollment.course_id, func.count(ModuleProgress.id))
-        .join(Enrollment, Enrollment.id == ModuleProgress.enrollment_id)
-        .join(Module, Module.id == ModuleProgress.module_id)
-        .where(
-            ModuleProgress.enrollment_id.in_(enrollment_ids),
-            ModuleProgress.completed_at.is_not(None),
-            counted_condition(Enrollment.course_id),
-        )
-        .group_by(ModuleProgress.enrollment_id, Enrollment.course_id)
+        select(Enrollment.id.label("enrollment_id"), Module.id, Module.position, Module.slug)
+        .join(Module, counted_condition(Enrollment.course_id))
+        .where(Enrollment.user_id == user.id, ~completed)
+        .order_by(Module.position)
     ).all()
-    return {enrollment_id: count for enrollment_id, _, count in rows}
+    missing: dict[int, list] = {}
+    for row in rows:
+        missing.setdefault(row.enrollment_id, []).append(row)
+    return missing
 
 
 def course_states(user: User) -> dict[str, str]:
