@@ -46,6 +46,8 @@ class Course(db.Model):
     is_certifying: Mapped[bool] = mapped_column(Boolean, default=True)
     pass_mark: Mapped[int] = mapped_column(Integer, default=70)
     quiz_feedback: Mapped[str] = mapped_column(String(20), default="explanations", server_default="explanations")
+    # When a written exercise counts as done: "passed" by a trainer, or "submitted" by the learner.
+    exercise_completion: Mapped[str] = mapped_column(String(10), default="passed", server_default="passed")
     translation_of: Mapped[str | None] = mapped_column(String(100))
     intro_html: Mapped[str] = mapped_column(Text, default="")
     intro_toc: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -103,6 +105,8 @@ class Module(db.Model):
     html: Mapped[str] = mapped_column(Text)
     toc: Mapped[list[Any]] = mapped_column(JSON, default=list)
     references: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # The written exercise (`material.exercise.Exercise.record()`: rendered instructions, limits, rubric).
+    exercise: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -125,6 +125,7 @@ def _write_course(course: Course, source: material.CourseMaterial, now: datetime
     course.is_certifying = source.is_certifying
     course.pass_mark = source.pass_mark
     course.quiz_feedback = source.quiz_feedback
+    course.exercise_completion = source.exercise_completion
     course.translation_of = source.translation_of
     course.intro_html = source.intro.html
     course.intro_toc = _toc_rows(source.intro)
@@ -158,6 +159,7 @@ def _sync_modules(course: Course, source: material.CourseMaterial, tally: Tally,
         module.html = item.rendered.html
         module.toc = _toc_rows(item.rendered)
         module.references = _reference_rows(item.rendered)
+        module.exercise = item.exercise.record() if item.exercise else None
         module.content_hash = item.content_hash
         module.updated_at = now
         module.archived_at = None

@@ -62,6 +62,22 @@ MESSAGES: dict[str, dict[str, str]] = {
             "« level » vaut « {value} » ; valeurs permises : beginner (débutant), intermediate (intermédiaire), "
             "advanced (avancé) — « débutant », « intermédiaire » et « avancé » sont aussi acceptés"
         ),
+        "bad_exercise_completion": (
+            "« exercise_completion » vaut « {value} » ; valeurs permises : passed (un module à exercice est "
+            "terminé quand un formateur valide l'exercice), submitted (dès que l'exercice est rendu) — en anglais"
+        ),
+        "exercise_words_order": "« min_words » ({low}) est plus grand que « max_words » ({high})",
+        "rubric_levels_count": "le critère « {criterion} » doit avoir de 2 à {maximum} niveaux",
+        "rubric_duplicate_level": "le critère « {criterion} » a deux niveaux « {value} »",
+        "rubric_duplicate_criterion": "la grille a deux critères « {value} »",
+        "rubric_too_long": "la grille a trop de critères ({maximum} au plus)",
+        "threshold_without_rubric": (
+            "« pass_points » demande une grille (« rubric ») : sans grille, le formateur décide seul de la validation"
+        ),
+        "threshold_above_rubric": (
+            "« pass_points » vaut {points} mais la grille donne {total} points au plus : l'exercice ne pourrait "
+            "jamais être validé"
+        ),
         "bad_quiz_feedback": (
             "« quiz_feedback » vaut « {value} » ; valeurs permises : explanations (après un échec, les questions "
             "manquées et leurs explications), answers (aussi les bonnes réponses), score (le score seul) — en anglais"
@@ -200,6 +216,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bad_choice": "'{key}' is '{value}'; allowed values: {allowed}",
         "bad_language": "'language' is '{value}'; allowed values: fr (French), ar (Arabic), en (English)",
         "bad_level": "'level' is '{value}'; allowed values: beginner, intermediate, advanced",
+        "bad_exercise_completion": (
+            "'exercise_completion' is '{value}'; allowed values: passed (a module with an exercise is complete "
+            "when a trainer passes the exercise), submitted (as soon as the exercise is handed in)"
+        ),
+        "exercise_words_order": "'min_words' ({low}) is greater than 'max_words' ({high})",
+        "rubric_levels_count": "the criterion '{criterion}' needs 2 to {maximum} levels",
+        "rubric_duplicate_level": "the criterion '{criterion}' has two levels '{value}'",
+        "rubric_duplicate_criterion": "the rubric has two criteria '{value}'",
+        "rubric_too_long": "the rubric has too many criteria ({maximum} at most)",
+        "threshold_without_rubric": (
+            "'pass_points' needs a rubric ('rubric'): without one, the trainer alone decides whether it passes"
+        ),
+        "threshold_above_rubric": (
+            "'pass_points' is {points} but the rubric gives {total} points at most: the exercise could never pass"
+        ),
         "bad_quiz_feedback": (
             "'quiz_feedback' is '{value}'; allowed values: explanations (after a failed attempt, the questions "
             "missed and their explanations), answers (the right choices too), score (the score only)"
@@ -333,6 +364,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bad_level": (
             "قيمة « level » هي « {value} »؛ القيم المسموح بها: beginner (مبتدئ)، intermediate (متوسط)، "
             "advanced (متقدم) — وتُقبل أيضًا « مبتدئ » و« متوسط » و« متقدم »"
+        ),
+        "bad_exercise_completion": (
+            "قيمة « exercise_completion » هي « {value} »؛ القيم المسموح بها بالإنجليزية: passed (تكتمل الوحدة "
+            "التي فيها تمرين حين يقبل المكوّن التمرين)، submitted (بمجرد تسليم التمرين)"
+        ),
+        "exercise_words_order": "قيمة « min_words » ({low}) أكبر من قيمة « max_words » ({high})",
+        "rubric_levels_count": "يجب أن يكون للمعيار « {criterion} » من مستويين إلى {maximum} مستويات",
+        "rubric_duplicate_level": "للمعيار « {criterion} » مستويان باسم « {value} »",
+        "rubric_duplicate_criterion": "في شبكة التقييم معياران باسم « {value} »",
+        "rubric_too_long": "في شبكة التقييم معايير كثيرة (الحد الأقصى {maximum})",
+        "threshold_without_rubric": (
+            "« pass_points » تتطلب شبكة تقييم (« rubric »)؛ بدونها يقرر المكوّن وحده قبول التمرين"
+        ),
+        "threshold_above_rubric": (
+            "قيمة « pass_points » هي {points} لكن أقصى مجموع في شبكة التقييم {total} نقطة: لا يمكن قبول التمرين أبدًا"
         ),
         "bad_quiz_feedback": (
             "قيمة « quiz_feedback » هي « {value} »؛ القيم المسموح بها بالإنجليزية: explanations (بعد الإخفاق، "

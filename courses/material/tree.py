@@ -19,6 +19,7 @@ import yaml
 
 from courses.material import advice, schema
 from courses.material.errors import ContentError, ContentInvalid, error
+from courses.material.exercise import Exercise, read_exercise
 from courses.material.frontmatter import Document, decode, split
 from courses.material.render import (
     ASSETS_DIR,
@@ -46,6 +47,8 @@ LEVEL_SYNONYMS = {
 STATUSES = ("draft", "published", "archived")
 # What a failed quiz attempt shows; once the module is passed, learners see everything.
 QUIZ_FEEDBACK = ("explanations", "answers", "score")
+# When a module's written exercise counts as done: once a trainer passes it, or once it is handed in.
+EXERCISE_COMPLETION = ("passed", "submitted")
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 MAX_CHOICES = 8
 WORDS_PER_MINUTE = 180
@@ -81,6 +84,7 @@ class ModuleMaterial:
     quiz: tuple[Question, ...]
     content_hash: str
     rendered: Rendered
+    exercise: Exercise | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,7 @@ class CourseMaterial:
     is_certifying: bool
     pass_mark: int
     quiz_feedback: str
+    exercise_completion: str
     translation_of: str | None
     content_hash: str
     intro: Rendered
@@ -129,6 +134,7 @@ COURSE_FIELDS = {
     "certificate": Field(schema.boolean, default=True),
     "pass_mark": Field(schema.integer(low=1, high=100), default=70),
     "quiz_feedback": Field(schema.one_of(*QUIZ_FEEDBACK, code="bad_quiz_feedback"), default="explanations"),
+    "exercise_completion": Field(schema.one_of(*EXERCISE_COMPLETION, code="bad_exercise_completion"), default="passed"),
     "translation_of": Field(schema.text()),
 }
 
@@ -215,6 +221,7 @@ MODULE_FIELDS = {
     "objectives": Field(schema.list_of(schema.text(maximum=500)), default=[]),
     "required": Field(schema.boolean, default=True),
     "quiz": Field(_quiz, default=[]),
+    "exercise": Field(read_exercise),
 }
 
 
@@ -346,6 +353,7 @@ class _Loader:
             is_certifying=values["certificate"],
             pass_mark=values["pass_mark"],
             quiz_feedback=values["quiz_feedback"],
+            exercise_completion=values["exercise_completion"],
             translation_of=values["translation_of"],
             content_hash=digest,
             intro=rendered,
@@ -393,6 +401,10 @@ class _Loader:
             return None
         self.advise_body(document)
         self.pages.append(_Page(document, rendered, course, assets))
+        exercise = values["exercise"]
+        for part in (exercise.instructions, exercise.model_answer) if exercise else ():
+            if part is not None:  # their links and images are checked like the module's own
+                self.pages.append(_Page(document, part, course, assets))
         minutes = values["minutes"] or max(1, -(-len(document.body.split()) // WORDS_PER_MINUTE))
         return ModuleMaterial(
             slug=slug,
@@ -405,6 +417,7 @@ class _Loader:
             quiz=tuple(values["quiz"]),
             content_hash=digest,
             rendered=rendered,
+            exercise=exercise,
         )
 
     def check_references(self, page: _Page) -> None:

@@ -225,7 +225,7 @@ def test_a_failed_sync_records_its_errors_though_it_imports_nothing(ctx, runner,
         {"course": "gouvernance", "path": "gouvernance/02-b.md", "line": 2, "code": "missing_key",
          "params": {"key": "title"}},
         {"course": "gouvernance", "path": "gouvernance/02-b.md", "line": 2, "code": "unknown_key",
-         "params": {"key": "titel", "allowed": "title, minutes, objectives, required, quiz"}},
+         "params": {"key": "titel", "allowed": "title, minutes, objectives, required, quiz, exercise"}},
     ]  # fmt: skip
     assert db.session.scalar(select(func.count()).select_from(Course)) == 0
 
