@@ -23,6 +23,7 @@ from courses import (
     i18n,
     learning,
     logs,
+    practice,
     security,
     tasks,
     teaching,
@@ -91,6 +92,7 @@ def register_features(app: Flask) -> None:
     certificates.init_app(app)
     coordination.init_app(app)
     agenda.init_app(app)
+    practice.init_app(app)
     teaching.init_app(app)
     admin.init_app(app)
     backup.init_app(app)

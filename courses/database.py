@@ -5,13 +5,13 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, Float, MetaData, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
-from sqlalchemy.sql.functions import ReturnTypeFromArgs
+from sqlalchemy.sql.functions import FunctionElement, ReturnTypeFromArgs
 from sqlalchemy.types import TypeDecorator
 
 # Named constraints let Alembic alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -126,6 +126,25 @@ def _greatest_sqlite(element, compiler, **kw) -> str:
         return values[0]
     rotations = (", ".join(values[start:] + values[:start]) for start in range(len(values)))
     return "max(" + ", ".join(f"coalesce({rotation})" for rotation in rotations) + ")"
+
+
+class seconds_between(FunctionElement):
+    """`later - earlier` in seconds (a float), for averages of durations in SQL on both databases."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(seconds_between)
+def _seconds_between(element, compiler, **kw) -> str:
+    later, earlier = (compiler.process(value, **kw) for value in element.clauses)
+    return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+
+
+@compiles(seconds_between, "sqlite")
+def _seconds_between_sqlite(element, compiler, **kw) -> str:
+    later, earlier = (compiler.process(value, **kw) for value in element.clauses)
+    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
 
 
 BULK_ROWS = 500  # rows per statement: SQLite allows 32,766 parameters, and the widest table has ~15 columns

@@ -47,6 +47,9 @@ POINTS: dict[str, Point] = {
     "learning.completed_course": Point(TEMPLATE, "dashboard, in each completed course's item (`entry` is set)"),
     "learning.dashboard_panel": Point(TEMPLATE, "dashboard, after the profile prompt, before the courses"),
     "learning.course_completed": Point(FUNCTION, "(enrollment) -> None, inside the completing transaction"),
+    "learning.module_requirements": Point(
+        FUNCTION, "(enrollment, module) -> bool: whether what the provider adds to the module (an exercise) is done"
+    ),
     "learning.completion_context": Point(
         FUNCTION, "(enrollment) -> dict of template variables, for a completed enrollment (its certificate)"
     ),
@@ -55,6 +58,13 @@ POINTS: dict[str, Point] = {
     ),
     "coordination.cohort_context": Point(FUNCTION, "(cohort) -> dict of template variables, for the session's page"),
     "coordination.cohort_panel": Point(TEMPLATE, "session page, after its facts and actions (`cohort` is set)"),
+    "coordination.report_context": Point(FUNCTION, "(scope) -> dict of template variables, for the report page"),
+    "coordination.report_panel": Point(TEMPLATE, "report page, after the summary (`scope` is set)"),
+    "coordination.export_columns": Point(
+        FUNCTION,
+        "(scope) -> (header, cells) | None: more columns for the learners' export; cells(enrollment ids) -> "
+        "{enrollment id: row cells}, called once per batch",
+    ),
     "catalog.course_states": Point(
         FUNCTION, "(user) -> {course slug: 'enrolled' | 'in_progress' | 'completed'}, for the catalog's cards"
     ),

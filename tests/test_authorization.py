@@ -17,6 +17,8 @@ from courses.coordination.models import CsvImport, ExportJob
 from courses.extensions import db
 from courses.learning import services as learning
 from courses.learning.models import QuizAttempt
+from courses.practice import services as practice
+from courses.practice.models import Submission
 from tests.conftest import PASSWORD
 
 ROLES = ("anonymous", "learner", "other", "trainer", "coordinator", "admin")
@@ -55,6 +57,8 @@ POLICY: dict[str, set[str]] = {
     "teaching.home": {"trainer", "admin"},
     "agenda.schedule": COORDINATORS, "agenda.calendar_file": {"trainer"} | COORDINATORS,
     "agenda.attendance": {"trainer"} | COORDINATORS,
+    "practice.write": {"learner"}, "practice.queue": {"trainer", "admin"}, "practice.review": {"trainer", "admin"},
+    "practice.archive": {"trainer", "admin"},
     "admin.users": {"admin"}, "admin.audit": {"admin"}, "admin.audit_csv": {"admin"},
     "admin.change_role": {"admin"}, "admin.set_active": {"admin"}, "admin.reset_link": {"admin"},
 }  # fmt: skip
@@ -65,14 +69,16 @@ HIDDEN = {
     "certificates.baked_badge", "certificates.baked_badge_png", "agenda.calendar_file",
 }  # fmt: skip
 # Routes that only make sense for someone enrolled: other signed-in users get 403.
-ENROLLED_ONLY = {"learning.complete", "learning.quiz"}
+ENROLLED_ONLY = {"learning.complete", "learning.quiz", "practice.write"}
 
 
 @pytest.fixture
 def world(app, make_course, synced, make_user):
     """A course with a quiz, a learner who completed it (attempt, certificate), a cohort, an import."""
-    quiz = "---\ntitle: Quiz\nquiz:\n  - question: Q ?\n    choices: [Oui, Non]\n    answer: 0\n---\nTexte\n"
-    make_course(modules={"01-quiz": quiz}, assets={"carte.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"})
+    quiz = ("---\ntitle: Quiz\nquiz:\n  - question: Q ?\n    choices: [Oui, Non]\n    answer: 0\n"
+            "exercise:\n  instructions: Écrivez.\n---\nTexte\n")  # fmt: skip
+    make_course(modules={"01-quiz": quiz}, assets={"carte.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"},
+                meta={"exercise_completion": "submitted"})  # fmt: skip
     synced()
     users = {role: make_user(f"{role}@example.ma", role=role if role in ("trainer", "coordinator", "admin") else "learner")
              for role in ROLES if role != "anonymous"}  # fmt: skip
@@ -82,6 +88,7 @@ def world(app, make_course, synced, make_user):
         module = db.session.scalar(select(Module))
         learner = db.session.get(User, users["learner"].id)
         enrollment = learning.enroll(learner, course)
+        practice.submit(enrollment, module, "Mon texte.")
         learning.submit_quiz(enrollment, module, {q.id: [0] for q in module.active_questions})
         fields = coordination.CohortFields(
             course, "S", date(2026, 1, 1), date(2026, 1, 2), trainers=(db.session.get(User, users["trainer"].id),)
@@ -100,6 +107,7 @@ def world(app, make_course, synced, make_user):
             "cohort_id": cohort.id, "import_id": pending.id, "user_id": target.id, "token": "not-a-token",
             "kind": "not_activated",
             "job_id": job.id, "number": 0, "day_id": agenda.days_of(cohort)[0].id,
+            "submission_id": db.session.scalar(select(Submission.id)),
         }, users  # fmt: skip
 
 
@@ -238,5 +246,5 @@ def test_every_download_is_sent_with_no_store(app, client, world, role):
     if role == "admin":
         expected |= {"coordination.report_csv", "coordination.report_xlsx", "coordination.certificates_zip",
                      "coordination.certificates_pdf", "coordination.import_template", "admin.audit_csv",
-                     "agenda.calendar_file"}  # fmt: skip
+                     "agenda.calendar_file", "practice.archive"}  # fmt: skip
     assert downloads == expected  # the loop above did meet every download

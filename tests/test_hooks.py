@@ -13,6 +13,9 @@ from courses.certificates import completion_certificate, dashboard_certificates,
 from courses.coordination.services import is_trainer_of
 from courses.learning.services import course_states
 from courses.learning.views import quiz_preview, reader_context
+from courses.practice import cohort_figures, export_columns, report_figures
+from courses.practice.services import exercise_done
+from courses.practice.views import exercise_context
 
 
 def make_app(tmp_path, name: str):
@@ -29,22 +32,26 @@ def make_app(tmp_path, name: str):
 
 
 EXPECTED = {
-    "catalog.page_context": (reader_context,),
+    "catalog.page_context": (reader_context, exercise_context),
     "catalog.may_preview": (is_trainer_of,),
     "catalog.course_panel": ("learning/_course_panel.html",),
     "catalog.syllabus_item": ("learning/_syllabus_state.html",),
-    "catalog.module_panel": ("learning/_module_panel.html",),
+    "catalog.module_panel": ("learning/_module_panel.html", "practice/_exercise.html"),
     "catalog.preview_context": (quiz_preview,),
     "catalog.preview_panel": ("learning/_quiz_preview.html",),
     "learning.dashboard_context": (dashboard_certificates, dashboard_sessions),
     "learning.dashboard_panel": ("agenda/_my_sessions.html",),
     "learning.completed_course": ("certificates/_completed_course.html",),
     "learning.course_completed": (issue_on_completion,),
+    "learning.module_requirements": (exercise_done,),
     "learning.completion_context": (completion_certificate,),
     "learning.completion_panel": ("certificates/_completion.html",),
     "catalog.course_states": (course_states,),
-    "coordination.cohort_context": (cohort_days,),
-    "coordination.cohort_panel": ("agenda/_cohort_days.html",),
+    "coordination.cohort_context": (cohort_days, cohort_figures),
+    "coordination.cohort_panel": ("agenda/_cohort_days.html", "practice/_figures.html"),
+    "coordination.report_context": (report_figures,),
+    "coordination.report_panel": ("practice/_figures.html",),
+    "coordination.export_columns": (export_columns,),
 }
 
 

@@ -36,6 +36,8 @@ from courses.coordination.forms import CohortForm, SendOnceForm
 from courses.coordination.models import Cohort, CsvImport, ReminderBatch
 from courses.extensions import db
 from courses.learning.models import Enrollment
+from courses.practice.forms import ExerciseForm, ReviewFormBase
+from courses.practice.models import Review, Submission
 from tests.conftest import PASSWORD
 
 
@@ -134,6 +136,8 @@ STORED_IN = {
     certificate_forms.CredentialForm: {"credential": NOT_STORED},  # checked, never kept
     certificate_forms.ReissueForm: {"name": User.full_name, "name_ar": User.full_name_ar},  # and the snapshot (JSON)
     certificate_forms.RevokeForm: {"reason": Certificate.revoke_reason},
+    ExerciseForm: {"text": Submission.text},
+    ReviewFormBase: {"comment": Review.comment},
 }
 
 
@@ -202,7 +206,11 @@ class World:
 
 @pytest.fixture
 def world(app, client, make_course, synced):
-    make_course(modules={"01-lire": ("Lire", "Texte.")})
+    exercise = "---\ntitle: Écrire\nrequired: false\nexercise:\n  instructions: Écrivez.\n---\nTexte.\n"
+    make_course(
+        meta={"trainers": [{"name": "T", "email": "trainer@example.ma"}]},
+        modules={"01-lire": ("Lire", "Texte."), "02-ecrire": exercise},
+    )
     synced()
     return World(app, client)
 
@@ -311,6 +319,24 @@ def submit_revoke(world: World, values: dict):
     return response
 
 
+def submit_exercise(world: World, values: dict):
+    world.user("writer@example.ma")
+    world.login("writer@example.ma")
+    world.client.post(f"/courses/{world.course}/enroll")
+    response = world.client.post(f"/courses/{world.course}/ecrire/exercise", data={**values, "hand_in": "1"})
+    assert stored(world.app, select(Submission.text)) == values["text"]
+    return response
+
+
+def submit_review(world: World, values: dict):
+    submit_exercise(world, {"text": "Un texte."})
+    world.staff("trainer")
+    submission_id = stored(world.app, select(Submission.id))
+    response = world.client.post(f"/teaching/exercises/{submission_id}", data={**values, "decision": "revise"})
+    assert stored(world.app, select(Review.comment)) == values["comment"]
+    return response
+
+
 # form -> (submit it with these values, the status that says it was accepted)
 SUBMISSIONS: dict[type, tuple[Callable, int]] = {
     auth_forms.SignupForm: (submit_signup, 200),  # "check your mailbox"
@@ -325,6 +351,8 @@ SUBMISSIONS: dict[type, tuple[Callable, int]] = {
     certificate_forms.CredentialForm: (submit_credential, 200),  # "not a credential" is an answer
     certificate_forms.ReissueForm: (submit_reissue, 302),
     certificate_forms.RevokeForm: (submit_revoke, 302),
+    ExerciseForm: (submit_exercise, 302),
+    ReviewFormBase: (submit_review, 302),
 }
 
 

@@ -73,6 +73,11 @@ def _day(value: Any) -> str | None:
         return str(value)
 
 
+def _decision(code: Any) -> str | None:
+    return str(DECISIONS[code]) if code in DECISIONS else None
+
+
+DECISIONS = {"passed": _l("passed"), "revise": _l("revision asked"), "not_passed": _l("not passed")}
 REMINDER_KINDS = {"not_activated": _l("account not activated yet"), "not_started": _l("course not started yet")}
 SOURCES = {"self": _l("self-enrollment"), "coordinator": _l("by a coordinator"), "import": _l("file import")}
 STATES = {
@@ -205,6 +210,19 @@ ACTIONS: dict[str, Wording] = {
         N_("%(actor)s downloaded the certificates of “%(course_title)s” as a ZIP"),
         N_("%(actor)s downloaded the certificates of %(subject)s as a ZIP"),
     ),
+    "export.exercises_zip": wording(
+        N_("%(actor)s downloaded the exercises of the session “%(cohort_name)s” (%(course_title)s) as a ZIP"),
+        N_("%(actor)s downloaded the exercises of “%(course_title)s” as a ZIP"),
+    ),
+    # Exercises
+    "exercise.review": wording(
+        N_(
+            "%(actor)s reviewed the exercise of %(subject)s in “%(module)s” (%(course_title)s): %(decision)s, "
+            "%(points)s of %(max_points)s points"
+        ),
+        N_("%(actor)s reviewed the exercise of %(subject)s in “%(module)s” (%(course_title)s): %(decision)s"),
+        decision=_decision,
+    ),
     "export.certificates_pdf": wording(
         N_("%(actor)s printed the certificates of the session “%(cohort_name)s” (%(course_title)s)"),
         N_("%(actor)s printed the certificates of “%(course_title)s”"),
@@ -220,6 +238,7 @@ FAMILIES: dict[str, tuple[Any, str]] = {
     "enrollments": (_l("Enrollments"), "enrollment."),
     "certificates": (_l("Certificates"), "certificate."),
     "exports": (_l("Exports"), "export."),
+    "exercises": (_l("Exercises"), "exercise."),
 }
 HIDDEN_BY_DEFAULT = ("logins",)  # one row per login attempt: shown when asked for
 
@@ -259,6 +278,7 @@ SUBJECT_TYPES = {
     "enrollment": _l("the enrollment"),
     "certificate": _l("the certificate"),
     "course": _l("the course"),
+    "exercise_submission": _l("the exercise of"),
 }
 
 _FIELD = re.compile(r"%\((\w+)\)s")

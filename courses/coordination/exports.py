@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import to_user_timezone
 from sqlalchemy import select
 
+from courses import hooks
 from courses.auth.labels import organisation_type_name, region_name
 from courses.auth.models import User
 from courses.coordination import roster
@@ -44,11 +45,16 @@ class _Column:
 
 
 def learner_table(scope: Scope) -> LearnerTable:
-    """The learners of the course or session: the header now (translated), the rows as they are read."""
+    """The learners of the course or session: the header now (translated), the rows as they are read.
+
+    Features add columns through `coordination.export_columns` (the exercises' states and points).
+    """
     modules = live_modules(scope)
     counted = {module.id for module in counted_modules(modules)}
     columns = [_Column(number, m.id) for number, m in enumerate(modules, start=1) if m.id in counted]
-    return LearnerTable(_header(columns), _rows(scope, columns, _labels()))
+    extra = [part for part in hooks.call("coordination.export_columns", scope) if part is not None]
+    header = _header(columns) + [title for titles, _cells in extra for title in titles]
+    return LearnerTable(header, _rows(scope, columns, _labels(), extra))
 
 
 def _header(columns: Sequence[_Column]) -> list[str]:
@@ -74,7 +80,7 @@ def _labels() -> dict[str, str]:
     }  # fmt: skip
 
 
-def _rows(scope: Scope, columns: Sequence[_Column], labels: dict[str, str]) -> Iterator[list]:
+def _rows(scope: Scope, columns: Sequence[_Column], labels: dict[str, str], extra: Sequence = ()) -> Iterator[list]:
     """One row per enrollment, read BATCH at a time: one query for the learners, one per batch for progress."""
     values = (
         Enrollment.id, User.full_name, User.full_name_ar, User.email, User.organisation, User.organisation_type,
@@ -90,7 +96,9 @@ def _rows(scope: Scope, columns: Sequence[_Column], labels: dict[str, str]) -> I
     )
     module_ids = [column.module_id for column in columns]
     for batch in db.session.execute(scope.filter(statement)).partitions():
-        progress = _progress([row[0] for row in batch], module_ids)
+        enrollment_ids = [row[0] for row in batch]
+        progress = _progress(enrollment_ids, module_ids)
+        more = [(len(titles), cells(enrollment_ids)) for titles, cells in extra]
         for enrollment_id, *person, cohort, state, enrolled_at, completed_at, activity in batch:
             modules = progress.get(enrollment_id, {})
             done = sum(1 for completed, _score in modules.values() if completed)
@@ -98,6 +106,7 @@ def _rows(scope: Scope, columns: Sequence[_Column], labels: dict[str, str]) -> I
                 *_person(*person), cohort or "", labels["no" if state == roster.INVITED else "yes"],
                 roster.state_label(state, done, len(columns)), done, _local_date(enrolled_at),
                 _local_date(completed_at), _local(activity), *_module_cells(modules, columns, labels),
+                *(cell for width, found in more for cell in found.get(enrollment_id, [""] * width)),
             ]  # fmt: skip
 
 

@@ -392,7 +392,7 @@ def report(slug: str):
     return render_template(
         "coordination/report.html", course=course, scope=scope, summary=summary, page=page,
         items=reports.item_analysis(scope), weeks=weeks, cohorts=cohorts, charts=charts,
-        counts=reports.state_counts(scope), roster=roster,
+        counts=reports.state_counts(scope), roster=roster, **hooks.merged("coordination.report_context", scope),
     )  # fmt: skip
 
 

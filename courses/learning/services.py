@@ -102,13 +102,40 @@ def _ensure_progress(enrollment: Enrollment, module: Module, now: datetime) -> N
 
 
 def complete_module(enrollment: Enrollment, module: Module, now: datetime | None = None) -> bool:
-    """Mark a module without quiz as done; True if this call completed it."""
+    """Mark a module without quiz or exercise as done; True if this call completed it."""
     if module.course_id != enrollment.course_id or module.archived_at is not None:
         raise LearningError("wrong_module")
     if any(q.archived_at is None for q in module.questions):
         raise LearningError("quiz_required")
+    if module.exercise is not None:
+        raise LearningError("exercise_required")
     lock_enrollment(enrollment)
     return _complete(enrollment, module, now or utcnow())
+
+
+def complete_if_met(enrollment: Enrollment, module: Module, now: datetime | None = None) -> bool:
+    """Complete the module if all it asks is done: its quiz passed (when it has one) and whatever the
+    `learning.module_requirements` providers add (a written exercise passed). True if this call completed it.
+
+    Called when one of them is done (a quiz passed, an exercise passed), in that transaction.
+    """
+    lock_enrollment(enrollment)
+    if module.active_questions and not _quiz_passed(enrollment, module):
+        return False
+    if not _requirements_met(enrollment, module):
+        return False
+    return _complete(enrollment, module, now or utcnow())
+
+
+def _quiz_passed(enrollment: Enrollment, module: Module) -> bool:
+    passed = select(QuizAttempt.id).where(
+        QuizAttempt.enrollment_id == enrollment.id, QuizAttempt.module_id == module.id, QuizAttempt.is_passed
+    )
+    return db.session.scalar(passed.limit(1)) is not None
+
+
+def _requirements_met(enrollment: Enrollment, module: Module) -> bool:
+    return all(hooks.call("learning.module_requirements", enrollment, module))
 
 
 def _complete(enrollment: Enrollment, module: Module, now: datetime) -> bool:
@@ -184,7 +211,7 @@ def submit_quiz(
             )
         )
     )
-    if attempt.is_passed:
+    if attempt.is_passed and _requirements_met(enrollment, module):
         _complete(enrollment, module, now)
     db.session.flush()
     return attempt

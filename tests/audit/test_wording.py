@@ -123,6 +123,15 @@ SENTENCES = [
     ("export.certificates_pdf", "gouvernance", COURSE, NADIA,
      "Nadia Tazi printed the certificates of “Gouvernance locale”",
      "Nadia Tazi a imprimé les certificats de « Gouvernance locale »"),
+    ("export.exercises_zip", "gouvernance", COURSE, NADIA,
+     "Nadia Tazi downloaded the exercises of “Gouvernance locale” as a ZIP",
+     "Nadia Tazi a téléchargé les exercices de « Gouvernance locale » en ZIP"),
+    ("exercise.review", "salma@commune.ma",
+     {**COURSE, "module": "La brève", "decision": "revise", "points": 2, "max_points": 3}, NADIA,
+     "Nadia Tazi reviewed the exercise of salma@commune.ma in “La brève” (Gouvernance locale): revision asked, "
+     "2 of 3 points",
+     "Nadia Tazi a corrigé l'exercice de salma@commune.ma dans « La brève » (Gouvernance locale) : à reprendre, "
+     "2 points sur 3"),
 ]  # fmt: skip
 
 
