@@ -5,8 +5,11 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from courses.extensions import db, limiter
@@ -36,6 +39,24 @@ def _rate_limit_context(error: RateLimitExceeded) -> dict:
     }
 
 
+def resumes_after_login(view):
+    """Mark a form's view whose POST, sent after the session expired, should lead to the login page
+    and back (through the view's GET), rather than to "request not understood": a phone keeps a
+    page open for days, and the learner's text is kept by the browser meanwhile."""
+    view.resumes_after_login = True
+    return view
+
+
+def _expired_session(error: CSRFError):
+    """A form sent without a valid session: log in again and come back, when the view allows it."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if request.method == "POST" and not current_user.is_authenticated and getattr(view, "resumes_after_login", False):
+        flash(_("Your session had expired: log in again to continue. Nothing was saved."), "warning")
+        return redirect(url_for("auth.login", next=request.path))
+    return _render(error)
+
+
 def init_app(app: Flask) -> None:
     for code in SHOWN:
         app.register_error_handler(code, _render)
+    app.register_error_handler(CSRFError, _expired_session)

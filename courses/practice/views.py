@@ -15,6 +15,7 @@ from courses.audit.services import record
 from courses.catalog import services as catalog
 from courses.coordination.models import Cohort
 from courses.downloads import attachment
+from courses.errors import resumes_after_login
 from courses.extensions import db
 from courses.learning import services as learning
 from courses.practice import services
@@ -79,10 +80,15 @@ def exercise_context(course, module, modules) -> dict:
     return context
 
 
-@bp.post("/courses/<slug>/<module_slug>/exercise")
+@bp.route("/courses/<slug>/<module_slug>/exercise", methods=["GET", "POST"])
+@resumes_after_login
 @login_required
 def write(slug: str, module_slug: str):
-    """Save the learner's text as a draft, or hand it in; a refused handing-in keeps the text as a draft."""
+    """Save the learner's text as a draft, or hand it in; a refused handing-in keeps the text as a draft.
+
+    A GET comes back here after a login that interrupted a save (the session had expired): it
+    leads to the exercise, where the browser puts back the text it kept.
+    """
     course = catalog.public_course(slug) or abort(404)
     module = next((m for m in catalog.live_modules(course) if m.slug == module_slug), None)
     if module is None or module.exercise is None:
@@ -90,8 +96,10 @@ def write(slug: str, module_slug: str):
     enrollment = learning.get_enrollment(current_user, course)
     if enrollment is None:
         abort(403)
-    form = ExerciseForm()
     back = url_for("catalog.module", slug=slug, module_slug=module_slug, _anchor="exercise")
+    if request.method == "GET":
+        return redirect(back)
+    form = ExerciseForm()
     if not form.validate_on_submit():
         for message in [m for errors in form.errors.values() for m in errors]:
             flash(message, EXERCISE_MESSAGE)
