@@ -9,8 +9,9 @@ from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from courses.forms import Form
+from courses.material.exercise import Criterion
 from courses.practice.models import NOT_PASSED, PASSED, REVISE
-from courses.practice.services import MAX_CHARACTERS, Criterion
+from courses.practice.services import MAX_CHARACTERS
 
 DECISION_LABELS = {
     PASSED: _l("Passed"),

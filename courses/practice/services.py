@@ -24,7 +24,7 @@ from courses.database import insert_ignoring_conflicts, seconds_between, utcnow
 from courses.extensions import db
 from courses.learning import services as learning
 from courses.learning.models import Enrollment
-from courses.material.exercise import count_words
+from courses.material.exercise import Criterion, Level, count_words
 from courses.practice.models import (
     DRAFT,
     NOT_PASSED,
@@ -51,25 +51,9 @@ class PracticeError(ServiceError):
 
 
 @dataclass(frozen=True)
-class Level:
-    label: str
-    points: int
-    description: str
-
-
-@dataclass(frozen=True)
-class Criterion:
-    name: str
-    levels: tuple[Level, ...]
-
-    @property
-    def max_points(self) -> int:
-        return max(level.points for level in self.levels)
-
-
-@dataclass(frozen=True)
 class Exercise:
-    """A module's exercise as the sync stored it (`Module.exercise`)."""
+    """A module's exercise as the sync stored it (`Module.exercise`): the rubric in the content's own
+    classes, the instructions and model answer as the sanitised HTML they were rendered to."""
 
     instructions: str  # sanitised HTML
     min_words: int | None
