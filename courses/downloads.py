@@ -38,4 +38,6 @@ def attachment(body: bytes | str | Iterable, filename: str, mimetype: str) -> Re
     """A download: bytes sent at once, or an iterable of chunks streamed within the request's context."""
     if not isinstance(body, bytes | str):
         body = stream_with_context(body)
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": content_disposition(filename)})
+    # A type that names its charset is sent as it is (werkzeug would add `; charset=utf-8` to a text/* mimetype again).
+    kind = {"content_type": mimetype} if "charset=" in mimetype else {"mimetype": mimetype}
+    return Response(body, headers={"Content-Disposition": content_disposition(filename)}, **kind)

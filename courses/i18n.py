@@ -79,6 +79,11 @@ def elided(text: str) -> str:
     return elide(text, str(get_locale()))
 
 
+def colon(language: str) -> str:
+    """What stands before a detail ("Non valide : …"): French puts a space before the colon."""
+    return " : " if language == "fr" else ": "
+
+
 def _template_globals() -> dict:
     language = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
     return {
@@ -88,7 +93,7 @@ def _template_globals() -> dict:
         "direction_of": direction,
         "upload_limit": upload_limit,
         "comma": "، " if language == "ar" else ", ",  # between the items of a list, as the language writes it
-        "colon": " : " if language == "fr" else ": ",  # before a detail ("Non valide : …")
+        "colon": colon(language),
     }
 
 

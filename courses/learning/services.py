@@ -120,14 +120,15 @@ def complete_if_met(enrollment: Enrollment, module: Module, now: datetime | None
     Called when one of them is done (a quiz passed, an exercise passed), in that transaction.
     """
     lock_enrollment(enrollment)
-    if module.active_questions and not _quiz_passed(enrollment, module):
+    if module.active_questions and not quiz_passed(enrollment, module):
         return False
     if not _requirements_met(enrollment, module):
         return False
     return _complete(enrollment, module, now or utcnow())
 
 
-def _quiz_passed(enrollment: Enrollment, module: Module) -> bool:
+def quiz_passed(enrollment: Enrollment, module: Module) -> bool:
+    """Whether one of the enrollment's attempts at the module's quiz reached the pass mark."""
     passed = select(QuizAttempt.id).where(
         QuizAttempt.enrollment_id == enrollment.id, QuizAttempt.module_id == module.id, QuizAttempt.is_passed
     )

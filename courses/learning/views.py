@@ -115,10 +115,13 @@ def attempt(slug: str, module_slug: str, attempt_id: int):
         or attempt.module_id != module.id
     ):
         abort(404)
-    feedback = services.attempt_feedback(course.quiz_feedback, services.is_module_completed(enrollment, module))
+    module_done = services.is_module_completed(enrollment, module)
+    # The quiz passed, the right choices are no secret any more, even if the module still waits
+    # for something else (a written exercise).
+    feedback = services.attempt_feedback(course.quiz_feedback, module_done or services.quiz_passed(enrollment, module))
     return render_template(
         "learning/attempt.html", course=course, module=module, attempt=attempt, enrollment=enrollment,
-        following=catalog.next_module(course, module), feedback=feedback,
+        following=catalog.next_module(course, module), feedback=feedback, module_done=module_done,
     )  # fmt: skip
 
 

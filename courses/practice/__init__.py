@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
-from flask_babel import format_timedelta, to_user_timezone
+from flask_babel import format_timedelta, get_locale, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -55,10 +55,11 @@ def export_columns(scope):
         return None
     modules = [module for _number, module in numbered]
     header = []
-    for number, _module in numbered:  # numbered as the export's module columns are
+    for number, module in numbered:  # numbered as the export's module columns are
+        exercise = services.exercise_of(module)
         header += [
             _("Module %(number)d — exercise", number=number), _("Module %(number)d — handed in", number=number),
-            _("Module %(number)d — exercise points", number=number),
+            _("Module %(number)d — exercise points (of %(total)d)", number=number, total=exercise.max_points),
         ]  # fmt: skip
     names = {state: str(name) for state, name in STATE_NAMES.items()}
 
@@ -72,8 +73,7 @@ def export_columns(scope):
                 if cell is None:
                     row += ["", None, None]
                     continue
-                points = f"{cell.points}/{cell.max_points}" if cell.points is not None else None
-                row += [names[cell.status], _local_date(cell.submitted_at), points]
+                row += [names[cell.status], _local_date(cell.submitted_at), cell.points]  # a number: sums, sorts
             rows[enrollment_id] = row
         return rows
 
@@ -89,11 +89,25 @@ def review_delay(seconds: float) -> str:
     return format_timedelta(timedelta(seconds=seconds), threshold=1.5)
 
 
+# A number of each plural category (CLDR, as the browser's Intl.PluralRules names them) of the
+# interface languages: the word counter's labels are rendered once per category, then filled in.
+PLURAL_SAMPLES = {
+    "fr": {"one": 1, "many": 1_000_000, "other": 2},
+    "ar": {"zero": 0, "one": 1, "two": 2, "few": 3, "many": 11, "other": 100},
+    "en": {"one": 1, "other": 2},
+}
+
+
+def plural_samples() -> dict[str, int]:
+    return PLURAL_SAMPLES.get(str(get_locale()), PLURAL_SAMPLES["en"])
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.add_template_global(STATE_NAMES, "exercise_states")
     app.add_template_global(DECISION_NAMES, "review_decisions")
     app.add_template_global(review_delay)
+    app.add_template_global(plural_samples)
     hooks.register(app, "catalog.page_context", exercise_context)
     hooks.register(app, "catalog.module_panel", "practice/_exercise.html")
     hooks.register(app, "learning.module_requirements", services.exercise_done)

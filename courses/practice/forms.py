@@ -27,8 +27,8 @@ class ExerciseForm(Form):
 
 
 class ReviewFormBase(Form):
+    # Declared on each form after the criteria (review_form), so errors are listed in the page's order.
     comment = TextAreaField(_l("Comment for the learner"), validators=[Length(max=10_000)])
-    decision = RadioField(_l("Decision"), validators=[InputRequired(_l("Choose a decision."))])
     submit = SubmitField(_l("Record the review"))
 
     criteria: Sequence[Criterion] = ()
@@ -45,6 +45,8 @@ def review_form(criteria: Sequence[Criterion], decisions: Sequence[str], **kwarg
         attributes[f"c{number}"] = RadioField(
             criterion.name, choices=choices, validators=[InputRequired(_l("Choose a level for each criterion."))]
         )
+    attributes["comment"] = TextAreaField(_l("Comment for the learner"), validators=[Length(max=10_000)])
+    attributes["decision"] = RadioField(_l("Decision"), validators=[InputRequired(_l("Choose a decision."))])
     form = type("ReviewForm", (ReviewFormBase,), attributes)(**kwargs)
     form.decision.choices = [(decision, DECISION_LABELS[decision]) for decision in decisions]
     return form

@@ -383,7 +383,6 @@ class ExportCell:
     status: str
     submitted_at: datetime | None
     points: int | None
-    max_points: int | None
 
 
 def export_cells(enrollment_ids: Sequence[int]) -> dict[int, dict[int, ExportCell]]:
@@ -395,7 +394,7 @@ def export_cells(enrollment_ids: Sequence[int]) -> dict[int, dict[int, ExportCel
     rows = db.session.execute(
         select(
             Submission.enrollment_id, Submission.module_id, Submission.status, Submission.submitted_at,
-            Review.points, Review.max_points,
+            Review.points,
         )
         .outerjoin(Review, Review.id == last_review)
         .where(Submission.enrollment_id.in_(enrollment_ids))

@@ -8,6 +8,7 @@ import zipfile
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,6 +18,7 @@ from courses.coordination.models import Cohort
 from courses.downloads import attachment
 from courses.errors import resumes_after_login
 from courses.extensions import db
+from courses.i18n import colon
 from courses.learning import services as learning
 from courses.practice import services
 from courses.practice.forms import ExerciseForm, review_form
@@ -108,7 +110,7 @@ def write(slug: str, module_slug: str):
     try:
         if form.hand_in.data:
             services.submit(enrollment, module, text)
-            flash(_("Handed in: your trainer will review it. You will be told by email."), EXERCISE_MESSAGE)
+            flash(_("Handed in: a trainer of the course will review it. You will be told by email."), EXERCISE_MESSAGE)
         else:
             services.save_draft(enrollment, module, text)
             flash(_("Draft saved. Only you can read it until you hand it in."), EXERCISE_MESSAGE)
@@ -194,12 +196,13 @@ def archive(slug: str):
     course = _reviewable_course(slug)
     cohort = _cohort_of(course)
     buffer = io.BytesIO()
+    separator = colon(str(get_locale()))
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive_file:
         for submission, learner, module in services.handed_in(course, cohort):
             folder = f"{_file_part(learner.full_name)}-{learner.id}"
             name = f"{folder}/{module.position:02d}-{module.slug}.txt"
             state = STATE_NAMES[submission.status]
-            header = f"{learner.full_name} <{learner.email}>\n{module.title}\n{_('State')}: {state}\n\n"
+            header = f"{learner.full_name} <{learner.email}>\n{module.title}\n{_('State')}{separator}{state}\n\n"
             archive_file.writestr(name, (header + submission.text + "\n").encode("utf-8"))
     record(
         current_user, "export.exercises_zip", "course", course.id, course.slug, course_title=course.title,

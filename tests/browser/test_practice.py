@@ -85,6 +85,21 @@ def test_draft_review_revision_pass_and_certificate(page, room, language):
     as_person(page, room, email, language)
     page.goto(module)
     expect(area).to_have_value(FIRST)
+
+    # Typed and never saved, then someone else signs in on the same phone: they never get it; its
+    # author, back, does.
+    area.fill("Texte privé, jamais enregistré.")
+    other = new_learner(room, f"{language}-other")
+    as_person(page, room, other, language)
+    page.goto(f"{room}/courses/redaction/")
+    page.locator("form[action$='/enroll'] button").click()
+    page.goto(module)
+    expect(area).to_have_value("")
+    expect(page.locator("[data-restored]")).to_be_hidden()
+    as_person(page, room, email, language)
+    page.goto(module)
+    expect(area).to_have_value("Texte privé, jamais enregistré.")
+    area.fill(FIRST)
     page.locator("#exercise [name=hand_in]").click()
     expect(page.locator("#exercise .flash-error")).to_contain_text("8")
     expect(area).to_have_value(FIRST)

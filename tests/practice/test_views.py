@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -132,7 +134,8 @@ def test_hostile_text_stays_inert_in_every_page_export_and_mail(app, client, exe
     assert name == f"Salma-Benali-{exercise_course['learner'].id}/02-breve.txt"
     assert XSS in archive.read(name).decode("utf-8")  # a text file: as typed
     csv = client.get("/coordination/courses/gouvernance/report.csv").get_data(as_text=True)
-    assert "Module 2 — exercice" in csv and "À reprendre" in csv and "<script>" not in csv and "3/3" in csv
+    assert "Module 2 — points de l'exercice (sur 3)" in csv and "<script>" not in csv
+    assert csv.rstrip().endswith(";À reprendre;" + date.today().isoformat() + ";3")  # points: a number
 
 
 def test_only_the_course_trainers_and_admins_reach_the_review_pages(app, client, exercise_course, make_user):
@@ -183,3 +186,34 @@ def test_queue_and_review_pages_read_a_fixed_number_of_queries(app, client, exer
 
 
 test_queue_and_review_pages_read_a_fixed_number_of_queries.counts = {}
+
+
+def test_a_second_review_of_a_text_already_reviewed_says_so(app, client, exercise_course):
+    hand_in(client, exercise_course["learner"])
+    log_in(client, exercise_course["trainer"])
+    url = f"/teaching/exercises/{submission(app).id}"
+    client.post(url, data={"c0": "1", "c1": "1", "decision": "passed"})
+    late = client.post(url, data={"c0": "0", "c1": "0", "decision": "revise", "comment": "Non."})  # a second tab
+    assert late.status_code == 400 and "déjà été corrigé" in late.get_data(as_text=True)
+    assert submission(app).status == "passed"
+
+
+def test_a_passed_quiz_does_not_say_the_module_is_done_while_its_exercise_waits(client, make_course, synced, make_user):
+    both = (
+        "---\ntitle: Les deux\nquiz:\n  - question: Q ?\n    choices: [Oui, Non]\n    answer: 0\n"
+        "exercise:\n  instructions: Écrivez.\n---\nTexte.\n"
+    )
+    make_course(modules={"01-les-deux": both})
+    synced()
+    log_in(client, make_user("l@example.ma"))
+    client.post("/courses/gouvernance/enroll")
+    page = client.get("/courses/gouvernance/").get_data(as_text=True)
+    assert "exercice écrit" in page  # the syllabus says the module has one
+    page = client.get("/courses/gouvernance/les-deux/").get_data(as_text=True)
+    value = re.search(r'name="(q\d+)" type="radio" value="0"', page) or re.search(r'name="(q\d+)"', page)
+    result = client.post("/courses/gouvernance/les-deux/quiz", data={value.group(1): "0"}, follow_redirects=True)
+    text = result.get_data(as_text=True)
+    assert "Quiz réussi. Le module sera terminé quand son exercice écrit sera validé" in text
+    assert "ce module est terminé" not in text
+    course = client.get("/courses/gouvernance/").get_data(as_text=True)
+    assert "réussir le quiz (70% requis) et l'exercice écrit" in course
