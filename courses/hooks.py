@@ -50,6 +50,9 @@ POINTS: dict[str, Point] = {
     "learning.module_requirements": Point(
         FUNCTION, "(enrollment, module) -> bool: whether what the provider adds to the module (an exercise) is done"
     ),
+    "certificates.requirements": Point(
+        FUNCTION, "(enrollment) -> bool: whether what the provider asks besides completion (attendance) is met"
+    ),
     "learning.completion_context": Point(
         FUNCTION, "(enrollment) -> dict of template variables, for a completed enrollment (its certificate)"
     ),

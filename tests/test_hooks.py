@@ -8,7 +8,9 @@ import pytest
 from flask import Flask
 
 from courses import create_app, hooks
-from courses.agenda import cohort_days, dashboard_sessions
+from courses.agenda import cohort_days, completion_attendance, dashboard_sessions
+from courses.agenda import export_columns as attendance_columns
+from courses.agenda.services import attendance_met
 from courses.certificates import completion_certificate, dashboard_certificates, issue_on_completion
 from courses.coordination.services import is_trainer_of
 from courses.learning.services import course_states
@@ -44,14 +46,15 @@ EXPECTED = {
     "learning.completed_course": ("certificates/_completed_course.html",),
     "learning.course_completed": (issue_on_completion,),
     "learning.module_requirements": (exercise_done,),
-    "learning.completion_context": (completion_certificate,),
-    "learning.completion_panel": ("certificates/_completion.html",),
+    "learning.completion_context": (completion_certificate, completion_attendance),
+    "learning.completion_panel": ("certificates/_completion.html", "agenda/_attendance_due.html"),
+    "certificates.requirements": (attendance_met,),
     "catalog.course_states": (course_states,),
     "coordination.cohort_context": (cohort_days, cohort_figures),
     "coordination.cohort_panel": ("agenda/_cohort_days.html", "practice/_figures.html"),
     "coordination.report_context": (report_figures,),
     "coordination.report_panel": ("practice/_figures.html",),
-    "coordination.export_columns": (export_columns,),
+    "coordination.export_columns": (attendance_columns, export_columns),
 }
 
 

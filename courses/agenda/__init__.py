@@ -12,11 +12,14 @@ through the hooks). Named `agenda`, not `sessions`, so it is never mistaken for 
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from courses import hooks
 from courses.agenda import services
+from courses.agenda.models import CAME
 from courses.agenda.views import bp
+from courses.i18n import dateformat
 
 
 def dashboard_sessions(user) -> dict:
@@ -34,9 +37,42 @@ def cohort_days(cohort) -> dict:
     }  # fmt: skip
 
 
+def completion_attendance(enrollment) -> dict:
+    """Provides `learning.completion_context`: the attendance still missing for the certificate, if any."""
+    found = services.standing(enrollment)
+    return {"attendance_due": found} if found is not None and not found.is_met else {}
+
+
+def export_columns(scope):
+    """Provides `coordination.export_columns`: for a session, each day's mark; for everyone, the days
+    attended of the session's days and the rate."""
+    days = services.days_of(scope.cohort) if scope.cohort is not None else []
+    if not (days if scope.cohort is not None else services.has_days(scope.course)):
+        return None  # no day to attend: no column
+    zone = services.local_zone()
+    header = [_("Attendance — %(day)s", day=dateformat(day.starts_at.astimezone(zone).date(), "short")) for day in days]
+    header += [_("Days attended"), _("Attendance rate")]
+    names = {"present": _("Present"), "late": _("Late"), "excused": _("Excused"), "absent": _("Absent")}
+
+    def cells(enrollment_ids) -> dict[int, list]:
+        rows = {}
+        for enrollment_id, (marks, total) in services.attendance_by_enrollment(enrollment_ids).items():
+            came = sum(1 for status in marks.values() if status in CAME)
+            row = [str(names[marks[day.id]]) if day.id in marks else "" for day in days]
+            rows[enrollment_id] = [*row, came if total else None, round(came / total, 3) if total else None]
+        return rows
+
+    return header, cells
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     hooks.register(app, "learning.dashboard_context", dashboard_sessions)
     hooks.register(app, "learning.dashboard_panel", "agenda/_my_sessions.html")
     hooks.register(app, "coordination.cohort_context", cohort_days)
     hooks.register(app, "coordination.cohort_panel", "agenda/_cohort_days.html")
+    # A session's attendance rule for certificates, and attendance in the learners' exports.
+    hooks.register(app, "certificates.requirements", services.attendance_met)
+    hooks.register(app, "learning.completion_context", completion_attendance)
+    hooks.register(app, "learning.completion_panel", "agenda/_attendance_due.html")
+    hooks.register(app, "coordination.export_columns", export_columns)

@@ -16,12 +16,13 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from icalendar import Calendar, Event
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import and_, case, delete, func, select
 from sqlalchemy.orm import selectinload
 
 from courses.agenda.models import ATTENDANCE_STATES, CAME, Attendance, SessionDay
 from courses.audit.services import Actor, record
 from courses.auth.models import User
+from courses.certificates import issue_on_completion
 from courses.coordination.models import Cohort
 from courses.coordination.services import may_view_cohort
 from courses.database import utcnow
@@ -265,4 +266,92 @@ def record_attendance(day: SessionDay, marks: dict[int, str], actor: User) -> in
             actor, "cohort.attendance", "cohort", day.cohort_id, day.cohort.name,
             day=day.starts_at.astimezone(local_zone()).date().isoformat(), **counts,
         )  # fmt: skip
+        if day.cohort.min_attendance:  # a correction may meet the rule: the certificate is issued now, once
+            for enrollment in completed_enrollments(day.cohort, list(marks)):
+                issue_on_completion(enrollment)
     return changed
+
+
+# -- The attendance rule for certificates ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a learner stands against their session's attendance rule."""
+
+    came: int  # days attended (present or late)
+    days: int  # the session's days
+    required: int  # days to attend for the certificate
+
+    @property
+    def is_met(self) -> bool:
+        return self.came >= self.required
+
+
+def standing(enrollment: Enrollment) -> Standing | None:
+    """The learner's attendance against their session's rule; None when no rule applies (no session,
+    no rule, or no days yet). One query."""
+    cohort = enrollment.cohort
+    if cohort is None or not cohort.min_attendance:
+        return None
+    came = and_(Attendance.day_id == SessionDay.id, Attendance.user_id == enrollment.user_id)
+    days, attended = db.session.execute(
+        select(func.count(SessionDay.id), func.count(Attendance.id))
+        .outerjoin(Attendance, and_(came, Attendance.status.in_(CAME)))
+        .where(SessionDay.cohort_id == cohort.id)
+    ).one()
+    if not days:
+        return None
+    return Standing(attended, days, -(-days * cohort.min_attendance // 100))
+
+
+def attendance_met(enrollment: Enrollment) -> bool:
+    """Provides `certificates.requirements`: the session's attendance rule, when it has one, is met."""
+    found = standing(enrollment)
+    return found is None or found.is_met
+
+
+def completed_enrollments(cohort: Cohort, user_ids: Sequence[int]) -> list[Enrollment]:
+    """The enrollments through the session of these learners that are complete (one query)."""
+    if not user_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Enrollment).where(
+                Enrollment.cohort_id == cohort.id,
+                Enrollment.user_id.in_(user_ids),
+                Enrollment.completed_at.is_not(None),
+            )
+        )
+    )
+
+
+def has_days(course) -> bool:
+    """Whether a session of the course has days (one query)."""
+    found = select(SessionDay.id).join(Cohort, Cohort.id == SessionDay.cohort_id).where(Cohort.course_id == course.id)
+    return db.session.scalar(found.limit(1)) is not None
+
+
+def attendance_by_enrollment(enrollment_ids: Sequence[int]) -> dict[int, tuple[dict[int, str], int]]:
+    """By enrollment: (its learner's marks by day id in its session, the session's number of days);
+    two queries, for the exports."""
+    rows = db.session.execute(
+        select(Enrollment.id, Enrollment.user_id, Enrollment.cohort_id).where(
+            Enrollment.id.in_(enrollment_ids), Enrollment.cohort_id.is_not(None)
+        )
+    ).all()
+    if not rows:
+        return {}
+    cohort_ids = {row.cohort_id for row in rows}
+    marks = db.session.execute(
+        select(SessionDay.cohort_id, SessionDay.id, Attendance.user_id, Attendance.status)
+        .outerjoin(Attendance, Attendance.day_id == SessionDay.id)
+        .where(SessionDay.cohort_id.in_(cohort_ids))
+    ).all()
+    days: dict[int, set[int]] = {}
+    by_person: dict[tuple[int, int], dict[int, str]] = {}
+    for cohort_id, day_id, user_id, status in marks:
+        days.setdefault(cohort_id, set()).add(day_id)
+        if user_id is not None:
+            by_person.setdefault((cohort_id, user_id), {})[day_id] = status
+    return {row.id: (by_person.get((row.cohort_id, row.user_id), {}), len(days.get(row.cohort_id, ()))) for row in rows}

@@ -15,8 +15,11 @@ from courses.certificates.views import bp
 
 
 def issue_on_completion(enrollment) -> None:
-    """Provides `learning.course_completed`: issue the certificate and tell the learner."""
-    certificate = services.issue(enrollment, SYSTEM)  # the platform issues it, whoever completed the course
+    """Provides `learning.course_completed`: issue the certificate, if due, and tell the learner.
+
+    Also what a rule met later calls (attendance corrected): a certificate is issued and announced once.
+    """
+    certificate = services.issue_once(enrollment, SYSTEM)  # the platform issues it, whoever completed the course
     if certificate is not None:
         send_certificate_issued(enrollment, certificate)
 

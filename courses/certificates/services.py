@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 from flask import current_app
 from sqlalchemy import select
 
+from courses import hooks
 from courses.audit.services import Actor, record
 from courses.auth.models import User
 from courses.certificates import codes
@@ -130,15 +131,25 @@ def current_certificate(enrollment: Enrollment) -> Certificate | None:
 
 def issue(enrollment: Enrollment, actor: Actor) -> Certificate | None:
     """The certificate of a completed enrollment in a certifying course, issued once (and recorded then)."""
+    return issue_once(enrollment, actor) or current_certificate(enrollment)
+
+
+def issue_once(enrollment: Enrollment, actor: Actor) -> Certificate | None:
+    """The certificate this call issued, or None: not due yet, or already issued (by this or another request).
+
+    Due when the enrollment is complete, the course certifies, and every `certificates.requirements`
+    provider agrees (a session's attendance rule): a rule met later issues it then, once.
+    """
     if enrollment.completed_at is None or not enrollment.course.is_certifying:
         return None
-    existing = current_certificate(enrollment)
-    if existing is not None:
-        return existing
+    if current_certificate(enrollment) is not None:
+        return None
+    if not all(hooks.call("certificates.requirements", enrollment)):
+        return None
     user = enrollment.user
     created = _create(enrollment, build_snapshot(enrollment, user.full_name, user.full_name_ar))
     if created is None:  # issued at the same moment by another request: it recorded it
-        return current_certificate(enrollment)
+        return None
     record(
         actor, "certificate.issue", "certificate", created.id, created.code,
         holder=created.snapshot["holder"], course=enrollment.course.slug, course_title=enrollment.course.title,

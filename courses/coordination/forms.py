@@ -20,6 +20,10 @@ class CohortForm(Form):
     place = StringField(_l("Place (leave empty for an online session)"), validators=[Optional(), Length(max=200)])
     capacity = IntegerField(_l("Capacity (optional)"), validators=[Optional(), NumberRange(min=1, max=100_000)])
     trainers = SelectMultipleField(_l("Trainers"), coerce=int, validators=[Optional()])
+    min_attendance = IntegerField(
+        _l("Attendance required for the certificate, in % of the session's days (optional)"),
+        validators=[Optional(), NumberRange(min=1, max=100)],
+    )
     submit = SubmitField(_l("Save the session"))
 
     def validate_ends_on(self, field):

@@ -31,6 +31,8 @@ class Cohort(db.Model):
     ends_on: Mapped[date] = mapped_column(Date)
     place: Mapped[str] = mapped_column(String(200), default="")  # empty: online
     capacity: Mapped[int | None] = mapped_column(Integer)
+    # The share of the session's days (percent) a learner must attend to get the certificate; None: no rule.
+    min_attendance: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -33,6 +33,7 @@ class CohortFields:
     place: str = ""
     capacity: int | None = None
     trainers: tuple[User, ...] = ()
+    min_attendance: int | None = None  # percent of the session's days, for the certificate
 
 
 def _apply(cohort: Cohort, fields: CohortFields) -> None:
@@ -43,6 +44,7 @@ def _apply(cohort: Cohort, fields: CohortFields) -> None:
     cohort.starts_on, cohort.ends_on = fields.starts_on, fields.ends_on
     cohort.place = fields.place.strip()
     cohort.capacity = fields.capacity
+    cohort.min_attendance = fields.min_attendance
     cohort.trainers = list(fields.trainers)
 
 
