@@ -56,7 +56,7 @@ POLICY: dict[str, set[str]] = {
     "coordination.confirm_reopen": COORDINATORS, "coordination.reopen_cohort": COORDINATORS,
     "teaching.home": {"trainer", "admin"},
     "agenda.schedule": COORDINATORS, "agenda.calendar_file": {"trainer"} | COORDINATORS,
-    "agenda.attendance": {"trainer"} | COORDINATORS,
+    "agenda.attendance": {"trainer"} | COORDINATORS, "agenda.sign_in_sheet": {"trainer"} | COORDINATORS,
     "practice.write": {"learner"}, "practice.queue": {"trainer", "admin"}, "practice.review": {"trainer", "admin"},
     "practice.archive": {"trainer", "admin"},
     "admin.users": {"admin"}, "admin.audit": {"admin"}, "admin.audit_csv": {"admin"},
@@ -246,5 +246,5 @@ def test_every_download_is_sent_with_no_store(app, client, world, role):
     if role == "admin":
         expected |= {"coordination.report_csv", "coordination.report_xlsx", "coordination.certificates_zip",
                      "coordination.certificates_pdf", "coordination.import_template", "admin.audit_csv",
-                     "agenda.calendar_file", "practice.archive"}  # fmt: skip
+                     "agenda.calendar_file", "practice.archive", "agenda.sign_in_sheet"}  # fmt: skip
     assert downloads == expected  # the loop above did meet every download

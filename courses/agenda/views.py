@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from courses.agenda import services
+from courses.agenda import services, sheet
 from courses.agenda.forms import NEW_ROWS, ScheduleForm
 from courses.agenda.models import ATTENDANCE_STATES as STATES
 from courses.agenda.models import CAME, SessionDay
@@ -17,6 +17,7 @@ from courses.coordination.models import Cohort
 from courses.downloads import attachment
 from courses.extensions import db
 from courses.forms import ActionForm
+from courses.urls import int_arg
 
 bp = Blueprint("agenda", __name__)
 
@@ -138,3 +139,21 @@ def calendar_file(cohort_id: int):
         cohort, services.days_of(cohort), request.host.split(":")[0], _("Online"), str(get_locale())
     )
     return attachment(document, f"session-{cohort.id}.ics", "text/calendar")
+
+
+@bp.get("/coordination/cohorts/<int:cohort_id>/sign-in-sheet.pdf")
+@role_required("trainer", "coordinator")
+def sign_in_sheet(cohort_id: int):
+    """The printable sign-in sheet of every day of the session, or of one (`?day=`), a page per day."""
+    cohort = db.get_or_404(Cohort, cohort_id)
+    if not services.may_take_attendance(current_user, cohort):
+        abort(403)
+    days = services.days_of(cohort)
+    day_id = int_arg("day")
+    if day_id is not None:
+        days = [day for day in days if day.id == day_id] or abort(404)
+    if not days:
+        abort(404)
+    document = sheet.render(cohort, days, services.attendees(cohort), services.local_zone())
+    suffix = f"-{days[0].starts_at.astimezone(services.local_zone()).date().isoformat()}" if day_id else ""
+    return attachment(document, f"emargement-session-{cohort.id}{suffix}.pdf", "application/pdf")

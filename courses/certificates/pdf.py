@@ -189,20 +189,34 @@ def texts_of(snapshot: dict[str, Any]) -> list[str]:
     return texts
 
 
+def new_document(orientation: str = "L", needs_tifinagh: bool = False) -> FPDF:
+    """An A4 fpdf2 document with the certificates' fonts installed and Arabic shaping on: every PDF
+    the platform prints (certificates, sign-in sheets) draws with the same engine and fonts."""
+    pdf = FPDF(orientation=orientation, unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(0, 0, 0)
+    pdf.set_creator("Tadbir")
+    _install(pdf, FONT_FAMILY, main_font())
+    tifinagh = tifinagh_font() if needs_tifinagh else None
+    if tifinagh is not None:
+        _install(pdf, TIFINAGH_FAMILY, tifinagh)
+        pdf.set_fallback_fonts([TIFINAGH_FAMILY])
+    pdf.set_text_shaping(use_shaping_engine=True)
+    return pdf
+
+
+def drawable(text: str) -> str:
+    """`text` without bidi controls, with "?" for any character the fonts cannot draw."""
+    text = strip_bidi_controls(text)
+    missing = set(missing_characters([text]))
+    return "".join("?" if c in missing else c for c in text) if missing else text
+
+
 class CertificateDocument:
     """Draws certificates, one per page, into one fpdf2 document."""
 
     def __init__(self, needs_tifinagh: bool = False):
-        self.pdf = FPDF(orientation="L", unit="mm", format="A4")
-        self.pdf.set_auto_page_break(False)
-        self.pdf.set_margins(0, 0, 0)
-        self.pdf.set_creator("Tadbir")
-        _install(self.pdf, FONT_FAMILY, main_font())
-        tifinagh = tifinagh_font() if needs_tifinagh else None
-        if tifinagh is not None:
-            _install(self.pdf, TIFINAGH_FAMILY, tifinagh)
-            self.pdf.set_fallback_fonts([TIFINAGH_FAMILY])
-        self.pdf.set_text_shaping(use_shaping_engine=True)
+        self.pdf = new_document("L", needs_tifinagh)
 
     def _text(self, y: float, text: str, size: float, *, bold: bool = False, color=INK, x: float = 20, w: float = 257):
         if not text:
