@@ -21,7 +21,7 @@ class CohortForm(Form):
     capacity = IntegerField(_l("Capacity (optional)"), validators=[Optional(), NumberRange(min=1, max=100_000)])
     trainers = SelectMultipleField(_l("Trainers"), coerce=int, validators=[Optional()])
     min_attendance = IntegerField(
-        _l("Attendance required for the certificate, in % of the session's days (optional)"),
+        _l("Attendance required for the certificate, in percent of the session's days (optional)"),
         validators=[Optional(), NumberRange(min=1, max=100)],
     )
     submit = SubmitField(_l("Save the session"))

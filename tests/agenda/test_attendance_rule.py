@@ -3,6 +3,7 @@ once when a correction meets it, said to the learner, and counted in the exports
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 
 from sqlalchemy import func, select
@@ -97,6 +98,8 @@ def test_the_learner_is_told_what_is_missing_and_the_export_counts_the_days(app,
     assert "3 de ses 4 journées ; vous en avez suivi 2" in page
     client.post("/logout")
     client.post("/login", data={"email": "coord@example.ma", "password": PASSWORD})
+    session_page = client.get(f"/coordination/cohorts/{cohort_id}").get_data(as_text=True)
+    assert re.search(r"au moins 75\s?%\s?des journées", session_page)
     csv = client.get(f"/coordination/courses/gouvernance/report.csv?cohort={cohort_id}").get_data(as_text=True)
     header, row = csv.strip().splitlines()[:2]
     assert "Présence — 01/12/2026" in header and header.endswith("Journées suivies;Taux de présence")
