@@ -67,3 +67,13 @@ def test_the_compiled_catalog_is_the_source_catalog(language):
 
     expected = entries(po, lambda m: m.string and not m.fuzzy)
     assert entries(mo, lambda m: True) == expected, "run `make translations` and commit the .mo files"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_translation_keeps_the_placeholders_of_its_message(language):
+    """What `pybabel compile` refuses (and fails the build with): a placeholder missing, added or of
+    another type — also a bare "%" a message uses as text, which reads as one."""
+    with open(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po", "rb") as source:
+        catalog = read_po(source, locale=language)
+    problems = [(message.id, [str(error) for error in errors]) for message, errors in catalog.check()]
+    assert problems == []
