@@ -57,6 +57,7 @@ POLICY: dict[str, set[str]] = {
     "teaching.home": {"trainer", "admin"},
     "agenda.schedule": COORDINATORS, "agenda.calendar_file": {"trainer"} | COORDINATORS,
     "agenda.attendance": {"trainer"} | COORDINATORS, "agenda.sign_in_sheet": {"trainer"} | COORDINATORS,
+    "agenda.calendar_feed": ALL, "agenda.renew_calendar_feed": SIGNED_IN,
     "practice.write": {"learner"}, "practice.queue": {"trainer", "admin"}, "practice.review": {"trainer", "admin"},
     "practice.archive": {"trainer", "admin"},
     "admin.users": {"admin"}, "admin.audit": {"admin"}, "admin.audit_csv": {"admin"},
@@ -100,6 +101,7 @@ def world(app, make_course, synced, make_user):
         job = ExportJob(kind="certificates_zip", requested_by_id=users["coordinator"].id, course_id=course.id,
                         download_name="x.zip")  # fmt: skip
         db.session.add_all([pending, job])
+        feed = agenda.renew_feed(learner)
         db.session.commit()
         return {
             "slug": course.slug, "module_slug": module.slug, "filename": "carte.svg",
@@ -108,6 +110,7 @@ def world(app, make_course, synced, make_user):
             "kind": "not_activated",
             "job_id": job.id, "number": 0, "day_id": agenda.days_of(cohort)[0].id,
             "submission_id": db.session.scalar(select(Submission.id)),
+            "feed": feed,
         }, users  # fmt: skip
 
 
@@ -242,7 +245,7 @@ def test_every_download_is_sent_with_no_store(app, client, world, role):
                 failures.append(f"{rule.endpoint} as {role}: Cache-Control {cache!r}")
     assert failures == []
     expected = {"certificates.download", "certificates.credential_json", "certificates.credential_jwt",
-                "certificates.baked_badge", "certificates.baked_badge_png"}  # fmt: skip
+                "certificates.baked_badge", "certificates.baked_badge_png", "agenda.calendar_feed"}  # fmt: skip
     if role == "admin":
         expected |= {"coordination.report_csv", "coordination.report_xlsx", "coordination.certificates_zip",
                      "coordination.certificates_pdf", "coordination.import_template", "admin.audit_csv",

@@ -19,12 +19,19 @@ from courses import hooks
 from courses.agenda import services
 from courses.agenda.models import CAME
 from courses.agenda.views import bp
+from courses.forms import ActionForm
 from courses.i18n import dateformat
+from courses.urls import public_url
 
 
 def dashboard_sessions(user) -> dict:
     """Provides `learning.dashboard_context`: the sessions the user is enrolled through, with their days."""
-    return {"sessions": services.sessions_of(user)}
+    sessions = services.sessions_of(user)
+    token = services.feed_token(user) if sessions else None
+    return {
+        "sessions": sessions, "feed_url": public_url("agenda.calendar_feed", feed=token) if token else None,
+        "feed_form": ActionForm(),
+    }  # fmt: skip
 
 
 def cohort_days(cohort) -> dict:

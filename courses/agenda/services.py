@@ -7,6 +7,7 @@ checked first, and one problem anywhere saves nothing.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -16,16 +17,16 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from icalendar import Calendar, Event
-from sqlalchemy import and_, case, delete, func, select
+from sqlalchemy import and_, case, delete, func, select, update
 from sqlalchemy.orm import selectinload
 
-from courses.agenda.models import ATTENDANCE_STATES, CAME, Attendance, SessionDay
+from courses.agenda.models import ATTENDANCE_STATES, CAME, Attendance, CalendarFeed, SessionDay
 from courses.audit.services import Actor, record
 from courses.auth.models import User
 from courses.certificates import issue_on_completion
 from courses.coordination.models import Cohort
 from courses.coordination.services import may_view_cohort
-from courses.database import utcnow
+from courses.database import insert_ignoring_conflicts, utcnow
 from courses.extensions import db
 from courses.learning.models import Enrollment
 from courses.service_errors import ServiceError
@@ -179,27 +180,77 @@ def calendar(cohort: Cohort, days: Sequence[SessionDay], host: str, online: str,
     """The session's days as an iCalendar file (RFC 5545), times in the session's time zone with its
     VTIMEZONE; `host` makes the events' UIDs unique, `online` names a day without a place, trainers
     are named as `language` reads them."""
+    return _calendar(f"{cohort.course.title} — {cohort.name}", [(cohort, days)], host, online, language)
+
+
+def _calendar(name: str, sessions, host: str, online: str, language: str) -> bytes:
     zone = local_zone()
     document = Calendar()
     document.add("prodid", "-//Tadbir//Sessions//FR")
     document.add("version", "2.0")
-    document.add("x-wr-calname", f"{cohort.course.title} — {cohort.name}")
+    document.add("x-wr-calname", name)
     stamp = utcnow()
-    for day in days:
-        event = Event()
-        event.add("uid", f"session-day-{day.id}@{host}")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", day.starts_at.astimezone(zone))
-        event.add("dtend", day.ends_at.astimezone(zone))
-        event.add("summary", f"{cohort.course.title} — {day.topic or cohort.name}")
-        event.add("location", day.place or (f"{online} {day.link}".strip()))
-        if day.link:
-            event.add("url", day.link)
-        if day.trainer is not None:
-            event.add("description", day.trainer.name_in(language))
-        document.add_component(event)
+    for cohort, days in sessions:
+        for day in days:
+            document.add_component(_event(cohort, day, zone, stamp, host, online, language))
     document.add_missing_timezones()
     return document.to_ical()
+
+
+def _event(cohort: Cohort, day: SessionDay, zone, stamp: datetime, host: str, online: str, language: str) -> Event:
+    """One day as an event with a stable UID (a feed and a file name the same day alike)."""
+    event = Event()
+    event.add("uid", f"session-day-{day.id}@{host}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day.starts_at.astimezone(zone))
+    event.add("dtend", day.ends_at.astimezone(zone))
+    event.add("summary", f"{cohort.course.title} — {day.topic or cohort.name}")
+    event.add("location", day.place or (f"{online} {day.link}".strip()))
+    if day.link:
+        event.add("url", day.link)
+    if day.trainer is not None:
+        event.add("description", day.trainer.name_in(language))
+    return event
+
+
+# -- Calendar feeds (a subscription address per person) -------------------------------------------
+
+FEED_TOKEN_BYTES = 32
+
+
+def feed_token(user: User) -> str | None:
+    """The person's feed token, if they asked for a subscription address (read only)."""
+    return db.session.scalar(select(CalendarFeed.token).where(CalendarFeed.user_id == user.id))
+
+
+def renew_feed(user: User) -> str:
+    """Make the person's feed token, or replace it: the old address stops working at once."""
+    token = secrets.token_urlsafe(FEED_TOKEN_BYTES)
+    if not db.session.execute(
+        update(CalendarFeed).where(CalendarFeed.user_id == user.id).values(token=token, created_at=utcnow())
+    ).rowcount:
+        insert_ignoring_conflicts(
+            db.session, CalendarFeed, {"user_id": user.id, "token": token, "created_at": utcnow()}
+        )
+    record(user, "user.calendar_feed", "user", user.id, user.email)
+    return token
+
+
+def feed_owner(token: str) -> User | None:
+    """Whose feed a token is; None for an unknown or renewed one."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(
+        select(User)
+        .join(CalendarFeed, CalendarFeed.user_id == User.id)
+        .where(CalendarFeed.token == token, User.is_active)
+    )
+
+
+def feed(user: User, host: str, online: str, language: str, name: str) -> bytes:
+    """Every day of every session the person is enrolled through, one calendar (two queries)."""
+    sessions = sessions_of(user)
+    return _calendar(name, [(s.cohort, [*s.past, *s.upcoming]) for s in sessions], host, online, language)
 
 
 # -- Attendance ----------------------------------------------------------------------------------

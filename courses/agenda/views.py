@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -13,6 +13,7 @@ from courses.agenda.forms import NEW_ROWS, ScheduleForm
 from courses.agenda.models import ATTENDANCE_STATES as STATES
 from courses.agenda.models import CAME, SessionDay
 from courses.auth.access import role_required
+from courses.auth.language import message_language
 from courses.coordination.models import Cohort
 from courses.downloads import attachment
 from courses.extensions import db
@@ -157,3 +158,33 @@ def sign_in_sheet(cohort_id: int):
     document = sheet.render(cohort, days, services.attendees(cohort), services.local_zone())
     suffix = f"-{days[0].starts_at.astimezone(services.local_zone()).date().isoformat()}" if day_id else ""
     return attachment(document, f"emargement-session-{cohort.id}{suffix}.pdf", "application/pdf")
+
+
+@bp.get("/calendar/<feed>.ics")
+def calendar_feed(feed: str):
+    """A person's sessions as a calendar to subscribe to: the token in the address stands for the login
+    a phone's calendar cannot do. Unknown or renewed tokens are a 404, like any unknown page."""
+    owner = services.feed_owner(feed) or abort(404)
+    language = message_language(owner)
+    with force_locale(language):
+        document = services.feed(
+            owner,
+            request.host.split(":")[0],
+            _("Online"),
+            language,
+            f"{current_app.config['SITE_NAME']} — {_('My sessions')}",
+        )
+    return attachment(document, "tadbir-sessions.ics", "text/calendar")
+
+
+@bp.post("/me/calendar")
+@login_required
+def renew_calendar_feed():
+    """Make (or replace) the signed-in person's subscription address; the old one stops working."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.renew_feed(current_user)
+    db.session.commit()
+    flash(_("Your calendar address is ready. Any address given before no longer works."), "success")
+    return redirect(url_for("learning.dashboard", _anchor="sessions-title"))

@@ -121,6 +121,7 @@ ACTIONS: dict[str, Wording] = {
         N_("%(actor)s set a new password from an emailed link, from %(address)s"),
         N_("%(actor)s set a new password from an emailed link"),
     ),
+    "user.calendar_feed": wording(N_("%(actor)s made a new calendar subscription address")),
     # Logins
     "login.success": wording(N_("%(actor)s logged in from %(address)s"), N_("%(actor)s logged in")),
     "login.failure": wording(N_("Failed login as %(subject)s from %(address)s"), N_("Failed login as %(subject)s")),

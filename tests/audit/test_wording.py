@@ -33,6 +33,9 @@ def say(app, language: str, audit_event: AuditEvent, markup: bool = False) -> st
 
 # action, subject label, data, actor, English, French
 SENTENCES = [
+    ("user.calendar_feed", "salma@commune.ma", {}, KARIM,
+     "Karim Alami made a new calendar subscription address",
+     "Karim Alami a créé une nouvelle adresse d'abonnement à son agenda"),
     ("user.role", "salma@commune.ma", {"old": "learner", "new": "coordinator"}, KARIM,
      "Karim Alami changed the role of salma@commune.ma from Learner to Coordinator",
      "Karim Alami a fait passer salma@commune.ma du rôle Apprenant au rôle Coordinateur"),
