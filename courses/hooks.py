@@ -32,6 +32,8 @@ class Point:
 
 
 POINTS: dict[str, Point] = {
+    "auth.profile_context": Point(FUNCTION, "(user) -> dict of template variables, for the account page"),
+    "auth.profile_panel": Point(TEMPLATE, "account page, after the profile form"),
     "catalog.page_context": Point(FUNCTION, "(course, module | None, modules) -> dict of template variables"),
     "catalog.may_preview": Point(FUNCTION, "(user, course) -> bool: may read this course although not public"),
     "catalog.course_panel": Point(TEMPLATE, "course page, after the course's header and translations"),

@@ -7,6 +7,7 @@ from datetime import date, time
 import pytest
 from sqlalchemy import select
 
+from courses.agenda import reminders
 from courses.agenda import services as agenda
 from courses.audit.services import SYSTEM
 from courses.auth.models import User
@@ -57,7 +58,8 @@ POLICY: dict[str, set[str]] = {
     "teaching.home": {"trainer", "admin"},
     "agenda.schedule": COORDINATORS, "agenda.calendar_file": {"trainer"} | COORDINATORS,
     "agenda.attendance": {"trainer"} | COORDINATORS, "agenda.sign_in_sheet": {"trainer"} | COORDINATORS,
-    "agenda.calendar_feed": ALL, "agenda.renew_calendar_feed": SIGNED_IN,
+    "agenda.calendar_feed": ALL, "agenda.renew_calendar_feed": SIGNED_IN, "agenda.stop_nudges": ALL,
+    "agenda.reminder_preference": SIGNED_IN,
     "practice.write": {"learner"}, "practice.queue": {"trainer", "admin"}, "practice.review": {"trainer", "admin"},
     "practice.archive": {"trainer", "admin"},
     "admin.users": {"admin"}, "admin.audit": {"admin"}, "admin.audit_csv": {"admin"},
@@ -102,6 +104,7 @@ def world(app, make_course, synced, make_user):
                         download_name="x.zip")  # fmt: skip
         db.session.add_all([pending, job])
         feed = agenda.renew_feed(learner)
+        stop = reminders.stop_token(learner)
         db.session.commit()
         return {
             "slug": course.slug, "module_slug": module.slug, "filename": "carte.svg",
@@ -110,7 +113,7 @@ def world(app, make_course, synced, make_user):
             "kind": "not_activated",
             "job_id": job.id, "number": 0, "day_id": agenda.days_of(cohort)[0].id,
             "submission_id": db.session.scalar(select(Submission.id)),
-            "feed": feed,
+            "feed": feed, "stop": stop,
         }, users  # fmt: skip
 
 

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from courses import create_app, hooks
-from courses.agenda import cohort_days, completion_attendance, dashboard_sessions
+from courses.agenda import cohort_days, completion_attendance, dashboard_sessions, reminder_preference
 from courses.agenda import export_columns as attendance_columns
 from courses.agenda.services import attendance_met
 from courses.certificates import completion_certificate, dashboard_certificates, issue_on_completion
@@ -34,6 +34,8 @@ def make_app(tmp_path, name: str):
 
 
 EXPECTED = {
+    "auth.profile_context": (reminder_preference,),
+    "auth.profile_panel": ("agenda/_reminder_preference.html",),
     "catalog.page_context": (reader_context, exercise_context),
     "catalog.may_preview": (is_trainer_of,),
     "catalog.course_panel": ("learning/_course_panel.html",),

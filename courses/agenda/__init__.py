@@ -16,7 +16,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from courses import hooks
-from courses.agenda import services
+from courses.agenda import reminders, services
+from courses.agenda.cli import notifications_cli
 from courses.agenda.models import CAME
 from courses.agenda.views import bp
 from courses.forms import ActionForm
@@ -72,6 +73,11 @@ def export_columns(scope):
     return header, cells
 
 
+def reminder_preference(user) -> dict:
+    """Provides `auth.profile_context`: whether the person gets nudges, and the form to change it."""
+    return {"wants_nudges": reminders.wants_nudges(user), "reminder_form": ActionForm()}
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     hooks.register(app, "learning.dashboard_context", dashboard_sessions)
@@ -83,3 +89,7 @@ def init_app(app: Flask) -> None:
     hooks.register(app, "learning.completion_context", completion_attendance)
     hooks.register(app, "learning.completion_panel", "agenda/_attendance_due.html")
     hooks.register(app, "coordination.export_columns", export_columns)
+    # Reminders: the nudges' preference on the account page; `flask notifications send-due`.
+    hooks.register(app, "auth.profile_context", reminder_preference)
+    hooks.register(app, "auth.profile_panel", "agenda/_reminder_preference.html")
+    app.cli.add_command(notifications_cli)

@@ -72,3 +72,27 @@ class CalendarFeed(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReminderSent(db.Model):
+    """A reminder sent to one person (`flask notifications send-due`): the unique key makes a second
+    run find it and send nothing twice. `key` names what it was about (a day, an idle spell)."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (UniqueConstraint("kind", "user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(100))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NudgeOptOut(db.Model):
+    """A person who asked for no more nudges ("you have not been active for a week"); a session's
+    logistics (the day before a meeting) are still sent."""
+
+    __tablename__ = "nudge_opt_out"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from courses.agenda import services, sheet
+from courses.agenda import reminders, services, sheet
 from courses.agenda.forms import NEW_ROWS, ScheduleForm
 from courses.agenda.models import ATTENDANCE_STATES as STATES
 from courses.agenda.models import CAME, SessionDay
@@ -188,3 +188,28 @@ def renew_calendar_feed():
     db.session.commit()
     flash(_("Your calendar address is ready. Any address given before no longer works."), "success")
     return redirect(url_for("learning.dashboard", _anchor="sessions-title"))
+
+
+@bp.route("/reminders/stop/<stop>", methods=["GET", "POST"])
+def stop_nudges(stop: str):
+    """The nudge's "stop" link: a page with one button (a mail scanner opening links stops nothing)."""
+    user = reminders.user_of_stop_token(stop) or abort(404)
+    form = ActionForm()
+    if form.validate_on_submit():
+        reminders.set_nudges(user, wanted=False)
+        db.session.commit()
+        return render_template("agenda/nudges_stopped.html", stopped=True, form=form, stop=stop)
+    return render_template("agenda/nudges_stopped.html", stopped=False, form=form, stop=stop)
+
+
+@bp.post("/account/reminders")
+@login_required
+def reminder_preference():
+    """The account page's choice: nudges by email when one has not been active for a week, or none."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    reminders.set_nudges(current_user, wanted=request.form.get("nudges") == "1")
+    db.session.commit()
+    flash(_("Your reminder preference is saved."), "success")
+    return redirect(url_for("auth.profile"))

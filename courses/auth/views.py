@@ -9,6 +9,7 @@ from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from courses import hooks
 from courses.audit.services import VISITOR, record
 from courses.auth import notifications, services, tasks, throttle
 from courses.auth.emails import normalise_email
@@ -171,7 +172,7 @@ def profile():
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form)
+    return render_template("auth/profile.html", form=form, **hooks.merged("auth.profile_context", current_user))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
