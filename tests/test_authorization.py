@@ -59,7 +59,8 @@ POLICY: dict[str, set[str]] = {
     "agenda.schedule": COORDINATORS, "agenda.calendar_file": {"trainer"} | COORDINATORS,
     "agenda.attendance": {"trainer"} | COORDINATORS, "agenda.sign_in_sheet": {"trainer"} | COORDINATORS,
     "agenda.calendar_feed": ALL, "agenda.renew_calendar_feed": SIGNED_IN, "agenda.stop_nudges": ALL,
-    "agenda.reminder_preference": SIGNED_IN,
+    "agenda.reminder_preference": SIGNED_IN, "agenda.coordination_calendar": {"trainer"} | COORDINATORS,
+    "agenda.coordination_calendar_file": COORDINATORS,
     "practice.write": {"learner"}, "practice.queue": {"trainer", "admin"}, "practice.review": {"trainer", "admin"},
     "practice.archive": {"trainer", "admin"},
     "admin.users": {"admin"}, "admin.audit": {"admin"}, "admin.audit_csv": {"admin"},
@@ -252,5 +253,6 @@ def test_every_download_is_sent_with_no_store(app, client, world, role):
     if role == "admin":
         expected |= {"coordination.report_csv", "coordination.report_xlsx", "coordination.certificates_zip",
                      "coordination.certificates_pdf", "coordination.import_template", "admin.audit_csv",
-                     "agenda.calendar_file", "practice.archive", "agenda.sign_in_sheet"}  # fmt: skip
+                     "agenda.calendar_file", "practice.archive", "agenda.sign_in_sheet",
+                     "agenda.coordination_calendar_file"}  # fmt: skip
     assert downloads == expected  # the loop above did meet every download

@@ -55,6 +55,11 @@ class DayFields:
     remove: bool = False
 
 
+def local_today() -> date:
+    """Today where sessions happen."""
+    return utcnow().astimezone(local_zone()).date()
+
+
 def local_zone() -> ZoneInfo:
     """Where sessions happen: the time zone days are typed and shown in."""
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
@@ -406,3 +411,58 @@ def attendance_by_enrollment(enrollment_ids: Sequence[int]) -> dict[int, tuple[d
         if user_id is not None:
             by_person.setdefault((cohort_id, user_id), {})[day_id] = status
     return {row.id: (by_person.get((row.cohort_id, row.user_id), {}), len(days.get(row.cohort_id, ()))) for row in rows}
+
+
+# -- The coordinators' calendar ----------------------------------------------------------------------
+
+UPCOMING, RUNNING, PAST = "upcoming", "running", "past"
+
+
+@dataclass
+class Month:
+    first: date  # the month's first day
+    sessions: list = field(default_factory=list)  # (cohort, its days, its state)
+
+
+def phase(cohort: Cohort, today: date) -> str:
+    """Where a session stands on `today`: to come, under way, or over."""
+    if cohort.starts_on > today:
+        return UPCOMING
+    return RUNNING if cohort.ends_on >= today else PAST
+
+
+def months(cohorts: Sequence[Cohort], today: date) -> dict[str, list[Month]]:
+    """The sessions by phase, then by the month they start in (upcoming and running soonest first,
+    past most recent first), each with its days (one query for every session's days)."""
+    days: dict[int, list[SessionDay]] = {cohort.id: [] for cohort in cohorts}
+    if cohorts:
+        for day in db.session.scalars(
+            select(SessionDay)
+            .options(selectinload(SessionDay.trainer))
+            .where(SessionDay.cohort_id.in_(list(days)))
+            .order_by(SessionDay.starts_at)
+        ):
+            days[day.cohort_id].append(day)
+    grouped: dict[str, dict[date, Month]] = {UPCOMING: {}, RUNNING: {}, PAST: {}}
+    for cohort in cohorts:
+        first = cohort.starts_on.replace(day=1)
+        month = grouped[phase(cohort, today)].setdefault(first, Month(first))
+        month.sessions.append((cohort, days[cohort.id]))
+    ordered = {}
+    for name, by_month in grouped.items():
+        keys = sorted(by_month, reverse=name == PAST)
+        for key in keys:
+            by_month[key].sessions.sort(key=lambda item: item[0].starts_on, reverse=name == PAST)
+        ordered[name] = [by_month[key] for key in keys]
+    return ordered
+
+
+def all_sessions_calendar(cohorts: Sequence[Cohort], host: str, online: str, language: str, name: str) -> bytes:
+    """Every day of these sessions, one calendar (the coordinators' subscription)."""
+    days: dict[int, list[SessionDay]] = {cohort.id: [] for cohort in cohorts}
+    if cohorts:
+        for day in db.session.scalars(
+            select(SessionDay).options(selectinload(SessionDay.trainer)).where(SessionDay.cohort_id.in_(list(days)))
+        ):
+            days[day.cohort_id].append(day)
+    return _calendar(name, [(cohort, days[cohort.id]) for cohort in cohorts], host, online, language)

@@ -15,6 +15,8 @@ from courses.agenda.models import CAME, SessionDay
 from courses.auth.access import role_required
 from courses.auth.language import message_language
 from courses.coordination.models import Cohort
+from courses.coordination.reports import state_counts_by_cohort
+from courses.coordination.services import cohorts_for
 from courses.downloads import attachment
 from courses.extensions import db
 from courses.forms import ActionForm
@@ -213,3 +215,30 @@ def reminder_preference():
     db.session.commit()
     flash(_("Your reminder preference is saved."), "success")
     return redirect(url_for("auth.profile"))
+
+
+@bp.get("/coordination/calendar")
+@role_required("trainer", "coordinator")
+def coordination_calendar():
+    """Sessions by month — running, upcoming, past — with their days and counts, by course."""
+    cohorts = cohorts_for(current_user)
+    courses = sorted({cohort.course for cohort in cohorts}, key=lambda course: course.title.casefold())
+    chosen = request.args.get("course", "")
+    if chosen:
+        cohorts = [cohort for cohort in cohorts if cohort.course.slug == chosen]
+    today = services.local_today()
+    return render_template(
+        "agenda/calendar.html", phases=services.months(cohorts, today), courses=courses, chosen=chosen,
+        counts=state_counts_by_cohort([cohort.id for cohort in cohorts]),
+        feed=current_user.has_role("coordinator"),
+    )  # fmt: skip
+
+
+@bp.get("/coordination/calendar.ics")
+@role_required("coordinator")
+def coordination_calendar_file():
+    """Every session's days, for a coordinator's calendar."""
+    cohorts = cohorts_for(current_user)
+    name = f"{current_app.config['SITE_NAME']} — {_('Training sessions')}"
+    document = services.all_sessions_calendar(cohorts, request.host.split(":")[0], _("Online"), str(get_locale()), name)
+    return attachment(document, "tadbir-all-sessions.ics", "text/calendar")

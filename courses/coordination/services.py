@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from courses.audit.services import Actor, record
 from courses.auth.emails import fold, normalise_email
@@ -215,7 +215,7 @@ def cohorts_for(user: User) -> list[Cohort]:
     """Every cohort for coordinators and admins; a trainer's own cohorts otherwise."""
     statement = (
         select(Cohort)
-        .options(joinedload(Cohort.course))
+        .options(joinedload(Cohort.course), selectinload(Cohort.trainers))
         .order_by(Cohort.closed_at.is_not(None), Cohort.starts_on.desc())
     )
     if not user.has_role("coordinator"):

@@ -67,3 +67,47 @@ def test_a_deactivated_account_has_no_feed(app, course, make_user):
         db.session.commit()
         assert services.feed_owner(token) is None
         assert services.feed_owner("") is None and services.feed_owner("x" * 200) is None
+
+
+def test_the_coordinators_calendar_lists_sessions_by_month_with_their_days(app, client, course, make_user):
+    a_session(app, make_user)
+    with app.app_context():
+        course_row = db.session.scalar(select(Course))
+        coordination.create_cohort(
+            coordination.CohortFields(course_row, "Rabat", date(2025, 3, 2), date(2025, 3, 9)), SYSTEM
+        )
+        db.session.commit()
+    make_user("coord@example.ma", role="coordinator")
+    client.post("/login", data={"email": "coord@example.ma", "password": PASSWORD})
+    page = client.get("/coordination/calendar").get_data(as_text=True)
+    upcoming, past = page.split('id="phase-upcoming"')[1].split('id="phase-past"')
+    assert "décembre 2026" in upcoming and "Fès" in upcoming and "Conseil" not in upcoming
+    assert "mars 2025" in past and "Rabat" in past and "Aucune journée fixée" in past
+    assert "1 apprenant" in upcoming
+    assert "Rabat" not in client.get("/coordination/calendar?course=autre").get_data(as_text=True)
+    feed = client.get("/coordination/calendar.ics")
+    assert feed.status_code == 200 and len(Calendar.from_ical(feed.data).walk("VEVENT")) == 3
+
+
+def test_the_calendar_reads_a_fixed_number_of_queries(app, client, course, make_user):
+    from tests.conftest import counting_queries
+
+    make_user("coord@example.ma", role="coordinator")
+    client.post("/login", data={"email": "coord@example.ma", "password": PASSWORD})
+    client.get("/coordination/calendar")  # the first visit records the interface language
+    counts = []
+    for sessions in (1, 6):
+        with app.app_context():
+            course_row = db.session.scalar(select(Course))
+            for number in range(sessions):
+                cohort = coordination.create_cohort(
+                    coordination.CohortFields(course_row, f"S{number}", date(2026, 12, 1), date(2026, 12, 9)), SYSTEM
+                )
+                services.save_schedule(
+                    cohort, [services.DayFields(date(2026, 12, 2), time(9), time(12), "Fès")], SYSTEM
+                )
+            db.session.commit()
+        with counting_queries(app) as statements:
+            assert client.get("/coordination/calendar").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1]

@@ -85,6 +85,8 @@ def day(live_server):
             ("close", f"{base}/close"),
             ("reopen", f"/coordination/cohorts/{closed.id}/reopen"),
             ("audit", "/admin/audit"),
+            ("calendar", "/coordination/calendar"),
+            ("account", "/account/"),
             ("activation", f"/password/reset/{token}"),
         ]
         return pages, base
