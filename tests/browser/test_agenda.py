@@ -3,7 +3,7 @@ next one on /me/ and takes them into a calendar, in French and in Arabic."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,12 +12,15 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from courses.agenda import services as agenda
 from courses.audit.services import SYSTEM
 from courses.auth import services as accounts
 from courses.auth.models import User
+from courses.catalog import services as catalog
 from courses.catalog.models import Course
 from courses.coordination import services as coordination
 from courses.extensions import db
+from courses.learning import services as learning
 from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import AXE_OPTIONS
 from tests.conftest import PASSWORD
@@ -93,3 +96,52 @@ def test_the_coordinator_sets_the_days_and_the_learner_takes_them_home(page, liv
         datetime(2030, 3, 6, 14, 0, tzinfo=ZoneInfo("Africa/Casablanca")).astimezone(UTC),
     ]
     assert "Oujda" in str(events[0]["location"]) and str(events[1]["url"]) == "https://meet.example/oujda"
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_certificate_waits_for_the_attendance_rule_and_follows_the_correction(page, live_server, language):
+    """A learner finished the online part; the session asks for every day. The course page says what
+    is missing; a trainer marks them present on a phone; the certificate is there."""
+    email = f"learner-rule-{language}@example.ma"
+    with live_server.app.app_context():
+        course = db.session.scalar(select(Course).where(Course.slug == "gouvernance"))
+        trainer = db.session.scalar(select(User).where(User.email == "trainer@example.ma"))
+        fields = coordination.CohortFields(
+            course, f"Session de Meknès ({language})", date(2030, 4, 1), date(2030, 4, 3), "Meknès",
+            trainers=(trainer,), min_attendance=100,
+        )  # fmt: skip
+        cohort = coordination.create_cohort(fields, SYSTEM)
+        agenda.save_schedule(cohort, [agenda.DayFields(date(2030, 4, 1), time(9), time(12), "Meknès")], SYSTEM)
+        learner = accounts.create_user(email, accounts.Profile(full_name="Rim Alaoui", full_name_ar="ريم العلوي"),
+                                       PASSWORD, "learner")  # fmt: skip
+        coordination.enroll_in_cohort(cohort, db.session.get(User, learner.id), SYSTEM)
+        enrollment = learning.get_enrollment(db.session.get(User, learner.id), course)
+        for module in catalog.live_modules(course):
+            if module.active_questions:
+                learning.submit_quiz(enrollment, module, {q.id: list(q.answers) for q in module.active_questions})
+            else:
+                learning.complete_module(enrollment, module)
+        db.session.commit()
+        cohort_id, day_id = cohort.id, agenda.days_of(cohort)[0].id
+    log_in(page, live_server, email)
+    page.click(f"button[value={language}]")
+    page.goto(f"{live_server}/courses/gouvernance/")
+    expect(page.locator("#attendance-due-title")).to_be_visible()
+    expect(page.locator("#certificate-title")).to_have_count(0)
+    no_violations(page)
+
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server, "trainer@example.ma")
+    page.click(f"button[value={language}]")
+    page.goto(f"{live_server}/coordination/cohorts/{cohort_id}/days/{day_id}/attendance")
+    row = page.locator("fieldset.attendance-row", has_text="Rim Alaoui" if language == "fr" else "ريم العلوي")
+    row.locator(".attendance-present").click()  # the whole label is the tap target
+    page.locator("form.attendance [type=submit]").click()
+    expect(page.locator(".flashes")).to_contain_text("1")
+
+    page.context.clear_cookies()
+    log_in(page, live_server, email)
+    page.goto(f"{live_server}/courses/gouvernance/")
+    expect(page.locator("#certificate-title")).to_be_visible()
+    expect(page.locator("#attendance-due-title")).to_have_count(0)
