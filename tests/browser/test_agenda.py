@@ -105,7 +105,9 @@ def test_the_certificate_waits_for_the_attendance_rule_and_follows_the_correctio
     email = f"learner-rule-{language}@example.ma"
     with live_server.app.app_context():
         course = db.session.scalar(select(Course).where(Course.slug == "gouvernance"))
-        trainer = db.session.scalar(select(User).where(User.email == "trainer@example.ma"))
+        # A trainer of its own: the language this test picks stays with the account it signs in with.
+        trainer = accounts.create_user(f"trainer-rule-{language}@example.ma", accounts.Profile(full_name="Hamid Trainer"),
+                                       PASSWORD, "trainer")  # fmt: skip
         fields = coordination.CohortFields(
             course, f"Session de Meknès ({language})", date(2030, 4, 1), date(2030, 4, 3), "Meknès",
             trainers=(trainer,), min_attendance=100,
@@ -132,7 +134,7 @@ def test_the_certificate_waits_for_the_attendance_rule_and_follows_the_correctio
 
     page.context.clear_cookies()
     page.set_viewport_size({"width": 390, "height": 844})
-    log_in(page, live_server, "trainer@example.ma")
+    log_in(page, live_server, f"trainer-rule-{language}@example.ma")
     page.click(f"button[value={language}]")
     page.goto(f"{live_server}/coordination/cohorts/{cohort_id}/days/{day_id}/attendance")
     row = page.locator("fieldset.attendance-row", has_text="Rim Alaoui" if language == "fr" else "ريم العلوي")
