@@ -9,8 +9,10 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from courses.auth import services as accounts
+from courses.auth.models import User
 from courses.certificates.models import Certificate
 from courses.extensions import db
+from courses.learning.models import Enrollment
 from courses.practice.models import Review, Submission
 from tests.browser.conftest import front_matter, log_in, serving
 from tests.browser.test_agenda import no_violations
@@ -86,8 +88,24 @@ def test_draft_review_revision_pass_and_certificate(page, room, language):
     page.goto(module)
     expect(area).to_have_value(FIRST)
 
-    # Typed and never saved, then someone else signs in on the same phone: they never get it; its
-    # author, back, does.
+    if language == "fr":  # the browser's storage does not depend on the language: checked once
+        keeps_typed_text(page, room, email, module, language)
+    page.locator("#exercise [name=hand_in]").click()
+    expect(page.locator("#exercise .flash-error")).to_contain_text("8")
+    expect(area).to_have_value(FIRST)
+    area.fill(REVISED)
+    if language == "fr":
+        expires_while_writing(page, room, email, module)
+    page.locator("#exercise [name=hand_in]").click()
+    expect(page.locator("#exercise .exercise-state .state-submitted")).to_be_visible()
+    expect(page.locator("#exercise textarea")).to_have_count(0)
+    reviewed(page, room, email, module, language)
+
+
+def keeps_typed_text(page, room, email: str, module: str, language: str) -> None:
+    """Typed and never saved, then someone else signs in on the same phone: they never get it; its
+    author, back, does."""
+    area = page.locator("#exercise textarea")
     area.fill("Texte privé, jamais enregistré.")
     other = new_learner(room, f"{language}-other")
     as_person(page, room, other, language)
@@ -100,12 +118,11 @@ def test_draft_review_revision_pass_and_certificate(page, room, language):
     page.goto(module)
     expect(area).to_have_value("Texte privé, jamais enregistré.")
     area.fill(FIRST)
-    page.locator("#exercise [name=hand_in]").click()
-    expect(page.locator("#exercise .flash-error")).to_contain_text("8")
-    expect(area).to_have_value(FIRST)
 
-    # The session expires while the learner writes: the text typed comes back after the login.
-    area.fill(REVISED)
+
+def expires_while_writing(page, room, email: str, module: str) -> None:
+    """The session expires while the learner writes: the text typed comes back after the login."""
+    area = page.locator("#exercise textarea")
     page.context.clear_cookies()
     page.locator("#exercise [name=save]").click()
     page.fill("#email", email)
@@ -114,11 +131,10 @@ def test_draft_review_revision_pass_and_certificate(page, room, language):
     page.wait_for_url(f"{module}#exercise")
     expect(area).to_have_value(REVISED)
     expect(page.locator("[data-restored]")).to_be_visible()
-    page.locator("#exercise [name=hand_in]").click()
-    expect(page.locator("#exercise .exercise-state .state-submitted")).to_be_visible()
-    expect(page.locator("#exercise textarea")).to_have_count(0)
 
-    # The trainer finds it from their home, and asks for a revision.
+
+def reviewed(page, room, email: str, module: str, language: str) -> None:
+    """The trainer asks for a revision, the learner revises, the trainer passes it: the course is complete."""
     as_person(page, room, "author@example.ma", language)
     page.locator("a[href='/teaching/courses/redaction/exercises/']").click()
     no_violations(page)
@@ -142,7 +158,7 @@ def test_draft_review_revision_pass_and_certificate(page, room, language):
     expect(page.locator("#exercise .review-feedback")).to_contain_text("<b>Précisez</b> la commune")
     expect(page.locator("#exercise .review-feedback")).to_contain_text("2 / 3")
     no_violations(page)
-    area.fill(REVISED + " Les travaux commencent en juin.")
+    page.locator("#exercise textarea").fill(REVISED + " Les travaux commencent en juin.")
     page.locator("#exercise [name=hand_in]").click()
     expect(page.locator("#exercise .exercise-state .state-submitted")).to_be_visible()
 
@@ -163,14 +179,13 @@ def test_draft_review_revision_pass_and_certificate(page, room, language):
     expect(page.locator("#exercise .model-answer")).to_contain_text("24 voix contre 5")
     no_violations(page)
     page.goto(f"{room}/courses/redaction/")
-    expect(page.locator("a[href$='/certificate.pdf'], a[href*='/certificates/']").first).to_be_visible()
+    expect(page.locator("#certificate-title")).to_be_visible()
     with room.app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
         submission = db.session.scalar(
-            select(Submission)
-            .join(Submission.enrollment)
-            .where(Submission.handed_in == 2, Submission.status == "passed")
+            select(Submission).join(Submission.enrollment).where(Enrollment.user_id == user.id)
         )
-        assert submission is not None
+        assert (submission.status, submission.handed_in) == ("passed", 2)
         assert db.session.scalar(select(func.count()).where(Review.submission_id == submission.id)) == 2
         assert (
             db.session.scalar(
