@@ -71,6 +71,7 @@ def app(request, tmp_path: Path, content_dir: Path, server_database_url):
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
             "TASKS_IMMEDIATE": True,
+            "PASSWORD_HASH_METHOD": FAST_HASH,
             **(marker.kwargs if marker else {}),
         }
     )
@@ -169,6 +170,8 @@ def make_course(content_dir: Path) -> Callable[..., Path]:
 
 
 PASSWORD = "correct horse battery"
+# Accounts made by tests hash their password cheaply (production: scrypt, tests/auth checks it).
+FAST_HASH = "pbkdf2:sha256:1000"
 
 
 @pytest.fixture

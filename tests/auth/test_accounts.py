@@ -11,6 +11,7 @@ from sqlalchemy import select
 from courses.audit.models import AuditEvent
 from courses.auth import services
 from courses.auth.models import User
+from courses.config import Defaults
 from courses.extensions import db
 from tests.conftest import PASSWORD, mail_link, mail_text, sent_mail
 
@@ -394,3 +395,11 @@ def test_an_emailed_link_opens_in_its_recipients_language_unless_the_visitor_cho
     client.post(link, data={"password": PASSWORD, "confirm": PASSWORD}, headers=english_browser)
     welcome = client.get("/me/", headers=english_browser).get_data(as_text=True)
     assert "مرحبا" in welcome, welcome[welcome.find("flash") : welcome.find("flash") + 300]
+
+
+@pytest.mark.app_config(PASSWORD_HASH_METHOD=Defaults.PASSWORD_HASH_METHOD)
+def test_passwords_are_hashed_with_scrypt_unless_the_tests_say_otherwise(ctx, make_user):
+    """The suite hashes its accounts cheaply (tests/conftest.py); the application's default is scrypt."""
+    user = make_user("salma@example.ma")
+    assert Defaults.PASSWORD_HASH_METHOD == "scrypt"
+    assert db.session.get(User, user.id).password_hash.startswith("scrypt:")

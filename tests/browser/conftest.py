@@ -22,7 +22,7 @@ from courses.catalog import services as catalog
 from courses.catalog.sync import sync
 from courses.extensions import db
 from courses.learning import services as learning
-from tests.conftest import PASSWORD, front_matter, mail_link
+from tests.conftest import FAST_HASH, PASSWORD, front_matter, mail_link
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -135,7 +135,7 @@ def serving(base: Path, **config):
         {
             "TESTING": True, "SECRET_KEY": "browser-tests", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{base / 'live.sqlite'}",
             "CONTENT_DIR": str(content), "MAIL_OUTBOX": str(base / "outbox"), "RATELIMIT_ENABLED": False,
-            "TASKS_IMMEDIATE": True, **config,
+            "TASKS_IMMEDIATE": True, "PASSWORD_HASH_METHOD": FAST_HASH, **config,
         }
     )  # fmt: skip
     with app.app_context():
