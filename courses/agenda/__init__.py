@@ -20,6 +20,7 @@ from courses.agenda import reminders, services
 from courses.agenda.cli import notifications_cli
 from courses.agenda.models import CAME
 from courses.agenda.views import bp
+from courses.certificates.services import current_certificate
 from courses.forms import ActionForm
 from courses.i18n import dateformat
 from courses.urls import public_url
@@ -48,7 +49,9 @@ def cohort_days(cohort) -> dict:
 def completion_attendance(enrollment) -> dict:
     """Provides `learning.completion_context`: the attendance still missing for the certificate, if any."""
     found = services.standing(enrollment)
-    return {"attendance_due": found} if found is not None and not found.is_met else {}
+    if found is None or found.is_met or current_certificate(enrollment) is not None:
+        return {}  # a certificate issued stays issued, whatever days are added later
+    return {"attendance_due": found}
 
 
 def export_columns(scope):
@@ -58,8 +61,14 @@ def export_columns(scope):
     if not (days if scope.cohort is not None else services.has_days(scope.course)):
         return None  # no day to attend: no column
     zone = services.local_zone()
-    header = [_("Attendance — %(day)s", day=dateformat(day.starts_at.astimezone(zone).date(), "short")) for day in days]
-    header += [_("Days attended"), _("Attendance rate")]
+    header = [
+        _(
+            "Attendance — %(day)s",
+            day=f"{dateformat(day.starts_at.astimezone(zone).date(), 'short')} {day.starts_at.astimezone(zone):%H:%M}",
+        )
+        for day in days
+    ]  # two days on one date differ by their time
+    header += [_("Days attended"), _("Attendance rate (%)")]
     names = {"present": _("Present"), "late": _("Late"), "excused": _("Excused"), "absent": _("Absent")}
 
     def cells(enrollment_ids) -> dict[int, list]:
@@ -67,7 +76,7 @@ def export_columns(scope):
         for enrollment_id, (marks, total) in services.attendance_by_enrollment(enrollment_ids).items():
             came = sum(1 for status in marks.values() if status in CAME)
             row = [str(names[marks[day.id]]) if day.id in marks else "" for day in days]
-            rows[enrollment_id] = [*row, came if total else None, round(came / total, 3) if total else None]
+            rows[enrollment_id] = [*row, came if total else None, round(100 * came / total) if total else None]
         return rows
 
     return header, cells

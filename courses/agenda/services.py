@@ -282,6 +282,12 @@ def attendance_of(day: SessionDay) -> dict[int, str]:
     return dict(rows.all())
 
 
+def has_begun(day: SessionDay, now: datetime | None = None) -> bool:
+    """Attendance is taken from the morning of the day on (its local date), never for a day to come."""
+    zone = local_zone()
+    return day.starts_at.astimezone(zone).date() <= (now or utcnow()).astimezone(zone).date()
+
+
 def present_counts(days: Sequence[SessionDay]) -> dict[int, tuple[int, int]]:
     """By day id: (learners who came — present or late —, learners marked at all); one query."""
     if not days:
@@ -350,7 +356,9 @@ def standing(enrollment: Enrollment) -> Standing | None:
     cohort = enrollment.cohort
     if cohort is None or not cohort.min_attendance:
         return None
-    came = and_(Attendance.day_id == SessionDay.id, Attendance.user_id == enrollment.user_id)
+    # A day counts once it has begun: a mark given in advance never issues a certificate early.
+    began = SessionDay.starts_at <= utcnow()
+    came = and_(Attendance.day_id == SessionDay.id, Attendance.user_id == enrollment.user_id, began)
     days, attended = db.session.execute(
         select(func.count(SessionDay.id), func.count(Attendance.id))
         .outerjoin(Attendance, and_(came, Attendance.status.in_(CAME)))

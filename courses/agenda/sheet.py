@@ -4,6 +4,7 @@ on paper. Drawn with the certificates' PDF engine and fonts (Amiri, HarfBuzz sha
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from courses.agenda.models import SessionDay
@@ -44,6 +45,18 @@ def _text(pdf, x: float, y: float, w: float, text: str, size: float, align: str 
     pdf.cell(w, ROW if size < 12 else size * 0.5, drawable(text), align=align)
 
 
+def _names(person: User) -> tuple[str, str]:
+    """(name in Latin script, name in Arabic script): a name typed in Arabic only goes in its column."""
+    latin, arabic = person.full_name or "", person.full_name_ar or ""
+    if not arabic and _ARABIC.search(latin) and not _LATIN.search(latin):
+        return "", latin
+    return latin, arabic
+
+
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+
+
 def _page(pdf, cohort: Cohort, day: SessionDay, people: Sequence[User], first: int, zone, page: tuple[int, int]):
     pdf.add_page()
     start, end = day.starts_at.astimezone(zone), day.ends_at.astimezone(zone)
@@ -64,10 +77,11 @@ def _page(pdf, cohort: Cohort, day: SessionDay, people: Sequence[User], first: i
     pdf.set_draw_color(*MUTED)
     for index, person in enumerate(people, start=first + 1):
         y += ROW
-        cells = (str(index), person.full_name or "", person.full_name_ar or "", "")
+        cells = (str(index), *_names(person), "")
         for (x, w, _title, align), value in zip(COLUMNS, cells, strict=True):
             pdf.rect(x, y, w, ROW)
             _text(pdf, x + 1.5, y, w - 3, value, 10, align=align)
     if page[0] == page[1]:  # the trainer signs the last page of the day
-        _text(pdf, 12, 272, 186, "Le formateur ou la formatrice · المكوّن(ة) :", 10, align="L", color=MUTED)
+        _text(pdf, 12, 272, 93, "Le formateur ou la formatrice :", 10, align="L", color=MUTED)
+        _text(pdf, 105, 272, 93, "المكوّن(ة):", 10, align="R", color=MUTED)
     _text(pdf, 12, 282, 186, f"{page[0]} / {page[1]}", 9, color=MUTED)

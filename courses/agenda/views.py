@@ -119,6 +119,7 @@ def attendance(cohort_id: int, day_id: int):
         abort(403)
     people = services.attendees(cohort)
     form = ActionForm()
+    begun = services.has_begun(day)
     if form.validate_on_submit():
         marks = {user.id: request.form[f"u{user.id}"] for user in people if request.form.get(f"u{user.id}") in STATES}
         services.record_attendance(day, marks, current_user)
@@ -127,7 +128,13 @@ def attendance(cohort_id: int, day_id: int):
         flash(_("Attendance saved: %(came)d of %(total)d came.", came=came, total=len(people)), "success")
         return redirect(url_for("agenda.attendance", cohort_id=cohort.id, day_id=day.id))
     return render_template(
-        "agenda/attendance.html", cohort=cohort, day=day, people=people, marks=services.attendance_of(day), form=form
+        "agenda/attendance.html",
+        cohort=cohort,
+        day=day,
+        people=people,
+        marks=services.attendance_of(day),
+        form=form,
+        begun=begun,
     )
 
 
@@ -239,6 +246,9 @@ def coordination_calendar():
 def coordination_calendar_file():
     """Every session's days, for a coordinator's calendar."""
     cohorts = cohorts_for(current_user)
+    chosen = request.args.get("course", "")
+    if chosen:  # the calendar page's filter carries over to its file
+        cohorts = [cohort for cohort in cohorts if cohort.course.slug == chosen]
     name = f"{current_app.config['SITE_NAME']} — {_('Training sessions')}"
     document = services.all_sessions_calendar(cohorts, request.host.split(":")[0], _("Online"), str(get_locale()), name)
     return attachment(document, "tadbir-all-sessions.ics", "text/calendar")

@@ -34,10 +34,10 @@ def session_with_rule(make_user, percent=75, days=4):
     ]
     course = db.session.scalar(select(Course))
     cohort = coordination.create_cohort(
-        coordination.CohortFields(course, "Fès", date(2026, 12, 1), date(2026, 12, 10), min_attendance=percent), SYSTEM
+        coordination.CohortFields(course, "Fès", date(2026, 11, 1), date(2026, 11, 10), min_attendance=percent), SYSTEM
     )
     services.save_schedule(
-        cohort, [Day(date(2026, 12, n), time(9), time(12), "Fès") for n in range(1, days + 1)], SYSTEM
+        cohort, [Day(date(2026, 11, n), time(9), time(12), "Fès") for n in range(1, days + 1)], SYSTEM
     )
     learner = db.session.get(User, people[0].id)
     coordination.enroll_in_cohort(cohort, learner, SYSTEM)
@@ -79,6 +79,26 @@ def test_the_certificate_waits_for_the_attendance_then_is_issued_once(app, ctx, 
     assert len(sent_mail(app)) == before + 1  # and announced once
 
 
+def test_a_mark_given_before_the_day_counts_only_once_it_has_begun(ctx, course, make_user):
+    people = [make_user("salma@example.ma"), make_user("coord@example.ma", role="coordinator")]
+    course_row = db.session.scalar(select(Course))
+    cohort = coordination.create_cohort(
+        coordination.CohortFields(course_row, "Oujda", date(2026, 11, 1), date(2031, 1, 31), min_attendance=100), SYSTEM
+    )
+    services.save_schedule(
+        cohort, [Day(date(2026, 11, 2), time(9), time(12), "Oujda"), Day(date(2031, 1, 6), time(9), time(12), "Oujda")],
+        SYSTEM,
+    )  # fmt: skip
+    learner, coordinator = (db.session.get(User, person.id) for person in people)
+    coordination.enroll_in_cohort(cohort, learner, SYSTEM)
+    db.session.commit()
+    finish_online_part(learner)
+    mark(cohort, coordinator, learner, ["present", "present"])  # the second day is years away
+    assert not services.has_begun(services.days_of(cohort)[1])
+    assert services.standing(learning.get_enrollment(learner, cohort.course)) == services.Standing(1, 2, 2)
+    assert certificates() == 0
+
+
 def test_without_a_rule_or_days_the_certificate_follows_completion(ctx, course, make_user):
     cohort, learner, _coordinator = session_with_rule(make_user, percent=None)
     finish_online_part(learner)
@@ -102,5 +122,5 @@ def test_the_learner_is_told_what_is_missing_and_the_export_counts_the_days(app,
     assert re.search(r"au moins 75\s?%\s?des journées", session_page)
     csv = client.get(f"/coordination/courses/gouvernance/report.csv?cohort={cohort_id}").get_data(as_text=True)
     header, row = csv.strip().splitlines()[:2]
-    assert "Présence — 01/12/2026" in header and header.endswith("Journées suivies;Taux de présence")
-    assert row.endswith("Présent;En retard;Absent;;2;0.5")
+    assert "Présence — 01/11/2026 09:00" in header and header.endswith("Journées suivies;Taux de présence (%)")
+    assert row.endswith("Présent;En retard;Absent;;2;50")
