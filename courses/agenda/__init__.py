@@ -18,6 +18,7 @@ from flask_login import current_user
 from courses import hooks
 from courses.agenda import reminders, services
 from courses.agenda.cli import notifications_cli
+from courses.agenda.labels import ATTENDANCE_NAMES
 from courses.agenda.models import CAME
 from courses.agenda.views import bp
 from courses.certificates.services import current_certificate
@@ -69,13 +70,12 @@ def export_columns(scope):
         for day in days
     ]  # two days on one date differ by their time
     header += [_("Days attended"), _("Attendance rate (%)")]
-    names = {"present": _("Present"), "late": _("Late"), "excused": _("Excused"), "absent": _("Absent")}
 
     def cells(enrollment_ids) -> dict[int, list]:
         rows = {}
         for enrollment_id, (marks, total) in services.attendance_by_enrollment(enrollment_ids).items():
             came = sum(1 for status in marks.values() if status in CAME)
-            row = [str(names[marks[day.id]]) if day.id in marks else "" for day in days]
+            row = [str(ATTENDANCE_NAMES[marks[day.id]]) if day.id in marks else "" for day in days]
             rows[enrollment_id] = [*row, came if total else None, round(100 * came / total) if total else None]
         return rows
 
@@ -89,6 +89,7 @@ def reminder_preference(user) -> dict:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.add_template_global(ATTENDANCE_NAMES, "attendance_names")
     hooks.register(app, "learning.dashboard_context", dashboard_sessions)
     hooks.register(app, "learning.dashboard_panel", "agenda/_my_sessions.html")
     hooks.register(app, "coordination.cohort_context", cohort_days)

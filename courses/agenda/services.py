@@ -126,13 +126,22 @@ def save_schedule(cohort: Cohort, rows: Sequence[DayFields], actor: Actor) -> in
 
 def days_of(cohort: Cohort) -> list[SessionDay]:
     """The session's days, first first, with their trainers (one query)."""
-    statement = (
-        select(SessionDay)
-        .options(selectinload(SessionDay.trainer))
-        .where(SessionDay.cohort_id == cohort.id)
-        .order_by(SessionDay.starts_at)
-    )
-    return list(db.session.scalars(statement))
+    return days_by_cohort([cohort.id])[cohort.id]
+
+
+def days_by_cohort(cohort_ids: Sequence[int]) -> dict[int, list[SessionDay]]:
+    """The days of several sessions, first first, with their trainers; every id gets a list (one query)."""
+    days: dict[int, list[SessionDay]] = {cohort_id: [] for cohort_id in cohort_ids}
+    if days:
+        statement = (
+            select(SessionDay)
+            .options(selectinload(SessionDay.trainer))
+            .where(SessionDay.cohort_id.in_(list(days)))
+            .order_by(SessionDay.starts_at)
+        )
+        for day in db.session.scalars(statement):
+            days[day.cohort_id].append(day)
+    return days
 
 
 @dataclass
@@ -159,15 +168,9 @@ def sessions_of(user: User, now: datetime | None = None) -> list[MySession]:
         .where(Enrollment.user_id == user.id)
     ).all()
     sessions = {cohort.id: MySession(cohort) for cohort in cohorts}
-    if sessions:
-        days = db.session.scalars(
-            select(SessionDay)
-            .options(selectinload(SessionDay.trainer))
-            .where(SessionDay.cohort_id.in_(sessions))
-            .order_by(SessionDay.starts_at)
-        )
+    for cohort_id, days in days_by_cohort(list(sessions)).items():
+        session = sessions[cohort_id]
         for day in days:
-            session = sessions[day.cohort_id]
             (session.upcoming if day.ends_at > now else session.past).append(day)
     never = datetime.max.replace(tzinfo=now.tzinfo)
     return sorted(sessions.values(), key=lambda s: (s.next_day.starts_at if s.next_day else never, s.cohort.starts_on))
@@ -442,15 +445,7 @@ def phase(cohort: Cohort, today: date) -> str:
 def months(cohorts: Sequence[Cohort], today: date) -> dict[str, list[Month]]:
     """The sessions by phase, then by the month they start in (upcoming and running soonest first,
     past most recent first), each with its days (one query for every session's days)."""
-    days: dict[int, list[SessionDay]] = {cohort.id: [] for cohort in cohorts}
-    if cohorts:
-        for day in db.session.scalars(
-            select(SessionDay)
-            .options(selectinload(SessionDay.trainer))
-            .where(SessionDay.cohort_id.in_(list(days)))
-            .order_by(SessionDay.starts_at)
-        ):
-            days[day.cohort_id].append(day)
+    days = days_by_cohort([cohort.id for cohort in cohorts])
     grouped: dict[str, dict[date, Month]] = {UPCOMING: {}, RUNNING: {}, PAST: {}}
     for cohort in cohorts:
         first = cohort.starts_on.replace(day=1)
@@ -467,10 +462,5 @@ def months(cohorts: Sequence[Cohort], today: date) -> dict[str, list[Month]]:
 
 def all_sessions_calendar(cohorts: Sequence[Cohort], host: str, online: str, language: str, name: str) -> bytes:
     """Every day of these sessions, one calendar (the coordinators' subscription)."""
-    days: dict[int, list[SessionDay]] = {cohort.id: [] for cohort in cohorts}
-    if cohorts:
-        for day in db.session.scalars(
-            select(SessionDay).options(selectinload(SessionDay.trainer)).where(SessionDay.cohort_id.in_(list(days)))
-        ):
-            days[day.cohort_id].append(day)
+    days = days_by_cohort([cohort.id for cohort in cohorts])
     return _calendar(name, [(cohort, days[cohort.id]) for cohort in cohorts], host, online, language)

@@ -104,8 +104,8 @@ def _rows(scope: Scope, columns: Sequence[_Column], labels: dict[str, str], extr
             done = sum(1 for completed, _score in modules.values() if completed)
             yield [
                 *_person(*person), cohort or "", labels["no" if state == roster.INVITED else "yes"],
-                roster.state_label(state, done, len(columns)), done, _local_date(enrolled_at),
-                _local_date(completed_at), _local(activity), *_module_cells(modules, columns, labels),
+                roster.state_label(state, done, len(columns)), done, local_date(enrolled_at),
+                local_date(completed_at), _local(activity), *_module_cells(modules, columns, labels),
                 *(cell for width, found in more for cell in found.get(enrollment_id, [""] * width)),
             ]  # fmt: skip
 
@@ -146,5 +146,5 @@ def _local(moment: datetime | None) -> datetime | None:
     return to_user_timezone(moment) if moment is not None else None
 
 
-def _local_date(moment: datetime | None) -> date | None:
+def local_date(moment: datetime | None) -> date | None:
     return to_user_timezone(moment).date() if moment is not None else None

@@ -12,11 +12,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
-from flask_babel import format_timedelta, get_locale, to_user_timezone
+from flask_babel import format_timedelta, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from courses import hooks
+from courses.coordination.exports import local_date
 from courses.practice import services
 from courses.practice.labels import DECISION_NAMES, STATE_NAMES
 from courses.practice.views import bp, exercise_context
@@ -73,15 +74,11 @@ def export_columns(scope):
                 if cell is None:
                     row += ["", None, None]
                     continue
-                row += [names[cell.status], _local_date(cell.submitted_at), cell.points]  # a number: sums, sorts
+                row += [names[cell.status], local_date(cell.submitted_at), cell.points]  # a number: sums, sorts
             rows[enrollment_id] = row
         return rows
 
     return header, cells
-
-
-def _local_date(moment):
-    return to_user_timezone(moment).date() if moment is not None else None
 
 
 def review_delay(seconds: float) -> str:

@@ -35,6 +35,7 @@ from courses.practice.models import (
     Review,
     Submission,
 )
+from courses.practice.notifications import send_reviewed
 from courses.service_errors import ServiceError
 
 MAX_CHARACTERS = 60_000  # far above any word limit a trainer may set (5,000 words), far below a flood
@@ -71,6 +72,10 @@ class Exercise:
     def decisions(self) -> tuple[str, ...]:
         """What a review may decide: to revise when a resubmission is allowed, else a final "not passed"."""
         return (PASSED, REVISE) if self.resubmit else (PASSED, NOT_PASSED)
+
+
+# What a review reads when the file no longer declares the exercise: no rubric, a revision allowed.
+WITHOUT_EXERCISE = Exercise("", None, None, (), None, None, True)
 
 
 def exercise_of(module: Module) -> Exercise | None:
@@ -205,7 +210,7 @@ def review(
     course = module.course
     if not may_review(reviewer, course):
         raise PracticeError("forbidden")
-    exercise = exercise_of(module) or Exercise("", None, None, (), None, None, True)
+    exercise = exercise_of(module) or WITHOUT_EXERCISE
     if decision not in exercise.decisions:
         raise PracticeError("bad_decision")
     scores = _scores(exercise, levels)
@@ -239,8 +244,6 @@ def review(
         decision=decision, module=module.title, course_title=course.title, points=points,
         max_points=result.max_points,
     )  # fmt: skip
-    from courses.practice.notifications import send_reviewed  # mail composing needs the app's templates
-
     send_reviewed(submission, result)
     db.session.flush()
     return result

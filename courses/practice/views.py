@@ -10,6 +10,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from courses.audit.services import record
@@ -31,33 +32,29 @@ bp = Blueprint("practice", __name__)
 EXERCISE_MESSAGE = "exercise"  # flash category shown in the exercise's panel, not at the top of the page
 
 
+REFUSALS = {
+    "empty": _l("Write your text before handing it in."),
+    "too_short": _l(
+        "Your text has %(words)d words; this exercise asks for at least %(minimum)d. It was kept as a draft."
+    ),
+    "too_long": _l("Your text has %(words)d words; this exercise allows at most %(maximum)d. It was kept as a draft."),
+    "too_many_characters": _l("The text is too long (%(maximum)d characters at most)."),
+    "locked": _l("This text has been handed in: it can be changed again only if a revision is asked."),
+    "no_exercise": _l("This module has no exercise."),
+    "forbidden": _l("Only the course's trainers review its exercises."),
+    "bad_decision": _l("Choose a decision."),
+    "rubric_incomplete": _l("Choose a level for each criterion."),
+    "below_pass_points": _l(
+        "%(points)d points: passing needs at least %(needed)d. Ask for a revision instead, or change the levels."
+    ),
+    "comment_required": _l("Say in the comment what the learner should change."),
+    "already_reviewed": _l("This text has already been reviewed (perhaps by another trainer)."),
+}
+
+
 def refusal_message(error: services.PracticeError) -> str:
-    """A refusal in the reader's language."""
-    params = error.params
-    messages = {
-        "empty": lambda: _("Write your text before handing it in."),
-        "too_short": lambda: _(
-            "Your text has %(words)d words; this exercise asks for at least %(minimum)d. It was kept as a draft.",
-            **params,
-        ),
-        "too_long": lambda: _(
-            "Your text has %(words)d words; this exercise allows at most %(maximum)d. It was kept as a draft.",
-            **params,
-        ),
-        "too_many_characters": lambda: _("The text is too long (%(maximum)d characters at most).", **params),
-        "locked": lambda: _("This text has been handed in: it can be changed again only if a revision is asked."),
-        "no_exercise": lambda: _("This module has no exercise."),
-        "forbidden": lambda: _("Only the course's trainers review its exercises."),
-        "bad_decision": lambda: _("Choose a decision."),
-        "rubric_incomplete": lambda: _("Choose a level for each criterion."),
-        "below_pass_points": lambda: _(
-            "%(points)d points: passing needs at least %(needed)d. Ask for a revision instead, or change the levels.",
-            **params,
-        ),
-        "comment_required": lambda: _("Say in the comment what the learner should change."),
-        "already_reviewed": lambda: _("This text has already been reviewed (perhaps by another trainer)."),
-    }
-    return messages.get(error.code, lambda: error.code)()
+    """A refusal in the reader's language, filled in with its figures."""
+    return str(REFUSALS[error.code]) % error.params
 
 
 def exercise_context(course, module, modules) -> dict:
@@ -165,7 +162,7 @@ def review(submission_id: int):
     course = module.course
     if not services.may_review(current_user, course):
         abort(403)
-    exercise = services.exercise_of(module) or services.Exercise("", None, None, (), None, None, True)
+    exercise = services.exercise_of(module) or services.WITHOUT_EXERCISE
     form = review_form(exercise.rubric, exercise.decisions)
     status = 200
     if submission.status == SUBMITTED and form.validate_on_submit():

@@ -87,6 +87,8 @@ def test_the_coordinators_calendar_lists_sessions_by_month_with_their_days(app, 
     assert "Rabat" not in client.get("/coordination/calendar?course=autre").get_data(as_text=True)
     feed = client.get("/coordination/calendar.ics")
     assert feed.status_code == 200 and len(Calendar.from_ical(feed.data).walk("VEVENT")) == 3
+    filtered = client.get("/coordination/calendar.ics?course=autre")  # the page's filter, carried over
+    assert Calendar.from_ical(filtered.data).walk("VEVENT") == []
 
 
 def test_the_calendar_reads_a_fixed_number_of_queries(app, client, course, make_user):
