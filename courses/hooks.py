@@ -70,6 +70,11 @@ POINTS: dict[str, Point] = {
         "(scope) -> (header, cells) | None: more columns for the learners' export; cells(enrollment ids) -> "
         "{enrollment id: row cells}, called once per batch",
     ),
+    "coordination.roster_columns": Point(
+        FUNCTION,
+        "(scope) -> (header, cells) | None: more columns for the learners' table of the session and report "
+        "pages; cells(enrollment ids of the page) -> {enrollment id: cell texts}",
+    ),
     "catalog.course_states": Point(
         FUNCTION, "(user) -> {course slug: 'enrolled' | 'in_progress' | 'completed'}, for the catalog's cards"
     ),

@@ -56,7 +56,7 @@ POLICY: dict[str, set[str]] = {
     "coordination.send_reminders": COORDINATORS, "coordination.confirm_close": COORDINATORS,
     "coordination.confirm_reopen": COORDINATORS, "coordination.reopen_cohort": COORDINATORS,
     "teaching.home": {"trainer", "admin"},
-    "agenda.schedule": COORDINATORS, "agenda.calendar_file": {"trainer"} | COORDINATORS,
+    "agenda.schedule": COORDINATORS, "agenda.deadlines": COORDINATORS, "agenda.calendar_file": {"trainer"} | COORDINATORS,
     "agenda.attendance": {"trainer"} | COORDINATORS, "agenda.sign_in_sheet": {"trainer"} | COORDINATORS,
     "agenda.calendar_feed": ALL, "agenda.renew_calendar_feed": SIGNED_IN, "agenda.stop_nudges": ALL,
     "agenda.reminder_preference": SIGNED_IN, "agenda.coordination_calendar": {"trainer"} | COORDINATORS,

@@ -8,7 +8,14 @@ import pytest
 from flask import Flask
 
 from courses import create_app, hooks
-from courses.agenda import cohort_days, completion_attendance, dashboard_sessions, reminder_preference
+from courses.agenda import (
+    cohort_days,
+    completion_attendance,
+    dashboard_sessions,
+    reminder_preference,
+    report_attendance,
+    roster_columns,
+)
 from courses.agenda import export_columns as attendance_columns
 from courses.agenda.services import attendance_met
 from courses.certificates import completion_certificate, dashboard_certificates, issue_on_completion
@@ -54,9 +61,10 @@ EXPECTED = {
     "catalog.course_states": (course_states,),
     "coordination.cohort_context": (cohort_days, cohort_figures),
     "coordination.cohort_panel": ("agenda/_cohort_days.html", "practice/_figures.html"),
-    "coordination.report_context": (report_figures,),
-    "coordination.report_panel": ("practice/_figures.html",),
+    "coordination.report_context": (report_attendance, report_figures),
+    "coordination.report_panel": ("agenda/_report_attendance.html", "practice/_figures.html"),
     "coordination.export_columns": (attendance_columns, export_columns),
+    "coordination.roster_columns": (roster_columns,),
 }
 
 

@@ -12,11 +12,12 @@ through the hooks). Named `agenda`, not `sessions`, so it is never mistaken for 
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from courses import hooks
-from courses.agenda import reminders, services
+from courses.agenda import deadlines, reminders, services
 from courses.agenda.cli import notifications_cli
 from courses.agenda.labels import ATTENDANCE_NAMES
 from courses.agenda.models import CAME
@@ -33,16 +34,17 @@ def dashboard_sessions(user) -> dict:
     token = services.feed_token(user) if sessions else None
     return {
         "sessions": sessions, "feed_url": public_url("agenda.calendar_feed", feed=token) if token else None,
-        "feed_form": ActionForm(),
+        "feed_form": ActionForm(), "session_today": services.local_today(),
     }  # fmt: skip
 
 
 def cohort_days(cohort) -> dict:
-    """Provides `coordination.cohort_context`: the session's days, how many came to each, and whether
-    the current user takes attendance."""
+    """Provides `coordination.cohort_context`: the session's days, how many came to each, its module
+    deadlines, and whether the current user takes attendance."""
     days = services.days_of(cohort)
     return {
         "session_days": days, "attendance_counts": services.present_counts(days),
+        "module_deadlines": deadlines.listed(cohort),
         "takes_attendance": services.may_take_attendance(current_user, cohort),
     }  # fmt: skip
 
@@ -74,12 +76,41 @@ def export_columns(scope):
     def cells(enrollment_ids) -> dict[int, list]:
         rows = {}
         for enrollment_id, (marks, total) in services.attendance_by_enrollment(enrollment_ids).items():
-            came = sum(1 for status in marks.values() if status in CAME)
+            came = _came(marks)
             row = [str(ATTENDANCE_NAMES[marks[day.id]]) if day.id in marks else "" for day in days]
             rows[enrollment_id] = [*row, came if total else None, round(100 * came / total) if total else None]
         return rows
 
     return header, cells
+
+
+def _came(marks: dict[int, str]) -> int:
+    return sum(1 for status in marks.values() if status in CAME)
+
+
+def roster_columns(scope):
+    """Provides `coordination.roster_columns`: each learner's days attended of their session's days,
+    and the rate, where sessions have days."""
+    if not (services.days_of(scope.cohort) if scope.cohort is not None else services.has_days(scope.course)):
+        return None
+
+    def cells(enrollment_ids) -> dict[int, list[str]]:
+        return {
+            enrollment_id: [_("%(came)d/%(days)d days · %(rate)s", came=_came(marks), days=total,
+                              rate=format_percent(_came(marks) / total))]
+            for enrollment_id, (marks, total) in services.attendance_by_enrollment(enrollment_ids).items()
+            if total
+        }  # fmt: skip
+
+    return [_("Attendance")], cells
+
+
+def report_attendance(scope) -> dict:
+    """Provides `coordination.report_context`: for a session with days, how many came to each day."""
+    if scope.cohort is None:
+        return {}
+    days = services.days_of(scope.cohort)
+    return {"attendance_days": days, "attendance_counts": services.present_counts(days)} if days else {}
 
 
 def reminder_preference(user) -> dict:
@@ -99,6 +130,9 @@ def init_app(app: Flask) -> None:
     hooks.register(app, "learning.completion_context", completion_attendance)
     hooks.register(app, "learning.completion_panel", "agenda/_attendance_due.html")
     hooks.register(app, "coordination.export_columns", export_columns)
+    hooks.register(app, "coordination.roster_columns", roster_columns)
+    hooks.register(app, "coordination.report_context", report_attendance)
+    hooks.register(app, "coordination.report_panel", "agenda/_report_attendance.html")
     # Reminders: the nudges' preference on the account page; `flask notifications send-due`.
     hooks.register(app, "auth.profile_context", reminder_preference)
     hooks.register(app, "auth.profile_panel", "agenda/_reminder_preference.html")

@@ -34,3 +34,15 @@ class DayRow(PlainForm):
 class ScheduleForm(Form):
     days = FieldList(FormField(DayRow), min_entries=0, max_entries=60)
     submit = SubmitField(_l("Save the days"))
+
+
+class DeadlineRow(PlainForm):
+    """A module's date to finish by; empty for none. The module is named by the page, not the form."""
+
+    module_id = HiddenField()
+    due_on = DateField(_l("To finish by"), validators=[Optional()])
+
+
+class DeadlinesForm(Form):
+    modules = FieldList(FormField(DeadlineRow), min_entries=0, max_entries=200)
+    submit = SubmitField(_l("Save the deadlines"))

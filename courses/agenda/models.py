@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from courses.auth.models import User
@@ -38,6 +38,20 @@ class SessionDay(db.Model):
     @property
     def is_online(self) -> bool:
         return not self.place
+
+
+class ModuleDeadline(db.Model):
+    """A module the session's learners are to finish by a date (included, where the session happens),
+    e.g. before its second day. A deadline belongs to the session; the module's row outlives content
+    changes (archived, never deleted), so a deadline survives a sync."""
+
+    __tablename__ = "module_deadline"
+    __table_args__ = (UniqueConstraint("cohort_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id", ondelete="CASCADE"))
+    due_on: Mapped[date] = mapped_column(Date)
 
 
 ATTENDANCE_STATES = ("present", "late", "excused", "absent")

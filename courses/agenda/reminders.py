@@ -1,6 +1,7 @@
 """What `flask notifications send-due` sends, once each: the day before an in-person day, a reminder
-with its time and place to the session's learners; during a running session, a nudge to a learner
-with no activity for a week (one per idle spell; they may stop these).
+with its time and place to the session's learners; two days before a module deadline, the modules
+still to finish to the learners who have not; during a running session, a nudge to a learner with
+no activity for a week (one per idle spell; they may stop these, not the session's logistics).
 
 Each message is recorded in `reminder_sent` with a key that names what it is about (the day; the
 session and the last activity) and queued in the same transaction: a second run finds the record
@@ -12,17 +13,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import groupby
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
-from courses.agenda.models import NudgeOptOut, ReminderSent, SessionDay
+from courses.agenda.models import ModuleDeadline, NudgeOptOut, ReminderSent, SessionDay
 from courses.agenda.services import local_zone
 from courses.auth.language import message_language
 from courses.auth.models import User
-from courses.catalog.models import Course
+from courses.catalog.models import Course, Module
 from courses.coordination.models import Cohort
 from courses.database import insert_ignoring_conflicts, utcnow
 from courses.extensions import db
@@ -30,10 +32,12 @@ from courses.learning.models import Enrollment, ModuleProgress
 from courses.mail import queue_template
 from courses.urls import public_url
 
-DAY_BEFORE, NUDGE = "day_before", "nudge"
+DAY_BEFORE, DEADLINE, NUDGE = "day_before", "deadline", "nudge"
 IDLE = timedelta(days=7)
+DEADLINE_NOTICE = timedelta(days=2)  # how long before a module deadline its reminder goes
 SUBJECTS = {
     DAY_BEFORE: _l("Tadbir: your session meets tomorrow"),
+    DEADLINE: _l("Tadbir: modules to finish for your session"),
     NUDGE: _l("Tadbir: your course is waiting for you"),
 }
 
@@ -42,12 +46,13 @@ SUBJECTS = {
 class Sent:
     day_before: int = 0
     nudges: int = 0
+    deadlines: int = 0
 
 
 def send_due(now: datetime | None = None) -> Sent:
     """Queue every reminder due at `now` and not sent before; the caller commits."""
     now = now or utcnow()
-    return Sent(_day_before(now), _nudges(now))
+    return Sent(_day_before(now), _nudges(now), _deadlines(now))
 
 
 def _claim(kind: str, user_id: int, key: str, now: datetime) -> bool:
@@ -83,6 +88,46 @@ def _day_before(now: datetime) -> int:
             user.email, message_language(user, session=cohort.course.language), SUBJECTS[DAY_BEFORE],
             "session_day_reminder", user=user, cohort=cohort, day=day, zone=zone,
             dashboard=public_url("learning.dashboard"),
+        )  # fmt: skip
+        sent += 1
+    return sent
+
+
+def _deadlines(now: datetime) -> int:
+    """Learners with modules not finished that are due within two days: one message per session and
+    date, listing them (a deadline set later, or moved, is reminded once more for its new date)."""
+    today = now.astimezone(local_zone()).date()
+    rows = db.session.execute(
+        select(User, Cohort, ModuleDeadline.due_on, Module.title, Module.slug)
+        .select_from(ModuleDeadline)
+        .join(Cohort, Cohort.id == ModuleDeadline.cohort_id)
+        .join(Module, Module.id == ModuleDeadline.module_id)
+        .join(Enrollment, Enrollment.cohort_id == ModuleDeadline.cohort_id)
+        .join(User, User.id == Enrollment.user_id)
+        .outerjoin(ModuleProgress, and_(ModuleProgress.enrollment_id == Enrollment.id,
+                                        ModuleProgress.module_id == Module.id))
+        .where(
+            ModuleDeadline.due_on >= today,
+            ModuleDeadline.due_on <= today + DEADLINE_NOTICE,
+            Module.archived_at.is_(None),
+            ModuleProgress.completed_at.is_(None),
+            Enrollment.completed_at.is_(None),
+            User.is_active,
+            User.password_hash.is_not(None),
+        )
+        .order_by(User.id, Cohort.id, ModuleDeadline.due_on, Module.position)
+    ).all()  # fmt: skip
+    sent = 0
+    for (user, cohort, due_on), group in groupby(rows, key=lambda row: (row[0], row[1], row[2])):
+        if not _claim(DEADLINE, user.id, f"cohort:{cohort.id}:due:{due_on.isoformat()}", now):
+            continue
+        course = cohort.course
+        modules = [
+            (title, public_url("catalog.module", slug=course.slug, module_slug=slug)) for *_, title, slug in group
+        ]
+        queue_template(
+            user.email, message_language(user, session=course.language), SUBJECTS[DEADLINE], "deadline_reminder",
+            user=user, cohort=cohort, due_on=due_on, modules=modules, dashboard=public_url("learning.dashboard"),
         )  # fmt: skip
         sent += 1
     return sent

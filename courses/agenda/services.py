@@ -20,6 +20,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import and_, case, delete, func, select, update
 from sqlalchemy.orm import selectinload
 
+from courses.agenda.deadlines import DueDate, by_date, dues_of
 from courses.agenda.models import ATTENDANCE_STATES, CAME, Attendance, CalendarFeed, SessionDay
 from courses.audit.services import Actor, record
 from courses.auth.models import User
@@ -151,6 +152,7 @@ class MySession:
     cohort: Cohort
     upcoming: list[SessionDay] = field(default_factory=list)
     past: list[SessionDay] = field(default_factory=list)
+    deadlines: list[DueDate] = field(default_factory=list)  # modules to finish, by date
 
     @property
     def next_day(self) -> SessionDay | None:
@@ -158,8 +160,8 @@ class MySession:
 
 
 def sessions_of(user: User, now: datetime | None = None) -> list[MySession]:
-    """The sessions `user` is enrolled through, with their days: the next meeting first, then sessions
-    without days to come (two queries, whatever the number of sessions and days)."""
+    """The sessions `user` is enrolled through, with their days and module deadlines: the next meeting
+    first, then sessions without days to come (three queries, whatever the number of sessions)."""
     now = now or utcnow()
     cohorts = db.session.scalars(
         select(Cohort)
@@ -172,6 +174,11 @@ def sessions_of(user: User, now: datetime | None = None) -> list[MySession]:
         session = sessions[cohort_id]
         for day in days:
             (session.upcoming if day.ends_at > now else session.past).append(day)
+    zone = local_zone()
+    for cohort_id, dues in dues_of(user.id, list(sessions)).items():
+        session = sessions[cohort_id]
+        days = [*session.past, *session.upcoming]
+        session.deadlines = by_date(dues, days, lambda moment: moment.astimezone(zone).date())
     never = datetime.max.replace(tzinfo=now.tzinfo)
     return sorted(sessions.values(), key=lambda s: (s.next_day.starts_at if s.next_day else never, s.cohort.starts_on))
 

@@ -9,11 +9,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from courses.agenda import reminders, services, sheet
-from courses.agenda.forms import NEW_ROWS, ScheduleForm
+from courses.agenda.deadlines import DeadlineError, deadlines_of, save_deadlines
+from courses.agenda.forms import NEW_ROWS, DeadlinesForm, ScheduleForm
 from courses.agenda.models import ATTENDANCE_STATES as STATES
 from courses.agenda.models import CAME, SessionDay
 from courses.auth.access import role_required
 from courses.auth.language import message_language
+from courses.catalog.services import live_modules
 from courses.coordination.models import Cohort
 from courses.coordination.reports import state_counts_by_cohort
 from courses.coordination.services import cohorts_for
@@ -105,6 +107,47 @@ def schedule(cohort_id: int):
 
 def _incomplete(form: ScheduleForm) -> bool:
     return any(row.form.on.errors for row in form.days)
+
+
+DEADLINE_PROBLEMS = {
+    "outside_session": _l("The date must be within the session's dates."),
+    "unknown_module": _l("This module is no longer part of the course: reload the page."),
+}
+
+
+@bp.route("/coordination/cohorts/<int:cohort_id>/deadlines", methods=["GET", "POST"])
+@role_required("coordinator")
+def deadlines(cohort_id: int):
+    """The modules the session's learners are to finish by a date (e.g. before its second day)."""
+    cohort = db.get_or_404(Cohort, cohort_id)
+    modules = live_modules(cohort.course)
+    if request.method == "POST":
+        form = DeadlinesForm()
+    else:
+        saved = deadlines_of(cohort)
+        rows = [{"module_id": str(module.id), "due_on": saved.get(module.id)} for module in modules]
+        form = DeadlinesForm(data={"modules": rows})
+    if form.validate_on_submit():
+        rows = {int(row.form.module_id.data): row.form for row in form.modules if row.form.module_id.data.isdigit()}
+        try:
+            count = save_deadlines(
+                cohort, {module_id: row.due_on.data for module_id, row in rows.items()}, current_user
+            )
+        except DeadlineError as error:
+            db.session.rollback()
+            for module_id, code in error.problems:
+                rows[module_id].due_on.errors = [*rows[module_id].due_on.errors, DEADLINE_PROBLEMS[code]]
+        else:
+            db.session.commit()
+            flash(_("Deadlines saved: %(count)d.", count=count), "success")
+            return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
+    numbers = {str(module.id): number for number, module in enumerate(modules, 1)}
+    titles = {str(module.id): module.title for module in modules}
+    for row in form.modules:
+        module_id = row.form.module_id.data
+        row.form.due_on.label.text = _("Module %(number)d", number=numbers.get(module_id, 0))
+        row.form.title = titles.get(module_id, "")
+    return render_template("agenda/deadlines.html", cohort=cohort, form=form, days=services.days_of(cohort))
 
 
 @bp.route("/coordination/cohorts/<int:cohort_id>/days/<int:day_id>/attendance", methods=["GET", "POST"])

@@ -139,6 +139,11 @@ ACTIONS: dict[str, Wording] = {
         N_("%(actor)s set the days of the session “%(subject)s”"),
         count=lambda n: ngettext("%(num)d day", "%(num)d days", int(n)),
     ),
+    "cohort.deadlines": wording(
+        N_("%(actor)s set the module deadlines of the session “%(subject)s” (%(course_title)s): %(count)s"),
+        N_("%(actor)s set the module deadlines of the session “%(subject)s”"),
+        count=lambda n: ngettext("%(num)d module", "%(num)d modules", int(n)),
+    ),
     "cohort.attendance": wording(
         N_(
             "%(actor)s took the attendance of %(day)s in the session “%(subject)s”: "

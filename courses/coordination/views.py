@@ -175,7 +175,7 @@ def cohort(cohort_id: int):
         "coordination/cohort.html", cohort=cohort, page=page, query=query, matches=matches,
         action=ActionForm(), import_form=ImportForm(), counts=reports.state_counts(scope), roster=roster,
         outreach=outreach.overview(cohort) if services.may_manage_cohort(current_user) else None,
-        send_once=SendOnceForm(), max_import_rows=csv_import.MAX_ROWS,
+        send_once=SendOnceForm(), max_import_rows=csv_import.MAX_ROWS, extra_columns=_roster_columns(scope, page),
         **hooks.merged("coordination.cohort_context", cohort),
     )  # fmt: skip
 
@@ -393,8 +393,17 @@ def report(slug: str):
     return render_template(
         "coordination/report.html", course=course, scope=scope, summary=summary, page=page,
         items=reports.item_analysis(scope), weeks=weeks, cohorts=cohorts, charts=charts,
-        counts=reports.state_counts(scope), roster=roster, **hooks.merged("coordination.report_context", scope),
+        counts=reports.state_counts(scope), roster=roster, extra_columns=_roster_columns(scope, page),
+        **hooks.merged("coordination.report_context", scope),
     )  # fmt: skip
+
+
+def _roster_columns(scope: reports.Scope, page: reports.LearnerPage) -> list[tuple[list[str], dict]]:
+    """What features add to the learners' table (attendance): each part's headers and its cells for
+    the page's learners, by enrollment id."""
+    ids = [row.enrollment.id for row in page.rows]
+    parts = [part for part in hooks.call("coordination.roster_columns", scope) if part is not None]
+    return [(header, cells(ids) if ids else {}) for header, cells in parts]
 
 
 def _export_name(course: Course, scope: reports.Scope, extension: str) -> str:

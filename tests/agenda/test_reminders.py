@@ -96,4 +96,4 @@ def test_the_account_page_sets_the_preference(app, client, course, make_user):
 
 def test_the_command_reports_what_it_sent(app, runner, course):
     result = runner.invoke(args=["notifications", "send-due"])
-    assert result.exit_code == 0 and "day before: 0, nudges: 0" in result.output
+    assert result.exit_code == 0 and "day before: 0, deadlines: 0, nudges: 0" in result.output
