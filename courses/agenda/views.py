@@ -15,6 +15,7 @@ from courses.agenda.models import ATTENDANCE_STATES as STATES
 from courses.agenda.models import CAME, SessionDay
 from courses.auth.access import role_required
 from courses.auth.language import message_language
+from courses.auth.territory import REGIONS
 from courses.catalog.services import live_modules
 from courses.coordination.models import Cohort
 from courses.coordination.reports import state_counts_by_cohort
@@ -270,28 +271,34 @@ def reminder_preference():
 @bp.get("/coordination/calendar")
 @role_required("trainer", "coordinator")
 def coordination_calendar():
-    """Sessions by month — running, upcoming, past — with their days and counts, by course."""
-    cohorts = cohorts_for(current_user)
-    courses = sorted({cohort.course for cohort in cohorts}, key=lambda course: course.title.casefold())
-    chosen = request.args.get("course", "")
-    if chosen:
-        cohorts = [cohort for cohort in cohorts if cohort.course.slug == chosen]
+    """Sessions by month — running, upcoming, past — with their days and counts, by course and region."""
+    every = cohorts_for(current_user)
+    courses = sorted({cohort.course for cohort in every}, key=lambda course: course.title.casefold())
+    cohorts = _filtered(every)
+    regions = sorted({cohort.region for cohort in every if cohort.region}, key=lambda code: str(REGIONS[code]))
     today = services.local_today()
     return render_template(
-        "agenda/calendar.html", phases=services.months(cohorts, today), courses=courses, chosen=chosen,
-        counts=state_counts_by_cohort([cohort.id for cohort in cohorts]),
-        feed=current_user.has_role("coordinator"),
+        "agenda/calendar.html", phases=services.months(cohorts, today), courses=courses,
+        chosen=request.args.get("course", ""), chosen_region=request.args.get("region", ""),
+        regions=[(code, REGIONS[code]) for code in regions if code in REGIONS],
+        counts=state_counts_by_cohort([cohort.id for cohort in cohorts]), feed=current_user.has_role("coordinator"),
     )  # fmt: skip
+
+
+def _filtered(cohorts: list[Cohort]) -> list[Cohort]:
+    """The sessions of the calendar's filters (`course`, `region`); the page and its file share them."""
+    course, region = request.args.get("course", ""), request.args.get("region", "")
+    return [
+        cohort for cohort in cohorts
+        if (not course or cohort.course.slug == course) and (not region or cohort.region == region)
+    ]  # fmt: skip
 
 
 @bp.get("/coordination/calendar.ics")
 @role_required("coordinator")
 def coordination_calendar_file():
-    """Every session's days, for a coordinator's calendar."""
-    cohorts = cohorts_for(current_user)
-    chosen = request.args.get("course", "")
-    if chosen:  # the calendar page's filter carries over to its file
-        cohorts = [cohort for cohort in cohorts if cohort.course.slug == chosen]
+    """Every session's days, for a coordinator's calendar (the calendar page's filters carry over)."""
+    cohorts = _filtered(cohorts_for(current_user))
     name = f"{current_app.config['SITE_NAME']} — {_('Training sessions')}"
     document = services.all_sessions_calendar(cohorts, request.host.split(":")[0], _("Online"), str(get_locale()), name)
     return attachment(document, "tadbir-all-sessions.ics", "text/calendar")

@@ -9,6 +9,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from courses.auth.territory import REGIONS
 from courses.forms import ActionForm, Form
 
 
@@ -18,6 +19,7 @@ class CohortForm(Form):
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
     place = StringField(_l("Place (leave empty for an online session)"), validators=[Optional(), Length(max=200)])
+    region = SelectField(_l("Region"), validators=[Optional()])
     capacity = IntegerField(_l("Capacity (optional)"), validators=[Optional(), NumberRange(min=1, max=100_000)])
     trainers = SelectMultipleField(_l("Trainers"), coerce=int, validators=[Optional()])
     min_attendance = IntegerField(
@@ -25,6 +27,10 @@ class CohortForm(Form):
         validators=[Optional(), NumberRange(min=1, max=100)],
     )
     submit = SubmitField(_l("Save the session"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region.choices = [("", _l("Not given")), *REGIONS.items()]
 
     def validate_ends_on(self, field):
         if self.starts_on.data and field.data and field.data < self.starts_on.data:

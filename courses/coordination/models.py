@@ -30,6 +30,7 @@ class Cohort(db.Model):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     place: Mapped[str] = mapped_column(String(200), default="")  # empty: online
+    region: Mapped[str | None] = mapped_column(String(40))  # auth.territory.REGIONS code; None: not given
     capacity: Mapped[int | None] = mapped_column(Integer)
     # The share of the session's days (percent) a learner must attend to get the certificate; None: no rule.
     min_attendance: Mapped[int | None] = mapped_column(Integer)

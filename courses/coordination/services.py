@@ -34,6 +34,7 @@ class CohortFields:
     capacity: int | None = None
     trainers: tuple[User, ...] = ()
     min_attendance: int | None = None  # percent of the session's days, for the certificate
+    region: str | None = None  # where it happens (auth.territory.REGIONS), for the calendar's filter
 
 
 def _apply(cohort: Cohort, fields: CohortFields) -> None:
@@ -43,6 +44,7 @@ def _apply(cohort: Cohort, fields: CohortFields) -> None:
     cohort.name = fields.name.strip()
     cohort.starts_on, cohort.ends_on = fields.starts_on, fields.ends_on
     cohort.place = fields.place.strip()
+    cohort.region = fields.region or None
     cohort.capacity = fields.capacity
     cohort.min_attendance = fields.min_attendance
     cohort.trainers = list(fields.trainers)

@@ -107,7 +107,7 @@ def _fields(form: CohortForm) -> services.CohortFields:
     return services.CohortFields(
         course=_course_or_404(form.course.data), name=form.name.data, starts_on=form.starts_on.data,
         ends_on=form.ends_on.data, place=form.place.data or "", capacity=form.capacity.data, trainers=tuple(trainers),
-        min_attendance=form.min_attendance.data,
+        min_attendance=form.min_attendance.data, region=form.region.data or None,
     )  # fmt: skip
 
 

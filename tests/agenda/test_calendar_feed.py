@@ -74,7 +74,10 @@ def test_the_coordinators_calendar_lists_sessions_by_month_with_their_days(app, 
     with app.app_context():
         course_row = db.session.scalar(select(Course))
         coordination.create_cohort(
-            coordination.CohortFields(course_row, "Rabat", date(2025, 3, 2), date(2025, 3, 9)), SYSTEM
+            coordination.CohortFields(
+                course_row, "Rabat", date(2025, 3, 2), date(2025, 3, 9), "Wilaya", region="rabat-sale-kenitra"
+            ),
+            SYSTEM,
         )
         db.session.commit()
     make_user("coord@example.ma", role="coordinator")
@@ -84,11 +87,16 @@ def test_the_coordinators_calendar_lists_sessions_by_month_with_their_days(app, 
     assert "décembre 2026" in upcoming and "Fès" in upcoming and "Conseil" not in upcoming
     assert "mars 2025" in past and "Rabat" in past and "Aucune journée fixée" in past
     assert "1 apprenant" in upcoming
-    assert "Rabat" not in client.get("/coordination/calendar?course=autre").get_data(as_text=True)
+    assert "Rabat" not in client.get("/coordination/calendar?course=autre").get_data(as_text=True).split("</form>")[1]
     feed = client.get("/coordination/calendar.ics")
     assert feed.status_code == 200 and len(Calendar.from_ical(feed.data).walk("VEVENT")) == 3
     filtered = client.get("/coordination/calendar.ics?course=autre")  # the page's filter, carried over
     assert Calendar.from_ical(filtered.data).walk("VEVENT") == []
+    by_region = client.get("/coordination/calendar?region=rabat-sale-kenitra").get_data(as_text=True)
+    assert "Rabat-Salé-Kénitra" in by_region and "Wilaya" in by_region and "Fès" not in by_region.split("</form>")[1]
+    assert '<option value="rabat-sale-kenitra" selected>' in by_region
+    feed = client.get("/coordination/calendar.ics?region=rabat-sale-kenitra")
+    assert Calendar.from_ical(feed.data).walk("VEVENT") == []  # Rabat has no day; Fès is left out
 
 
 def test_the_calendar_reads_a_fixed_number_of_queries(app, client, course, make_user):

@@ -189,11 +189,12 @@ def test_cohort_lifecycle_in_the_browser(app, client, as_role, course, make_user
     response = client.post(
         "/coordination/cohorts/new",
         data={"course": "gouvernance", "name": "Session d'Oujda", "starts_on": "2026-12-01", "ends_on": "2026-12-05",
-              "place": "Oujda", "capacity": "1", "trainers": [str(trainer.id)]},
+              "place": "Oujda", "region": "oriental", "capacity": "1", "trainers": [str(trainer.id)]},
     )  # fmt: skip
     assert response.status_code == 302
     cohort_url = response.headers["Location"]
     cohort_id = int(cohort_url.rstrip("/").split("/")[-1])
+    assert "Oujda</bdi> (L'Oriental)" in client.get(cohort_url).get_data(as_text=True).replace("&#39;", "'")
     past = client.post(
         "/coordination/cohorts/new",
         data={"course": "gouvernance", "name": "Session passée", "starts_on": "2020-05-04", "ends_on": "2020-05-08"},
