@@ -78,6 +78,13 @@ def test_the_coordinator_sets_the_days_and_the_learner_takes_them_home(page, liv
     expect(page.locator(".flashes")).to_contain_text("1")
     expect(page.locator(".attendance-present input").first).to_be_checked()
     no_violations(page)
+    # A deadline: the first module before the second day.
+    page.goto(f"{live_server}/coordination/cohorts/{cohort_id}")
+    page.locator(f"a[href$='/coordination/cohorts/{cohort_id}/deadlines']").click()
+    page.fill("#modules-0-due_on", "2030-03-05")
+    no_violations(page)
+    page.locator("form [type=submit]").last.click()
+    expect(page.locator(".flashes")).to_contain_text("1")
 
     page.context.clear_cookies()
     log_in(page, live_server, email)
@@ -85,6 +92,7 @@ def test_the_coordinator_sets_the_days_and_the_learner_takes_them_home(page, liv
     sessions = page.locator("section.my-sessions")
     expect(sessions).to_contain_text("09:30–12:30")
     expect(sessions.locator(".next-day")).to_contain_text("Oujda")
+    expect(sessions.locator(".deadlines")).to_contain_text({"fr": "avant la journée 2", "ar": "قبل اليوم 2"}[language])
     no_violations(page)
     with page.expect_download() as download:
         sessions.locator("a[href$='.ics']").click()
