@@ -1,5 +1,6 @@
 """gunicorn settings for `make serve` and production (`gunicorn -c gunicorn.conf.py wsgi:app`)."""
 
+import gc
 import multiprocessing
 import os
 
@@ -24,3 +25,11 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 def on_starting(server):
     """Tell the app how many processes will serve it (it refuses per-process rate limits with several)."""
     os.environ["TADBIR_SERVER_PROCESSES"] = str(server.cfg.workers)
+
+
+def post_worker_init(worker):
+    """Once the app is loaded, move everything it made so far out of the garbage collector's sight:
+    modules, templates and caches live as long as the worker, and scanning them on every collection
+    cost requests time (the coordinator report's p95 most)."""
+    gc.collect()
+    gc.freeze()

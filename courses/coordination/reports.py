@@ -84,20 +84,38 @@ def live_modules(scope: Scope) -> list[Module]:
     )
 
 
-def summary(scope: Scope) -> Summary:
-    """Enrolled, started, completed, completion rate, median days to complete, breakdowns."""
-    started = select(ModuleProgress.id).where(ModuleProgress.enrollment_id == Enrollment.id).exists()
-    enrolled, activated, started_count, completed = db.session.execute(
-        scope.filter(
-            select(
-                func.count(Enrollment.id),
-                func.sum(case((roster.state_column() != roster.INVITED, 1), else_=0)),
-                func.sum(case((started, 1), else_=0)),
-                func.count(Enrollment.completed_at),
-            ).join(User, User.id == Enrollment.user_id)
+def summary(scope: Scope) -> tuple[Summary, roster.StateCounts]:
+    """Enrolled, started, completed, completion rate, median days to complete, breakdowns; and the
+    learners' state counts the page's filters show (two queries).
+
+    One grouped scan gives the states and the breakdowns by type of organisation and by region: a
+    learner has started when in progress or complete.
+    """
+    states = scope.filter(
+        select(roster.state_column().label("state"), User.organisation_type, User.region).join(
+            User, User.id == Enrollment.user_id
         )
-    ).one()
-    result = Summary(enrolled=enrolled, activated=activated or 0, started=started_count or 0, completed=completed)
+    ).subquery()
+    rows = db.session.execute(
+        select(states.c.state, states.c.organisation_type, states.c.region, func.count()).group_by(
+            states.c.state, states.c.organisation_type, states.c.region
+        )
+    ).all()
+    by_state: dict[str, int] = {}
+    by_type: dict = {}
+    by_region: dict = {}
+    for state, kind, region, count in rows:
+        by_state[state] = by_state.get(state, 0) + count
+        done = count if state == roster.COMPLETED else 0
+        for totals, key in ((by_type, kind), (by_region, region)):
+            before = totals.get(key, (0, 0))
+            totals[key] = (before[0] + count, before[1] + done)
+    counts = roster.StateCounts(by_state)
+    result = Summary(
+        enrolled=counts.enrolled, activated=counts.activated,
+        started=counts[roster.IN_PROGRESS] + counts[roster.COMPLETED], completed=counts.completed,
+        by_organisation_type=_ordered(by_type), by_region=_ordered(by_region),
+    )  # fmt: skip
     durations = db.session.execute(
         scope.filter(
             select(Enrollment.enrolled_at, Enrollment.completed_at).where(Enrollment.completed_at.is_not(None))
@@ -105,21 +123,13 @@ def summary(scope: Scope) -> Summary:
     ).all()
     if durations:
         result.median_days = statistics.median((done - start).total_seconds() / 86400 for start, done in durations)
-    result.by_organisation_type = _breakdown(scope, User.organisation_type)
-    result.by_region = _breakdown(scope, User.region)
-    return result
+    return result, counts
 
 
-def _breakdown(scope: Scope, column) -> list[Breakdown]:
-    rows = db.session.execute(
-        scope.filter(
-            select(column, func.count(Enrollment.id), func.count(Enrollment.completed_at))
-            .join(User, User.id == Enrollment.user_id)
-            .group_by(column)
-            .order_by(func.count(Enrollment.id).desc())
-        )
-    ).all()
-    return [Breakdown(key, enrolled, completed) for key, enrolled, completed in rows]
+def _ordered(totals: dict) -> list[Breakdown]:
+    """Breakdowns from {key: (enrolled, completed)}, the largest first."""
+    items = sorted(totals.items(), key=lambda item: (-item[1][0], item[0] is None, str(item[0])))
+    return [Breakdown(key, enrolled, completed) for key, (enrolled, completed) in items]
 
 
 @dataclass(frozen=True)
@@ -156,11 +166,18 @@ def _order(sort: str, descending: bool):
 
 
 def learners(
-    scope: Scope, page: int = 1, sort: str = "name", descending: bool = False, status: str = "", query: str = ""
+    scope: Scope,
+    page: int = 1,
+    sort: str = "name",
+    descending: bool = False,
+    status: str = "",
+    query: str = "",
+    counts: roster.StateCounts | None = None,
 ) -> LearnerPage:
     """One page of learners with their state, last activity and each module's state; sortable and filterable.
 
-    `status` is one of `roster.STATES` (anything else: every learner).
+    `status` is one of `roster.STATES` (anything else: every learner). With the scope's `counts`
+    (`state_counts`) and no search, the total is read from them instead of counted again.
     """
     statement = scope.filter(select(Enrollment, User).join(User, User.id == Enrollment.user_id))
     if status in roster.STATES:
@@ -172,12 +189,21 @@ def learners(
             | User.email.like(f"%{fold(query)}%")
             | func.lower(User.organisation).like(pattern)
         )
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    if counts is not None and not query:
+        total = counts[status] if status in roster.STATES else counts.enrolled
+    else:
+        total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
-    statement = statement.add_columns(roster.state_column(), roster.last_activity_column())
-    statement = statement.order_by(_order(sort, descending), Enrollment.id)
-    rows = db.session.execute(statement.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    order = (_order(sort, descending), Enrollment.id)
+    if sort != "activity":  # find the page's learners first: states and activities for them only
+        window = statement.with_only_columns(Enrollment.id).order_by(*order)
+        ids = db.session.scalars(window.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+        statement = statement.where(Enrollment.id.in_(ids))
+    else:
+        statement = statement.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    statement = statement.add_columns(roster.state_column(), roster.last_activity_column()).order_by(*order)
+    rows = db.session.execute(statement).all()
     modules = live_modules(scope)
     counted = {module.id for module in counted_modules(modules)}
     columns = (ModuleProgress.enrollment_id, ModuleProgress.module_id, ModuleProgress.completed_at)

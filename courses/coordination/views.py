@@ -167,13 +167,14 @@ def cohort(cohort_id: int):
     query = request.args.get("q", "").strip()
     matches = services.search_users(query) if query and services.may_manage_cohort(current_user) else []
     scope = reports.Scope(cohort.course, cohort)
+    counts = reports.state_counts(scope)
     page = reports.learners(
         scope, page=int_arg("page", 1), sort=request.args.get("sort", "name"),
-        descending=request.args.get("dir") == "desc", status=request.args.get("status", ""),
+        descending=request.args.get("dir") == "desc", status=request.args.get("status", ""), counts=counts,
     )  # fmt: skip
     return render_template(
         "coordination/cohort.html", cohort=cohort, page=page, query=query, matches=matches,
-        action=ActionForm(), import_form=ImportForm(), counts=reports.state_counts(scope), roster=roster,
+        action=ActionForm(), import_form=ImportForm(), counts=counts, roster=roster,
         outreach=outreach.overview(cohort) if services.may_manage_cohort(current_user) else None,
         send_once=SendOnceForm(), max_import_rows=csv_import.MAX_ROWS, extra_columns=_roster_columns(scope, page),
         **hooks.merged("coordination.cohort_context", cohort),
@@ -382,18 +383,18 @@ def report(slug: str):
     """Completion report of a course or one of its sessions."""
     course = _readable_course(slug)
     scope = _scope(course)
-    summary = reports.summary(scope)
+    summary, counts = reports.summary(scope)
     page = reports.learners(
         scope, page=int_arg("page", 1), sort=request.args.get("sort", "name"),
         descending=request.args.get("dir") == "desc", status=request.args.get("status", ""),
-        query=request.args.get("q", ""),
+        query=request.args.get("q", ""), counts=counts,
     )  # fmt: skip
     weeks = reports.completions_by_week(scope)
     cohorts = db.session.scalars(select(Cohort).where(Cohort.course_id == course.id).order_by(Cohort.starts_on)).all()
     return render_template(
         "coordination/report.html", course=course, scope=scope, summary=summary, page=page,
         items=reports.item_analysis(scope), weeks=weeks, cohorts=cohorts, charts=charts,
-        counts=reports.state_counts(scope), roster=roster, extra_columns=_roster_columns(scope, page),
+        counts=counts, roster=roster, extra_columns=_roster_columns(scope, page),
         **hooks.merged("coordination.report_context", scope),
     )  # fmt: skip
 

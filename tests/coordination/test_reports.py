@@ -64,7 +64,7 @@ def population(app, course, cohort_id, make_user):
 def test_summary_numbers(app, population, cohort_id):
     with app.app_context():
         course_row = db.session.scalar(select(Course))
-        whole = reports.summary(reports.Scope(course_row))
+        whole, _counts = reports.summary(reports.Scope(course_row))
         assert (whole.enrolled, whole.started, whole.completed) == (5, 4, 3)
         assert whole.rate == pytest.approx(0.6)
         assert whole.median_days == pytest.approx(4)
@@ -72,7 +72,7 @@ def test_summary_numbers(app, population, cohort_id):
         assert by_type == {"commune": (2, 2), "media": (2, 0), "school": (1, 1)}
         by_region = {b.key: (b.enrolled, b.completed) for b in whole.by_region}
         assert by_region == {"rabat-sale-kenitra": (2, 2), "fes-meknes": (2, 1), None: (1, 0)}
-        session = reports.summary(reports.Scope(course_row, db.session.get(Cohort, cohort_id)))
+        session, _counts = reports.summary(reports.Scope(course_row, db.session.get(Cohort, cohort_id)))
         assert (session.enrolled, session.completed, session.median_days) == (4, 2, pytest.approx(3))
         (item,) = reports.item_analysis(reports.Scope(course_row))
         assert (item.answers, item.wrong) == (4, 1)  # a, b twice, e; b's first attempt was wrong
