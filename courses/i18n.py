@@ -40,14 +40,29 @@ def direction(language: str | None) -> str:
 
 @bp.post("/language")
 def switch():
-    """Remember the chosen language in a cookie and go back where the user was."""
+    """Remember the chosen language in a cookie (and on the account of who is signed in) and go back
+    where the user was."""
     language = request.form.get("language", "")
-    response = redirect(safe_next_url(request.form.get("next")))
+    response = _chosen(language, request.form.get("next"))
     if language in current_app.config["LANGUAGES"]:
-        response.set_cookie(COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
         if current_user.is_authenticated and current_user.preferred_language != language:
             current_user.preferred_language = language  # the saved choice would otherwise win
             db.session.commit()
+    return response
+
+
+@bp.get("/language")
+def choose():
+    """The visitors' switch: a plain GET form, so public pages carry no CSRF token and need no session
+    (they can then be kept whole, see catalog.pagecache). It only sets the visitor's cookie; an
+    account's saved language changes only through the POST form signed-in people get."""
+    return _chosen(request.args.get("language", ""), request.args.get("next"))
+
+
+def _chosen(language: str, next_url: str | None):
+    response = redirect(safe_next_url(next_url))
+    if language in current_app.config["LANGUAGES"]:
+        response.set_cookie(COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response
 
 

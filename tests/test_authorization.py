@@ -33,7 +33,7 @@ POLICY: dict[str, set[str]] = {
     "certificates.verify": ALL, "certificates.verify_form": ALL, "certificates.public_key": ALL,
     "certificates.verify_credential": ALL, "certificates.badge_image": ALL, "certificates.did_document": ALL,
     "certificates.status_list": ALL,
-    "health.healthz": ALL, "i18n.switch": ALL, "auth.login": ALL, "auth.signup": ALL, "auth.reset_request": ALL,
+    "health.healthz": ALL, "i18n.switch": ALL, "i18n.choose": ALL, "auth.login": ALL, "auth.signup": ALL, "auth.reset_request": ALL,
     "auth.reset": ALL, "auth.logout": ALL,
     "auth.profile": SIGNED_IN, "auth.change_password": SIGNED_IN, "learning.dashboard": SIGNED_IN,
     "learning.enroll": SIGNED_IN, "learning.completed": SIGNED_IN,

@@ -12,9 +12,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
-from courses.catalog.models import Course
+from courses.catalog.models import Course, Module
 from courses.extensions import db
 
 T = TypeVar("T")
@@ -34,12 +34,23 @@ class FragmentCache:
                 self._items.move_to_end(key)
                 return self._items[key]  # type: ignore[return-value]
         value = make()  # rendered outside the lock: two workers' threads may both render once
+        self.put(key, value)
+        return value
+
+    def get(self, key: Hashable):
+        """The value kept for `key`, or None."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, key: Hashable, value: object) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
-        return value
 
     def clear(self) -> None:
         with self._lock:
@@ -56,3 +67,17 @@ def catalog_version() -> tuple:
             select(func.count(Course.id), func.max(Course.updated_at), func.max(Course.archived_at))
         ).one()
     )
+
+
+def content_version() -> tuple:
+    """Changes whenever a sync changes a course or a module (one query over both tables): what the
+    public pages show comes from nothing else."""
+    modules = select(func.count(Module.id), func.max(Module.updated_at), func.max(Module.archived_at)).subquery()
+    return tuple(
+        db.session.execute(
+            select(
+                func.count(Course.id), func.max(Course.updated_at), func.max(Course.archived_at),
+                *modules.c,
+            ).select_from(Course).join(modules, true())
+        ).one()
+    )  # fmt: skip

@@ -14,6 +14,7 @@ from courses import hooks, material
 from courses.catalog import services
 from courses.catalog.forms import CatalogFilterForm
 from courses.catalog.fragments import catalog_fragments, catalog_version
+from courses.catalog.pagecache import public_page
 from courses.i18n import LANGUAGE_NAMES
 from courses.urls import int_arg
 
@@ -21,6 +22,7 @@ bp = Blueprint("catalog", __name__)
 
 
 @bp.get("/")
+@public_page
 def index():
     """The catalog of published courses, filtered by language and topic; words search every text."""
     form = CatalogFilterForm(request.args)
@@ -91,6 +93,7 @@ def _trainer_context(course, module=None) -> dict:
 
 
 @bp.get("/courses/<slug>/")
+@public_page
 def course(slug: str):
     """A course's syllabus: introduction, modules in order, hours, trainers."""
     course = _course_or_404(slug)
@@ -106,6 +109,7 @@ def course(slug: str):
 
 
 @bp.get("/courses/<slug>/<module_slug>/")
+@public_page
 def module(slug: str, module_slug: str):
     """One module: its pre-rendered text, table of contents, previous and next."""
     course = _course_or_404(slug)
