@@ -112,8 +112,9 @@ def login(port: int, email: str, password: str, paths: list[str]) -> str:
 
 def settle(port: int, cookie: str | None, paths: list[str]) -> str | None:
     """Visit `paths` until the session cookie stops changing, as a browser keeps the last one it got."""
-    # Every page carries a form (the language switch) whose CSRF secret goes into the session: without this,
-    # each request of the load would pay for a new signed cookie, which no browser does.
+    # A signed-in person's pages carry forms (the language switch) whose CSRF secret goes into the session:
+    # without this, each request of the load would pay for a new signed cookie, which no browser does.
+    # Visitors' pages set no cookie (they stay None and are served from the page cache).
     for _round in range(4):
         changed = False
         for path in paths:

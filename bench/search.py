@@ -2,8 +2,9 @@
 
 The corpus is the one the bulk work syncs (50 French courses of 10 modules, `bench/corpus.py`),
 imported into a database of its own by the real command, so the index is the one the sync
-writes. Each query is loaded like a page (same client, connections, warm-up and CPU checks);
-the target is held by the slowest query's p95.
+writes. Each query is loaded like a page (same client, connections, warm-up and CPU checks),
+with a cookie so the visitors' page cache never answers; the target is held by the slowest
+query's p95.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FLASK = ROOT / ".venv" / "bin" / "flask"
 DATABASE = "tadbir_bench_search"
 TARGET_P95_MS = 50.0
+UNCACHED_COOKIE = "session=none"
 SYNC_TIMEOUT = 1800  # a busy machine makes the cold sync slow; it is not what is measured
 
 # What people type: a frequent word (many sections match: ranking and snippets of the most rows), a
@@ -64,7 +66,9 @@ def measure_search(server_url: str | None, work: Path, env: dict[str, str], sett
         rows = []
         with load.gunicorn("wsgi:app", {**env, "DATABASE_URL": url}, work / "search.log") as app:
             paths = [search_path(words) for _name, words in QUERIES]
-            cookie = load.settle(app.port, None, paths)
+            # A cookie that names no session: search is measured as a query nobody asked before, without
+            # the visitors' page cache (which would serve a repeated query from memory).
+            cookie = load.settle(app.port, UNCACHED_COOKIE, paths)
             for name, words in QUERIES:
                 path = search_path(words)
                 status, _cookies, body = load.fetch(app.port, path, cookie)
