@@ -63,6 +63,9 @@ POINTS: dict[str, Point] = {
     ),
     "coordination.cohort_context": Point(FUNCTION, "(cohort) -> dict of template variables, for the session's page"),
     "coordination.cohort_panel": Point(TEMPLATE, "session page, after its facts and actions (`cohort` is set)"),
+    "coordination.dates_problems": Point(
+        FUNCTION, "(cohort, starts_on, ends_on) -> list of messages: why the session cannot take these dates"
+    ),
     "coordination.report_context": Point(FUNCTION, "(scope) -> dict of template variables, for the report page"),
     "coordination.report_panel": Point(TEMPLATE, "report page, after the summary (`scope` is set)"),
     "coordination.export_columns": Point(

@@ -94,6 +94,11 @@ def elided(text: str) -> str:
     return elide(text, str(get_locale()))
 
 
+def comma(language: str) -> str:
+    """What stands between the items of a list, as the language writes it."""
+    return "، " if language == "ar" else ", "
+
+
 def colon(language: str) -> str:
     """What stands before a detail ("Non valide : …"): French puts a space before the colon."""
     return " : " if language == "fr" else ": "
@@ -107,7 +112,7 @@ def _template_globals() -> dict:
         "language_names": LANGUAGE_NAMES,
         "direction_of": direction,
         "upload_limit": upload_limit,
-        "comma": "، " if language == "ar" else ", ",  # between the items of a list, as the language writes it
+        "comma": comma(language),  # between the items of a list, as the language writes it
         "colon": colon(language),
     }
 

@@ -11,6 +11,7 @@ from courses import create_app, hooks
 from courses.agenda import (
     cohort_days,
     completion_attendance,
+    dates_problems,
     dashboard_sessions,
     reminder_preference,
     report_attendance,
@@ -65,6 +66,7 @@ EXPECTED = {
     "coordination.report_panel": ("agenda/_report_attendance.html", "practice/_figures.html"),
     "coordination.export_columns": (attendance_columns, export_columns),
     "coordination.roster_columns": (roster_columns,),
+    "coordination.dates_problems": (dates_problems,),
 }
 
 

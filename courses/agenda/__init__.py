@@ -12,7 +12,7 @@ through the hooks). Named `agenda`, not `sessions`, so it is never mistaken for 
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import format_percent
+from flask_babel import format_percent, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,7 +24,7 @@ from courses.agenda.models import CAME
 from courses.agenda.views import bp
 from courses.certificates.services import current_certificate
 from courses.forms import ActionForm
-from courses.i18n import dateformat
+from courses.i18n import comma, dateformat
 from courses.urls import public_url
 
 
@@ -113,6 +113,27 @@ def report_attendance(scope) -> dict:
     return {"attendance_days": days, "attendance_counts": services.present_counts(days)} if days else {}
 
 
+def dates_problems(cohort, starts_on, ends_on) -> list[str]:
+    """Provides `coordination.dates_problems`: new dates must keep the session's days and module
+    deadlines (else the days page could no longer be saved)."""
+    zone, language = services.local_zone(), str(get_locale())
+    days = sorted({day.starts_at.astimezone(zone).date() for day in services.days_of(cohort)})
+    problems = []
+    left_out = [day for day in days if not starts_on <= day <= ends_on]
+    if left_out:
+        problems.append(_(
+            "The session has days on %(dates)s, outside these dates: move or remove them first on the days page.",
+            dates=comma(language).join(dateformat(day, "long") for day in left_out),
+        ))  # fmt: skip
+    due = deadlines.outside(cohort, starts_on, ends_on)
+    if due:
+        problems.append(_(
+            "Module deadlines fall on %(dates)s, outside these dates: change them first.",
+            dates=comma(language).join(dateformat(day, "long") for day in due),
+        ))  # fmt: skip
+    return problems
+
+
 def reminder_preference(user) -> dict:
     """Provides `auth.profile_context`: whether the person gets nudges, and the form to change it."""
     return {"wants_nudges": reminders.wants_nudges(user), "reminder_form": ActionForm()}
@@ -131,6 +152,7 @@ def init_app(app: Flask) -> None:
     hooks.register(app, "learning.completion_panel", "agenda/_attendance_due.html")
     hooks.register(app, "coordination.export_columns", export_columns)
     hooks.register(app, "coordination.roster_columns", roster_columns)
+    hooks.register(app, "coordination.dates_problems", dates_problems)
     hooks.register(app, "coordination.report_context", report_attendance)
     hooks.register(app, "coordination.report_panel", "agenda/_report_attendance.html")
     # Reminders: the nudges' preference on the account page; `flask notifications send-due`.

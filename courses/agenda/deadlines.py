@@ -33,6 +33,11 @@ class DeadlineError(ServiceError):
         self.problems = problems
 
 
+def outside(cohort: Cohort, starts_on: date, ends_on: date) -> list[date]:
+    """The dates of the session's deadlines that new dates `starts_on`–`ends_on` would leave out."""
+    return sorted({due_on for due_on, _title in listed(cohort) if not starts_on <= due_on <= ends_on})
+
+
 def deadlines_of(cohort: Cohort) -> dict[int, date]:
     """The session's deadlines by module id (one query)."""
     rows = db.session.execute(
@@ -46,9 +51,11 @@ def listed(cohort: Cohort) -> list[tuple[date, str]]:
     rows = db.session.execute(
         select(ModuleDeadline.due_on, Module.title)
         .join(Module, Module.id == ModuleDeadline.module_id)
-        .where(ModuleDeadline.cohort_id == cohort.id, Module.archived_at.is_(None))
+        .where(
+            ModuleDeadline.cohort_id == cohort.id, Module.course_id == cohort.course_id, Module.archived_at.is_(None)
+        )
         .order_by(ModuleDeadline.due_on, Module.position)
-    )
+    )  # a deadline of the course the session had before is not the session's any more
     return list(rows.tuples())
 
 
@@ -119,7 +126,8 @@ def dues_of(user_id: int, cohort_ids: Sequence[int]) -> dict[int, list[Due]]:
                ModuleProgress.completed_at)
         .join(Module, Module.id == ModuleDeadline.module_id)
         .join(Course, Course.id == Module.course_id)
-        .join(Enrollment, and_(Enrollment.cohort_id == ModuleDeadline.cohort_id, Enrollment.user_id == user_id))
+        .join(Enrollment, and_(Enrollment.cohort_id == ModuleDeadline.cohort_id, Enrollment.user_id == user_id,
+                               Enrollment.course_id == Module.course_id))
         .outerjoin(ModuleProgress, and_(ModuleProgress.enrollment_id == Enrollment.id,
                                         ModuleProgress.module_id == Module.id))
         .where(ModuleDeadline.cohort_id.in_(list(dues)), Module.archived_at.is_(None))

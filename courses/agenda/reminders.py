@@ -101,7 +101,7 @@ def _deadlines(now: datetime) -> int:
         select(User, Cohort, ModuleDeadline.due_on, Module.title, Module.slug)
         .select_from(ModuleDeadline)
         .join(Cohort, Cohort.id == ModuleDeadline.cohort_id)
-        .join(Module, Module.id == ModuleDeadline.module_id)
+        .join(Module, and_(Module.id == ModuleDeadline.module_id, Module.course_id == Cohort.course_id))
         .join(Enrollment, Enrollment.cohort_id == ModuleDeadline.cohort_id)
         .join(User, User.id == Enrollment.user_id)
         .outerjoin(ModuleProgress, and_(ModuleProgress.enrollment_id == Enrollment.id,

@@ -70,14 +70,19 @@ def _instant(on: date, at: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(on, at, tzinfo=zone).astimezone(ZoneInfo("UTC"))
 
 
-def check_schedule(cohort: Cohort, rows: Sequence[DayFields]) -> list[tuple[int, str]]:
-    """Every problem of the rows kept: end before start, a day outside the session's dates, a
-    link that is not a web address, two days at the same time (the later row is named)."""
+def check_schedule(
+    cohort: Cohort, rows: Sequence[DayFields], marked: frozenset[int] = frozenset()
+) -> list[tuple[int, str]]:
+    """Every problem of the rows: a day whose attendance was taken (its id in `marked`) removed; of
+    the rows kept, end before start, a day outside the session's dates, a link that is not a web
+    address, two days at the same time (the later row is named)."""
     problems: list[tuple[int, str]] = []
     kept: list[tuple[datetime, datetime, int]] = []
     zone = local_zone()
     for index, row in enumerate(rows):
         if row.remove:
+            if row.day_id in marked:
+                problems.append((index, "has_attendance"))  # learners' marks would go with it
             continue
         times_ok, day_ok = row.ends > row.starts, cohort.starts_on <= row.on <= cohort.ends_on
         if not times_ok:
@@ -100,7 +105,13 @@ def save_schedule(cohort: Cohort, rows: Sequence[DayFields], actor: Actor) -> in
 
     Raises ScheduleError, having written nothing, when any row breaks a rule.
     """
-    problems = check_schedule(cohort, rows)
+    marked = frozenset(
+        db.session.scalars(
+            select(Attendance.day_id).join(SessionDay, SessionDay.id == Attendance.day_id)
+            .where(SessionDay.cohort_id == cohort.id).distinct()
+        )
+    )  # fmt: skip
+    problems = check_schedule(cohort, rows, marked)
     if problems:
         raise ScheduleError(problems)
     zone = local_zone()
@@ -153,6 +164,7 @@ class MySession:
     upcoming: list[SessionDay] = field(default_factory=list)
     past: list[SessionDay] = field(default_factory=list)
     deadlines: list[DueDate] = field(default_factory=list)  # modules to finish, by date
+    marks: dict[int, str] = field(default_factory=dict)  # the learner's attendance, by day id
 
     @property
     def next_day(self) -> SessionDay | None:
@@ -160,8 +172,9 @@ class MySession:
 
 
 def sessions_of(user: User, now: datetime | None = None) -> list[MySession]:
-    """The sessions `user` is enrolled through, with their days and module deadlines: the next meeting
-    first, then sessions without days to come (three queries, whatever the number of sessions)."""
+    """The sessions `user` is enrolled through, with their days, their attendance marks and module
+    deadlines: the next meeting first, then sessions without days to come (four queries, whatever the
+    number of sessions)."""
     now = now or utcnow()
     cohorts = db.session.scalars(
         select(Cohort)
@@ -174,6 +187,14 @@ def sessions_of(user: User, now: datetime | None = None) -> list[MySession]:
         session = sessions[cohort_id]
         for day in days:
             (session.upcoming if day.ends_at > now else session.past).append(day)
+    if sessions:
+        marks = db.session.execute(
+            select(SessionDay.cohort_id, Attendance.day_id, Attendance.status)
+            .join(SessionDay, SessionDay.id == Attendance.day_id)
+            .where(Attendance.user_id == user.id, SessionDay.cohort_id.in_(list(sessions)))
+        )
+        for cohort_id, day_id, status in marks:
+            sessions[cohort_id].marks[day_id] = status
     zone = local_zone()
     for cohort_id, dues in dues_of(user.id, list(sessions)).items():
         session = sessions[cohort_id]
@@ -219,7 +240,8 @@ def _event(cohort: Cohort, day: SessionDay, zone, stamp: datetime, host: str, on
     event.add("dtstamp", stamp)
     event.add("dtstart", day.starts_at.astimezone(zone))
     event.add("dtend", day.ends_at.astimezone(zone))
-    event.add("summary", f"{cohort.course.title} — {day.topic or cohort.name}")
+    topic = f" — {day.topic}" if day.topic else ""
+    event.add("summary", f"{cohort.course.title} — {cohort.name}{topic}")  # two sessions of a course differ
     event.add("location", day.place or (f"{online} {day.link}".strip()))
     if day.link:
         event.add("url", day.link)

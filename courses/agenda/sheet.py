@@ -82,6 +82,8 @@ def _page(pdf, cohort: Cohort, day: SessionDay, people: Sequence[User], first: i
             pdf.rect(x, y, w, ROW)
             _text(pdf, x + 1.5, y, w - 3, value, 10, align=align)
     if page[0] == page[1]:  # the trainer signs the last page of the day
-        _text(pdf, 12, 272, 93, "Le formateur ou la formatrice :", 10, align="L", color=MUTED)
-        _text(pdf, 105, 272, 93, "المكوّن(ة):", 10, align="R", color=MUTED)
+        trainer = day.trainer
+        latin, arabic = (trainer.full_name, trainer.full_name_ar or "") if trainer is not None else ("", "")
+        _text(pdf, 12, 272, 93, f"Le formateur ou la formatrice : {latin}".strip(), 10, align="L", color=MUTED)
+        _text(pdf, 105, 272, 93, f"المكوّن(ة): {arabic}".strip(), 10, align="R", color=MUTED)
     _text(pdf, 12, 282, 186, f"{page[0]} / {page[1]}", 9, color=MUTED)

@@ -33,7 +33,14 @@ PROBLEMS = {
     "overlap": _l("This day overlaps another day of the session."),
     "link": _l("The link must be a web address (https://…)."),
     "incomplete": _l("Give the date, the start time and the end time."),
+    "has_attendance": _l(
+        "Attendance was taken on this day: it cannot be removed, or the learners' marks would be lost. "
+        "Change its date or time instead."
+    ),
 }
+
+
+PROBLEM_FIELDS = {"ends_before_start": "ends", "link": "link"}  # the field a problem is shown under; else the date
 
 
 def _trainer_choices(cohort: Cohort) -> list[tuple[str, str]]:
@@ -98,16 +105,22 @@ def schedule(cohort_id: int):
             except services.ScheduleError as error:
                 db.session.rollback()
                 for index, code in error.problems:
-                    sources[index].on.errors = [*sources[index].on.errors, PROBLEMS[code]]
+                    target = getattr(sources[index], PROBLEM_FIELDS.get(code, "on"))
+                    target.errors = [*target.errors, PROBLEMS[code]]
             else:
                 db.session.commit()
                 flash(_("Days saved: %(count)d.", count=count), "success")
                 return redirect(url_for("agenda.schedule", cohort_id=cohort.id))
-    return render_template("agenda/schedule.html", cohort=cohort, form=form, zone=services.local_zone().key)
+    return render_template(
+        "agenda/schedule.html", cohort=cohort, form=form, zone=services.local_zone().key, row_fields=ROW_FIELDS
+    )
 
 
 def _incomplete(form: ScheduleForm) -> bool:
     return any(row.form.on.errors for row in form.days)
+
+
+ROW_FIELDS = ("on", "starts", "ends", "link")  # the fields of a day whose errors the summary lists
 
 
 DEADLINE_PROBLEMS = {

@@ -132,7 +132,7 @@ def edit_cohort(cohort_id: int):
     """Edit a training session."""
     cohort = _cohort_or_404(cohort_id)
     form = _cohort_form(cohort)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _dates_refused(form, cohort):
         try:
             services.update_cohort(cohort, _fields(form), current_user)
         except services.CoordinationError:
@@ -142,6 +142,16 @@ def edit_cohort(cohort_id: int):
             flash(_("Session saved."), "success")
             return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
     return render_template("coordination/cohort_form.html", form=form, cohort=cohort)
+
+
+def _dates_refused(form: CohortForm, cohort: Cohort) -> bool:
+    """Whether features refuse the new dates (days or deadlines they would leave out); says why on the form."""
+    if (form.starts_on.data, form.ends_on.data) == (cohort.starts_on, cohort.ends_on):
+        return False
+    problems = [p for part in hooks.call("coordination.dates_problems", cohort, form.starts_on.data, form.ends_on.data)
+                for p in part]  # fmt: skip
+    form.starts_on.errors = [*form.starts_on.errors, *problems]
+    return bool(problems)
 
 
 @bp.post("/cohorts/<int:cohort_id>/close")

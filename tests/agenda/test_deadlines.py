@@ -13,7 +13,7 @@ from courses.agenda.models import ModuleDeadline
 from courses.audit.models import AuditEvent
 from courses.audit.services import SYSTEM
 from courses.auth.models import User
-from courses.catalog.models import Module
+from courses.catalog.models import Course, Module
 from courses.coordination import services as coordination
 from courses.coordination.models import Cohort
 from courses.extensions import db
@@ -74,6 +74,12 @@ def test_the_learner_sees_what_to_finish_before_which_day_and_what_is_done(app, 
     lire = page.index("Lire")
     assert "✓" in page[lire - 120 : lire]  # done
     assert "/courses/gouvernance/quiz/" in page and "(à faire)" in page
+    with app.app_context():  # a past day says how the learner was marked
+        day = services.days_of(db.session.get(Cohort, cohort_id))[0]
+        services.record_attendance(day, {learner.id: "excused"}, db.session.get(User, learner.id))
+        day.starts_at, day.ends_at = datetime(2026, 1, 1, 9, tzinfo=UTC), datetime(2026, 1, 1, 12, tzinfo=UTC)
+        db.session.commit()
+    assert "Votre présence : <strong>Excusé" in client.get("/me/").get_data(as_text=True)
 
 
 def test_learners_who_have_not_finished_are_reminded_two_days_before_once(app, ctx, cohort_id, make_user):
@@ -157,3 +163,29 @@ def test_the_session_page_and_report_show_attendance_per_learner_and_per_day(
     report = client.get(f"/coordination/courses/gouvernance/report?cohort={cohort_id}").get_data(as_text=True)
     assert 'id="attendance-title"' in report and "1/2 jours" in report
     assert "jeudi 3 décembre 2026" in report and "50" in report
+
+
+def test_new_dates_must_keep_the_days_and_deadlines_and_another_course_drops_them(
+    app, client, cohort_id, as_role, make_course, synced
+):
+    with app.app_context():
+        cohort = db.session.get(Cohort, cohort_id)
+        schedule(cohort)  # days on the 3rd and the 8th
+        first, _second = modules()
+        deadlines.save_deadlines(cohort, {first.id: date(2026, 12, 12)}, SYSTEM)
+        db.session.commit()
+    as_role("coordinator")
+    form = {"course": "gouvernance", "name": "Session de Rabat", "starts_on": "2026-12-05", "ends_on": "2026-12-10"}
+    refused = client.post(f"/coordination/cohorts/{cohort_id}/edit", data=form).get_data(as_text=True)
+    assert "3 décembre 2026" in refused and "12 décembre 2026" in refused
+    with app.app_context():
+        assert db.session.get(Cohort, cohort_id).starts_on == date(2026, 12, 1)  # unchanged
+    form.update(starts_on="2026-12-02", ends_on="2026-12-14")
+    assert client.post(f"/coordination/cohorts/{cohort_id}/edit", data=form).status_code == 302
+    with app.app_context():  # the session moves to another course (no learner yet): its deadlines no longer show
+        make_course(slug="autre", modules={"01-un": ("Un", "Texte.")})
+        synced()
+        cohort = db.session.get(Cohort, cohort_id)
+        cohort.course_id = db.session.scalar(select(Course.id).where(Course.slug == "autre"))
+        db.session.commit()
+        assert deadlines.listed(db.session.get(Cohort, cohort_id)) == []

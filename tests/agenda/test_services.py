@@ -84,6 +84,22 @@ def test_saving_changes_adds_and_removes_days_and_is_audited(ctx, cohort_id):
     assert [event.data["count"] for event in events] == [2, 2]
 
 
+def test_a_day_whose_attendance_was_taken_cannot_be_removed(ctx, cohort_id, make_user):
+    learner_id = make_user("apprenant@example.ma").id
+    cohort = cohort_of(cohort_id)
+    coordination.enroll_in_cohort(cohort, db.session.get(User, learner_id), SYSTEM)
+    services.save_schedule(cohort, [Day(date(2026, 12, 2), time(9), time(12), "Rabat")], SYSTEM)
+    [day] = services.days_of(cohort)
+    services.record_attendance(day, {learner_id: "present"}, db.session.get(User, learner_id))
+    db.session.commit()
+    with pytest.raises(services.ScheduleError) as refused:
+        services.save_schedule(cohort, [Day(date(2026, 12, 2), time(9), time(12), day_id=day.id, remove=True)], SYSTEM)
+    assert refused.value.problems == [(0, "has_attendance")]
+    moved = Day(date(2026, 12, 3), time(9), time(12), "Rabat", day_id=day.id)  # moving it keeps the marks
+    assert services.save_schedule(cohort, [moved], SYSTEM) == 1
+    assert services.attendance_of(services.days_of(cohort)[0]) == {learner_id: "present"}
+
+
 def test_learners_see_their_sessions_next_day_first(ctx, cohort_id, make_user):
     learner_id, other_id = make_user("apprenant@example.ma").id, make_user("autre@example.ma").id
     cohort = cohort_of(cohort_id)

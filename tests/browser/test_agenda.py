@@ -92,7 +92,9 @@ def test_the_coordinator_sets_the_days_and_the_learner_takes_them_home(page, liv
     sessions = page.locator("section.my-sessions")
     expect(sessions).to_contain_text("09:30–12:30")
     expect(sessions.locator(".next-day")).to_contain_text("Oujda")
-    expect(sessions.locator(".deadlines")).to_contain_text({"fr": "avant la journée 2", "ar": "قبل اليوم 2"}[language])
+    expect(sessions.locator(".deadlines")).to_contain_text(
+        {"fr": "avant la journée 2", "ar": "قبل اليوم رقم 2"}[language]
+    )
     no_violations(page)
     with page.expect_download() as download:
         sessions.locator("a[href$='.ics']").click()
