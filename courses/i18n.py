@@ -44,10 +44,10 @@ def switch():
     where the user was."""
     language = request.form.get("language", "")
     response = _chosen(language, request.form.get("next"))
-    if language in current_app.config["LANGUAGES"]:
-        if current_user.is_authenticated and current_user.preferred_language != language:
-            current_user.preferred_language = language  # the saved choice would otherwise win
-            db.session.commit()
+    known = language in current_app.config["LANGUAGES"]
+    if known and current_user.is_authenticated and current_user.preferred_language != language:
+        current_user.preferred_language = language  # the saved choice would otherwise win
+        db.session.commit()
     return response
 
 

@@ -11,8 +11,8 @@ from courses import create_app, hooks
 from courses.agenda import (
     cohort_days,
     completion_attendance,
-    dates_problems,
     dashboard_sessions,
+    dates_problems,
     reminder_preference,
     report_attendance,
     roster_columns,
