@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from sqlalchemy import func, select, true
+from sqlalchemy import func, select
 
 from courses.catalog.models import Course, Module
 from courses.extensions import db
@@ -72,12 +72,12 @@ def catalog_version() -> tuple:
 def content_version() -> tuple:
     """Changes whenever a sync changes a course or a module (one query over both tables): what the
     public pages show comes from nothing else."""
-    modules = select(func.count(Module.id), func.max(Module.updated_at), func.max(Module.archived_at)).subquery()
+    modules = [
+        select(aggregate).scalar_subquery()
+        for aggregate in (func.count(Module.id), func.max(Module.updated_at), func.max(Module.archived_at))
+    ]  # uncorrelated scalar subqueries: one statement, valid beside the course aggregates everywhere
     return tuple(
         db.session.execute(
-            select(
-                func.count(Course.id), func.max(Course.updated_at), func.max(Course.archived_at),
-                *modules.c,
-            ).select_from(Course).join(modules, true())
+            select(func.count(Course.id), func.max(Course.updated_at), func.max(Course.archived_at), *modules)
         ).one()
-    )  # fmt: skip
+    )
