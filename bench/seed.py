@@ -114,6 +114,7 @@ def app_config(url: str, content_dir: Path) -> dict:
         "SECRET_KEY": "bench-secret-key",
         "CONTENT_DIR": str(content_dir),
         "RATELIMIT_ENABLED": False,
+        "PUBLIC_BASE_URL": "https://bench.tadbir.ma",  # certificates and QR codes need the public address
     }
 
 

@@ -120,6 +120,10 @@ class Module(db.Model):
     __table_args__ = (
         UniqueConstraint("course_id", "slug"),
         Index("ix_module_course_position", "course_id", "archived_at", "position"),
+        # The content version (catalog.fragments) reads the latest change and archiving of every module on
+        # each public page: without these, SQLite walked every row past its HTML.
+        Index("ix_module_updated_at", "updated_at"),
+        Index("ix_module_archived_at", "archived_at"),
     )
 
     @property
