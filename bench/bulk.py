@@ -144,6 +144,10 @@ def _add(rows: list[dict], name: str, key: str, measured: Measured, seconds: flo
           f"  tree {measured.peak_tree_mb:6.1f} MB{flag}", flush=True)  # fmt: skip
 
 
+# "Modules : 500 ajoutés, 0 modifié, 0 archivé et 0 inchangé" (each count agrees with its noun).
+SYNC_SUMMARY = r"modules\s*:\s*(\d+) ajouté\w*, (\d+) modifié\w*, (\d+) archivé\w*,? (?:et )?(\d+) inchangé\w*"
+
+
 def _sync(rows, info, sync_url, tree, modules, work, env) -> None:
     """content sync"""
     sync_env = {**env, "DATABASE_URL": sync_url}
@@ -151,7 +155,7 @@ def _sync(rows, info, sync_url, tree, modules, work, env) -> None:
     for state in ("cold", "warm"):  # cold: an empty database; warm: the same tree again, nothing changed
         measured = run_child(command, sync_env, work / f"sync-{state}.log")
         printed = re.search(r"\(([\d.]+) s\)", measured.output)
-        summary = re.search(r"modules: (\d+) ajoutés, (\d+) modifiés, (\d+) archivés, (\d+) inchangés", measured.output)
+        summary = re.search(SYNC_SUMMARY, measured.output, re.IGNORECASE)
         if not printed or not summary:
             raise RuntimeError(f"unexpected output of flask content sync:\n{measured.output[-2000:]}")
         added, changed, _archived, unchanged = (int(x) for x in summary.groups())
@@ -269,8 +273,10 @@ def task_zip(arguments) -> None:
                 handle.write(chunk)
         seconds = time.perf_counter() - started
     with zipfile.ZipFile(arguments.out) as archive:  # a complete archive: every PDF and the register
-        if len(archive.namelist()) != total + 1:
-            raise RuntimeError(f"{len(archive.namelist())} files in the ZIP for {total} certificates")
+        names = archive.namelist()  # (each certificate's credential files come with its PDF)
+        pdfs = sum(1 for name in names if name.endswith(".pdf"))
+        if pdfs != total or "registre.csv" not in names:
+            raise RuntimeError(f"{pdfs} PDFs in the ZIP for {total} certificates")
     _emit({"seconds": seconds, "count": total, "mb": Path(arguments.out).stat().st_size / 2**20})
 
 
