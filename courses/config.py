@@ -34,6 +34,9 @@ class Defaults:
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  # nosec B105 (a method name, not a password)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: phones keep tabs open for days
     ASSET_MAX_AGE = 24 * 3600
+    # Visitors' pages are kept whole per content version (catalog/pagecache.py); the version is read
+    # at most this often per process, so a sync shows on them within this many seconds (0: at once).
+    PAGE_CACHE_VERSION_SECONDS = 1.0
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"  # per process: gunicorn.conf.py then runs one worker
     SERVER_PROCESSES = 1  # set by gunicorn.conf.py; several need a shared RATELIMIT_STORAGE_URI

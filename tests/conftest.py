@@ -72,6 +72,7 @@ def app(request, tmp_path: Path, content_dir: Path, server_database_url):
             "RATELIMIT_ENABLED": False,
             "TASKS_IMMEDIATE": True,
             "PASSWORD_HASH_METHOD": FAST_HASH,
+            "PAGE_CACHE_VERSION_SECONDS": 0,  # tests sync and look at once
             **(marker.kwargs if marker else {}),
         }
     )

@@ -5,12 +5,15 @@ their own on a catalog, course or module page: the page depends only on the cont
 interface language and the address. Such pages are rendered once per `content_version()`,
 language and address, kept in a small LRU per application, and sent with an `ETag`, so a phone on
 a slow link that asks again (`If-None-Match`) gets a 304 without the page. A page whose rendering
-wrote to the session or set a cookie (a form's CSRF token, a flash) is never kept.
+wrote to the session or set a cookie (a form's CSRF token, a flash) is never kept. The content
+version itself is read at most once a second per process (`PAGE_CACHE_VERSION_SECONDS`), so a
+page served from the cache touches no database.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from functools import wraps
 
 from flask import Response, current_app, make_response, request, session
@@ -19,11 +22,24 @@ from flask_babel import get_locale
 from courses.catalog.fragments import FragmentCache, content_version
 
 EXTENSION = "tadbir.pages"
+VERSION = "tadbir.pages.version"
 REMEMBER_COOKIE = "remember_token"
 
 
 def _cache() -> FragmentCache:
     return current_app.extensions.setdefault(EXTENSION, FragmentCache(size=256))
+
+
+def _version() -> tuple:
+    """The content version, read at most once per `PAGE_CACHE_VERSION_SECONDS` per process: a sync
+    shows on visitors' pages within that time (a second by default; 0 reads it on every request)."""
+    ttl = current_app.config.get("PAGE_CACHE_VERSION_SECONDS", 1.0)
+    now = time.monotonic()
+    known = current_app.extensions.get(VERSION)
+    if ttl <= 0 or known is None or known[0] <= now:
+        known = (now + ttl, content_version())
+        current_app.extensions[VERSION] = known  # two threads may both read it: the same answer
+    return known[1]
 
 
 def _shareable() -> bool:
@@ -43,7 +59,7 @@ def public_page(view):
     def wrapped(*args, **kwargs):
         if not _shareable():
             return view(*args, **kwargs)
-        key = (content_version(), str(get_locale()), request.full_path)
+        key = (_version(), str(get_locale()), request.full_path)
         kept = _cache().get(key)
         if kept is None:
             response = make_response(view(*args, **kwargs))

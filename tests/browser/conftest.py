@@ -135,7 +135,7 @@ def serving(base: Path, **config):
         {
             "TESTING": True, "SECRET_KEY": "browser-tests", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{base / 'live.sqlite'}",
             "CONTENT_DIR": str(content), "MAIL_OUTBOX": str(base / "outbox"), "RATELIMIT_ENABLED": False,
-            "TASKS_IMMEDIATE": True, "PASSWORD_HASH_METHOD": FAST_HASH, **config,
+            "TASKS_IMMEDIATE": True, "PASSWORD_HASH_METHOD": FAST_HASH, "PAGE_CACHE_VERSION_SECONDS": 0, **config,
         }
     )  # fmt: skip
     with app.app_context():

@@ -3,6 +3,8 @@ with an ETag, never shared with anyone who has a session."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import PASSWORD, counting_queries
 
 
@@ -49,3 +51,16 @@ def test_people_with_a_session_never_get_a_shared_page(app, client, make_course,
     text = page.get_data(as_text=True)
     assert "csrf_token" in text and 'action="/language"' in text and 'method="post"' in text
     assert "Se déconnecter" in text or "Log out" in text
+
+
+@pytest.mark.app_config(PAGE_CACHE_VERSION_SECONDS=60)
+def test_the_content_version_is_read_at_most_once_a_period(app, client, make_course, synced):
+    course(make_course, synced)
+    first = client.get("/courses/gouvernance/")
+    with counting_queries(app) as statements:
+        again = client.get("/courses/gouvernance/")
+    assert again.data == first.data and statements == []  # no database at all
+    course(make_course, synced, title="Décentralisation et régionalisation")
+    assert "Décentralisation et régionalisation" not in client.get("/courses/gouvernance/").get_data(as_text=True)
+    app.extensions.pop("tadbir.pages.version")  # the period is over
+    assert "Décentralisation et régionalisation" in client.get("/courses/gouvernance/").get_data(as_text=True)
