@@ -38,9 +38,11 @@ MAX_LEVEL_POINTS = 100
 MAX_CRITERIA = 12
 MAX_LEVELS = 6
 LEVEL_KEYS = ("label", "points", "description")
-# Words as a reader counts them: runs of letters or digits, with inner apostrophes and hyphens
-# ("l'État", "sous-préfecture" count once); Arabic letters are word characters too.
-_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+# Words as a reader counts them: runs of letters or digits, with inner apostrophes, hyphens and the
+# marks inside numbers, references and addresses ("l'État", "sous-préfecture", "38,8", "31.13",
+# "09:30", "2/4", "www.chafafiya.ma" count once); Arabic letters are word characters too.
+# static/exercise.js counts with the same rule.
+_WORD = re.compile(r"[^\W_]+(?:['’\-.,:/@][^\W_]+)*")
 
 
 def count_words(text: str) -> int:

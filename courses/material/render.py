@@ -23,7 +23,7 @@ from markupsafe import Markup
 from courses.material.sanitize import ALLOWED_PROTOCOLS, clean_html
 
 # Bump when rendering changes in a way that must re-render unchanged files on the next sync.
-RENDERER_VERSION = "2"  # 2: table boxes are keyboard-reachable regions
+RENDERER_VERSION = "3"  # 2: table boxes are keyboard-reachable regions; 3: numbers kept whole
 
 MODULE_FILE = re.compile(r"^(?P<position>\d{2,3})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 COURSE_FILE = "course.md"
@@ -180,12 +180,34 @@ _TOP_HEADING = re.compile(r"^#(?!#)\s", re.MULTILINE)
 _FENCED_BLOCK = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 
 
+# "18 000", "1 435 000": groups of three digits after a space, as French writes thousands. The
+# spaces become narrow no-break spaces (U+202F, the French typographic one), so a number never
+# breaks across lines in a narrow table cell. Not inside code, nor in tags (attributes, links).
+_DIGIT_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?!\d)")
+_TAG_OR_CODE = re.compile(r"(<(code|pre)\b.*?</\2>|<[^>]*>)", re.DOTALL)
+
+
+def _numbers_kept_whole(html: str) -> str:
+    parts = _TAG_OR_CODE.split(html)
+    # re.split with two groups yields: text, whole match, inner group, text, …
+    out = []
+    for index, part in enumerate(parts):
+        if part is None:
+            continue
+        if index % 3 == 0:
+            part = _DIGIT_GROUPS.sub(lambda m: m.group(0).replace(" ", "\u202f"), part)
+        elif index % 3 == 2:
+            continue  # the inner group (code or pre): already part of the whole match
+        out.append(part)
+    return "".join(out)
+
+
 def render_document(text: str, page: Page = "module") -> Rendered:
     """Render a file's Markdown body: sanitised HTML, table of contents, links and images."""
     # The page title is the h1; a body that starts its headings at `#` is shifted down one level.
     heading_base = 2 if _TOP_HEADING.search(_FENCED_BLOCK.sub("", text)) else 1
     md, rewriter = _converter(page, heading_base)
-    html = clean_html(md.convert(text))
+    html = _numbers_kept_whole(clean_html(md.convert(text)))
     toc = tuple(e for e in _toc(md.toc_tokens) if 2 <= e.level <= 3)
     return Rendered(html=html, toc=toc, references=tuple(rewriter.references))
 

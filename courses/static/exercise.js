@@ -21,7 +21,7 @@
     store = null;
   }
   var saved = form.getAttribute("data-saved") || "";
-  var word = /[\p{L}\p{N}]+(?:['’\-][\p{L}\p{N}]+)*/gu;
+  var word = /[\p{L}\p{N}]+(?:['’\-.,:\/@][\p{L}\p{N}]+)*/gu;
   var language = document.documentElement.lang || "fr";
   var plural = window.Intl && Intl.PluralRules ? new Intl.PluralRules(language) : null;
   var number = window.Intl ? new Intl.NumberFormat(language + "-u-nu-latn") : null; // 10 500, with the site's digits

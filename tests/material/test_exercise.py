@@ -137,3 +137,4 @@ def test_words_are_counted_as_a_reader_counts_them():
     assert count_words("  Le conseil — réuni l'an dernier — a voté.  ") == 7
     assert count_words("sous-préfecture, 2026 !") == 2
     assert count_words("صادق المجلس الجماعي على الميزانية.") == 5
+    assert count_words("38,8 % en 2023, loi 31.13, à 09:30, 2/4 jours, www.chafafiya.ma") == 10

@@ -71,3 +71,11 @@ def test_external_links_are_kept():
 def test_fenced_code_is_escaped():
     html = render_document("```html\n<script>alert(1)</script>\n```\n").html
     assert "&lt;script&gt;" in html and "<script>" not in html
+
+
+def test_numbers_in_thousands_never_break_across_lines():
+    html = render_document(
+        "| Poste | Montant |\n|---|---:|\n| TVA | 1 435 000 DH |\n\nEn 2019 154 demandes, `1 000`.\n"
+    ).html
+    assert "1\u202f435\u202f000 DH" in html  # narrow no-break spaces, as French typography writes them
+    assert "2019 154" in html and "<code>1 000</code>" in html  # a year and a count; code as typed
