@@ -116,6 +116,8 @@ def test_the_learner_is_told_what_is_missing_and_the_export_counts_the_days(app,
     page = client.get("/courses/gouvernance/").get_data(as_text=True)
     assert "Votre certificat attend votre présence" in page
     assert "3 de ses 4 journées ; vous en avez suivi 2" in page
+    dashboard = client.get("/me/").get_data(as_text=True).replace("&#39;", "'")
+    assert "Certificat pas encore délivré : la page du cours dit ce qu'il attend." in dashboard
     client.post("/logout")
     client.post("/login", data={"email": "coord@example.ma", "password": PASSWORD})
     session_page = client.get(f"/coordination/cohorts/{cohort_id}").get_data(as_text=True)
