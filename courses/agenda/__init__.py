@@ -60,8 +60,8 @@ def completion_attendance(enrollment) -> dict:
 def export_columns(scope):
     """Provides `coordination.export_columns`: for a session, each day's mark; for everyone, the days
     attended of the session's days and the rate."""
-    days = services.days_of(scope.cohort) if scope.cohort is not None else []
-    if not (days if scope.cohort is not None else services.has_days(scope.course)):
+    days = _scope_days(scope)
+    if days is None:
         return None  # no day to attend: no column
     zone = services.local_zone()
     header = [
@@ -84,6 +84,13 @@ def export_columns(scope):
     return header, cells
 
 
+def _scope_days(scope) -> list | None:
+    """A session's days (or [] for a whole course), or None when there is no day to attend."""
+    if scope.cohort is not None:
+        return services.days_of(scope.cohort) or None
+    return [] if services.has_days(scope.course) else None
+
+
 def _came(marks: dict[int, str]) -> int:
     return sum(1 for status in marks.values() if status in CAME)
 
@@ -91,16 +98,16 @@ def _came(marks: dict[int, str]) -> int:
 def roster_columns(scope):
     """Provides `coordination.roster_columns`: each learner's days attended of their session's days,
     and the rate, where sessions have days."""
-    if not (services.days_of(scope.cohort) if scope.cohort is not None else services.has_days(scope.course)):
+    if _scope_days(scope) is None:
         return None
 
+    def cell(marks: dict[int, str], total: int) -> str:
+        came = _came(marks)
+        return _("%(came)d/%(days)d days · %(rate)s", came=came, days=total, rate=format_percent(came / total))
+
     def cells(enrollment_ids) -> dict[int, list[str]]:
-        return {
-            enrollment_id: [_("%(came)d/%(days)d days · %(rate)s", came=_came(marks), days=total,
-                              rate=format_percent(_came(marks) / total))]
-            for enrollment_id, (marks, total) in services.attendance_by_enrollment(enrollment_ids).items()
-            if total
-        }  # fmt: skip
+        found = services.attendance_by_enrollment(enrollment_ids)
+        return {enrollment_id: [cell(marks, total)] for enrollment_id, (marks, total) in found.items() if total}
 
     return [_("Attendance")], cells
 
@@ -116,21 +123,24 @@ def report_attendance(scope) -> dict:
 def dates_problems(cohort, starts_on, ends_on) -> list[str]:
     """Provides `coordination.dates_problems`: new dates must keep the session's days and module
     deadlines (else the days page could no longer be saved)."""
-    zone, language = services.local_zone(), str(get_locale())
+    zone, separator = services.local_zone(), comma(str(get_locale()))
     days = sorted({day.starts_at.astimezone(zone).date() for day in services.days_of(cohort)})
-    problems = []
     left_out = [day for day in days if not starts_on <= day <= ends_on]
+    due = deadlines.outside(cohort, starts_on, ends_on)
+
+    def named(dates) -> str:
+        return separator.join(dateformat(day, "long") for day in dates)
+
+    problems = []
     if left_out:
         problems.append(_(
             "The session has days on %(dates)s, outside these dates: move or remove them first on the days page.",
-            dates=comma(language).join(dateformat(day, "long") for day in left_out),
+            dates=named(left_out),
         ))  # fmt: skip
-    due = deadlines.outside(cohort, starts_on, ends_on)
     if due:
-        problems.append(_(
-            "Module deadlines fall on %(dates)s, outside these dates: change them first.",
-            dates=comma(language).join(dateformat(day, "long") for day in due),
-        ))  # fmt: skip
+        problems.append(
+            _("Module deadlines fall on %(dates)s, outside these dates: change them first.", dates=named(due))
+        )
     return problems
 
 

@@ -98,9 +98,10 @@ def _deadlines(now: datetime) -> int:
     date, listing them (a deadline set later, or moved, is reminded once more for its new date)."""
     today = now.astimezone(local_zone()).date()
     rows = db.session.execute(
-        select(User, Cohort, ModuleDeadline.due_on, Module.title, Module.slug)
+        select(User, Cohort, ModuleDeadline.due_on, Module.title, Module.slug, Course)
         .select_from(ModuleDeadline)
         .join(Cohort, Cohort.id == ModuleDeadline.cohort_id)
+        .join(Course, Course.id == Cohort.course_id)
         .join(Module, and_(Module.id == ModuleDeadline.module_id, Module.course_id == Cohort.course_id))
         .join(Enrollment, Enrollment.cohort_id == ModuleDeadline.cohort_id)
         .join(User, User.id == Enrollment.user_id)
@@ -121,9 +122,10 @@ def _deadlines(now: datetime) -> int:
     for (user, cohort, due_on), group in groupby(rows, key=lambda row: (row[0], row[1], row[2])):
         if not _claim(DEADLINE, user.id, f"cohort:{cohort.id}:due:{due_on.isoformat()}", now):
             continue
-        course = cohort.course
+        course = cohort.course  # loaded by the query above: the identity map answers
         modules = [
-            (title, public_url("catalog.module", slug=course.slug, module_slug=slug)) for *_, title, slug in group
+            (title, public_url("catalog.module", slug=course.slug, module_slug=slug))
+            for *_, title, slug, _course in group
         ]
         queue_template(
             user.email, message_language(user, session=course.language), SUBJECTS[DEADLINE], "deadline_reminder",

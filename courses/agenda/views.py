@@ -288,12 +288,13 @@ def coordination_calendar():
     every = cohorts_for(current_user)
     courses = sorted({cohort.course for cohort in every}, key=lambda course: course.title.casefold())
     cohorts = _filtered(every)
-    regions = sorted({cohort.region for cohort in every if cohort.region}, key=lambda code: str(REGIONS[code]))
+    codes = {cohort.region for cohort in every if cohort.region in REGIONS}
+    regions = sorted(((code, REGIONS[code]) for code in codes), key=lambda region: str(region[1]))
     today = services.local_today()
     return render_template(
         "agenda/calendar.html", phases=services.months(cohorts, today), courses=courses,
         chosen=request.args.get("course", ""), chosen_region=request.args.get("region", ""),
-        regions=[(code, REGIONS[code]) for code in regions if code in REGIONS],
+        regions=regions,
         counts=state_counts_by_cohort([cohort.id for cohort in cohorts]), feed=current_user.has_role("coordinator"),
     )  # fmt: skip
 

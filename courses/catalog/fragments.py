@@ -29,13 +29,11 @@ class FragmentCache:
         self._lock = threading.Lock()
 
     def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]  # type: ignore[return-value]
-        value = make()  # rendered outside the lock: two workers' threads may both render once
-        self.put(key, value)
-        return value
+        found = self.get(key)
+        if found is None:  # kept values are never None (rendered text, tuples)
+            found = make()  # rendered outside the lock: two workers' threads may both render once
+            self.put(key, found)
+        return found  # type: ignore[return-value]
 
     def get(self, key: Hashable):
         """The value kept for `key`, or None."""

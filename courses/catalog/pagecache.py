@@ -33,7 +33,7 @@ def _cache() -> FragmentCache:
 def _version() -> tuple:
     """The content version, read at most once per `PAGE_CACHE_VERSION_SECONDS` per process: a sync
     shows on visitors' pages within that time (a second by default; 0 reads it on every request)."""
-    ttl = current_app.config.get("PAGE_CACHE_VERSION_SECONDS", 1.0)
+    ttl = current_app.config["PAGE_CACHE_VERSION_SECONDS"]
     now = time.monotonic()
     known = current_app.extensions.get(VERSION)
     if ttl <= 0 or known is None or known[0] <= now:

@@ -183,23 +183,16 @@ _FENCED_BLOCK = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 # "18 000", "1 435 000": groups of three digits after a space, as French writes thousands. The
 # spaces become narrow no-break spaces (U+202F, the French typographic one), so a number never
 # breaks across lines in a narrow table cell. Not inside code, nor in tags (attributes, links).
-_DIGIT_GROUPS = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?!\d)")
-_TAG_OR_CODE = re.compile(r"(<(code|pre)\b.*?</\2>|<[^>]*>)", re.DOTALL)
+# Tags and code are matched first, as wholes, and given back as they are.
+_CODE_TAG_OR_NUMBER = re.compile(r"<(code|pre)\b.*?</\1>|<[^>]*>|(?<![\d.,])\d{1,3}(?: \d{3})+(?!\d)", re.DOTALL)
 
 
 def _numbers_kept_whole(html: str) -> str:
-    parts = _TAG_OR_CODE.split(html)
-    # re.split with two groups yields: text, whole match, inner group, text, …
-    out = []
-    for index, part in enumerate(parts):
-        if part is None:
-            continue
-        if index % 3 == 0:
-            part = _DIGIT_GROUPS.sub(lambda m: m.group(0).replace(" ", "\u202f"), part)
-        elif index % 3 == 2:
-            continue  # the inner group (code or pre): already part of the whole match
-        out.append(part)
-    return "".join(out)
+    def keep(match: re.Match) -> str:
+        found = match.group(0)
+        return found if found.startswith("<") else found.replace(" ", "\u202f")
+
+    return _CODE_TAG_OR_NUMBER.sub(keep, html)
 
 
 def render_document(text: str, page: Page = "module") -> Rendered:

@@ -152,3 +152,13 @@ def test_attendance_is_taken_for_the_sessions_learners_corrected_in_place_and_au
         services.record_attendance(day, {ids[2]: "here"}, coordinator)
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "cohort.attendance")).all()
     assert [(e.data["present"], e.data["late"], e.data["absent"]) for e in events] == [(1, 0, 1), (1, 1, 0)]
+
+
+def test_calendar_events_name_their_session(app, ctx, cohort_id):
+    cohort = cohort_of(cohort_id)
+    services.save_schedule(cohort, [Day(date(2026, 12, 2), time(9), time(12), "Rabat", topic="Budget")], SYSTEM)
+    with app.test_request_context():
+        document = services.calendar(cohort, services.days_of(cohort), "tadbir.example", "En ligne", "fr")
+    [event] = Calendar.from_ical(document).walk("VEVENT")
+    # the session's name even beside a topic: two sessions of a course differ in one calendar
+    assert str(event["summary"]) == f"{cohort.course.title} — {cohort.name} — Budget"

@@ -15,6 +15,7 @@ from courses.audit.services import SYSTEM
 from courses.auth.models import User
 from courses.catalog.models import Course
 from courses.coordination import services as coordination
+from courses.coordination.models import Cohort
 from courses.extensions import db
 from tests.conftest import PASSWORD
 
@@ -73,3 +74,20 @@ def test_only_the_sessions_people_print_it(client, session):
     client.post("/logout")
     client.post("/login", data={"email": "l1@example.ma", "password": PASSWORD})
     assert client.get(f"/coordination/cohorts/{cohort_id}/sign-in-sheet.pdf").status_code == 403
+
+
+@needs_pdftotext
+def test_the_sheet_names_the_days_trainer(app, client, session, make_user, tmp_path):
+    cohort_id, _day_ids = session
+    trainer = make_user("formatrice@example.ma", role="trainer", full_name="Amina Alaoui", full_name_ar="أمينة العلوي")
+    with app.app_context():
+        cohort = db.session.get(Cohort, cohort_id)
+        cohort.trainers = [db.session.get(User, trainer.id)]
+        day = services.days_of(cohort)[0]
+        row = services.DayFields(date(2026, 12, 1), time(9), time(12), "Fès", trainer=db.session.get(User, trainer.id),
+                                 day_id=day.id)  # fmt: skip
+        services.save_schedule(cohort, [row], SYSTEM)
+        db.session.commit()
+    client.post("/login", data={"email": "coord@example.ma", "password": PASSWORD})
+    sheet_pdf = client.get(f"/coordination/cohorts/{cohort_id}/sign-in-sheet.pdf?day={day.id}")
+    assert "Le formateur ou la formatrice : Amina Alaoui" in text_of(sheet_pdf.data, tmp_path)

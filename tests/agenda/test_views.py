@@ -158,3 +158,14 @@ def test_a_trainer_of_the_session_takes_attendance_on_a_phone_and_corrects_it(ap
     page = html.unescape(client.get(url).get_data(as_text=True))
     assert f'name="u{learner.id}" value="late" checked' in page
     assert "Présences : 1 venu<" in html.unescape(client.get(f"/coordination/cohorts/{cohort_id}").get_data(True))
+
+
+def test_a_days_error_sits_under_the_field_it_is_about(app, client, cohort_id, as_role):
+    as_role("coordinator")
+    page = client.post(
+        f"/coordination/cohorts/{cohort_id}/days",
+        data=rows({"on": "2026-12-03", "starts": "12:00", "ends": "09:00", "link": "ftp://x"}),
+    ).get_data(as_text=True)
+    assert 'id="days-0-ends-error"' in page and 'id="days-0-link-error"' in page
+    assert 'href="#days-0-ends"' in page and 'href="#days-0-link"' in page  # the summary leads to each field
+    assert 'id="days-0-on-error"' not in page
