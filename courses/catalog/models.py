@@ -20,10 +20,13 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    ColumnElement,
     UniqueConstraint,
+    and_,
     event,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from courses.database import UTCDateTime, utcnow
@@ -66,9 +69,15 @@ class Course(db.Model):
 
     __table_args__ = (Index("ix_course_listing", "status", "archived_at", "title"),)
 
-    @property
+    @hybrid_property
     def is_public(self) -> bool:
+        """Published and not archived: shown in the catalog, and held by the search index."""
         return self.status == "published" and self.archived_at is None
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.status == "published", cls.archived_at.is_(None))
 
     @property
     def tag_names(self) -> list[str]:
@@ -163,6 +172,10 @@ class SearchEntry(db.Model):
     is the database's: PostgreSQL's `vector` (`names` weighted A, `terms` D, 'simple'
     configuration, GIN index); on SQLite, the FTS5 table `search_fts` over `names` and `terms`,
     which triggers keep current (created below and by migration 0008). SQLite's `vector` is unused.
+
+    Ranking reads every match before keeping the best (`search._best`): on PostgreSQL `vector` is
+    stored in the row (`STORAGE MAIN`) rather than out of line, where `ts_rank` had to fetch it
+    from TOAST for every match (migration 0026).
     """
 
     __tablename__ = "search_entry"
@@ -197,6 +210,11 @@ SQLITE_SEARCH_DDL = (
 )
 for _statement in SQLITE_SEARCH_DDL:
     event.listen(SearchEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+event.listen(
+    SearchEntry.__table__,
+    "after_create",
+    DDL("ALTER TABLE search_entry ALTER COLUMN vector SET STORAGE MAIN").execute_if(dialect="postgresql"),
+)
 event.listen(SearchEntry.__table__, "before_drop", DDL("DROP TABLE IF EXISTS search_fts").execute_if(dialect="sqlite"))
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import compress, islice
+from bisect import bisect_left
 
 from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement, Select, cast, column, delete, func, insert, literal, literal_column, select, table
@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import REGCONFIG
 
 from courses.catalog.models import Course, Module, SearchEntry
 from courses.extensions import db
-from courses.material.normalize import WORD, Query, normalize, word_terms, words
+from courses.material.normalize import Query, normalize, word_terms, words
 from courses.material.sections import Section, split_sections
 
 # Bump when normalize() or split_sections() changes what is indexed: the next sync re-indexes
@@ -163,16 +163,35 @@ def tsquery_text(query: Query) -> str:
     return " & ".join(parts)
 
 
-def _matching(query: Query) -> tuple[Select, ColumnElement]:
-    """The entries matching `query` with their score (higher is better), for this database."""
+def _best(query: Query, courses: Select | None) -> Select:
+    """The ids and scores (higher is better) of the MAX_HITS best entries matching `query`, best
+    first, for this database: among `courses` (a select of course ids), or among every course the
+    index holds when None (the sync keeps only public courses in it).
+
+    Narrow on purpose: ranking reads every match (thousands for a frequent word), so it reads no
+    section text and no module row, and without `courses` not even the entry's row on SQLite (its
+    rows are wide: they carry the sections' text). PostgreSQL scans the GIN index once (a
+    materialised CTE: joined to the courses, the planner would scan it once per course) and ranks
+    with `ts_rank` over vectors kept in the row (migration 0026).
+    """
     if _dialect() == "postgresql":
         tsquery = func.to_tsquery(_SIMPLE, tsquery_text(query))
-        score = func.ts_rank(SearchEntry.vector, tsquery, 1)  # 1: divided by 1 + log(length)
-        return select(SearchEntry).where(SearchEntry.vector.op("@@")(tsquery)), score
+        matches = (
+            select(SearchEntry.id, SearchEntry.course_id, func.ts_rank(SearchEntry.vector, tsquery, 1).label("score"))
+            .where(SearchEntry.vector.op("@@")(tsquery))
+            .cte("matches")
+            .prefix_with("MATERIALIZED")
+        )  # ts_rank's 1: divided by 1 + log(length)
+        statement = select(matches.c.id, matches.c.score)
+        if courses is not None:
+            statement = statement.where(matches.c.course_id.in_(courses))
+        return statement.order_by(matches.c.score.desc(), matches.c.id).limit(MAX_HITS)
     fts = literal_column("search_fts")
     score = -func.bm25(fts, NAME_WEIGHT, 1.0)  # BM25 is lower for better matches
-    statement = select(SearchEntry).select_from(_FTS).join(SearchEntry, SearchEntry.id == _FTS.c.rowid)
-    return statement.where(fts.op("MATCH")(fts5_query(query))), score
+    statement = select(_FTS.c.rowid.label("id"), score.label("score")).where(fts.op("MATCH")(fts5_query(query)))
+    if courses is not None:
+        statement = statement.join(SearchEntry, SearchEntry.id == _FTS.c.rowid).where(SearchEntry.course_id.in_(courses))
+    return statement.order_by(score.desc(), _FTS.c.rowid).limit(MAX_HITS)
 
 
 _RESULT_COLUMNS = (
@@ -210,7 +229,7 @@ class ResultPage:
 
 
 def find(query: Query, *conditions: ColumnElement[bool]) -> list[CourseHits]:
-    """Every course with sections matching `query`, best first; `conditions` filter the courses."""
+    """Every public course with sections matching `query`, best first; `conditions` narrow the courses."""
     return find_page(query, *conditions, per_page=None).courses
 
 
@@ -219,9 +238,8 @@ def find_page(
 ) -> ResultPage:
     """Page `page` of the courses with sections matching `query`, best first (`per_page` None: all).
 
-    One query: entries of live modules (or of the course's own page) of courses meeting
-    `conditions` (the caller says which are public), best MAX_HITS sections. Only the page's
-    courses get their snippets cut.
+    One query: entries of live modules (or of the course's own page) of public courses meeting
+    `conditions`, best MAX_HITS sections. Only the page's courses get their snippets cut.
     """
     groups = list(_matching_groups(query, conditions).values()) if query else []
     per_page = per_page or max(1, len(groups))
@@ -234,15 +252,24 @@ def find_page(
 
 
 def _matching_groups(query: Query, conditions: tuple[ColumnElement[bool], ...]) -> dict[int, list]:
-    """The best MAX_HITS matching sections, by course id, courses in the order of their best section."""
-    statement, score = _matching(query)
+    """The best MAX_HITS matching sections of public courses meeting `conditions`, by course id,
+    courses in the order of their best section.
+
+    One statement in two steps: the best ids, ranked narrow (`_best`), then the text and names of
+    those few. The index holds public courses only: without `conditions`, ranking reads the index
+    alone, and the few rows read after are checked (a course or module made private since loses
+    its hits rather than shows them).
+    """
+    courses = select(Course.id).where(Course.is_public, *conditions) if conditions else None
+    best = _best(query, courses).subquery("best")
     statement = (
-        statement.join(Course, Course.id == SearchEntry.course_id)
+        select(*_RESULT_COLUMNS, best.c.score)
+        .select_from(best)
+        .join(SearchEntry, SearchEntry.id == best.c.id)
+        .join(Course, Course.id == SearchEntry.course_id)
         .outerjoin(Module, Module.id == SearchEntry.module_id)
-        .where(*conditions, (SearchEntry.module_id.is_(None)) | Module.archived_at.is_(None))
-        .with_only_columns(*_RESULT_COLUMNS, score.label("score"))
-        .order_by(score.desc(), SearchEntry.id)
-        .limit(MAX_HITS)
+        .where(Course.is_public, *conditions, SearchEntry.module_id.is_(None) | Module.archived_at.is_(None))
+        .order_by(best.c.score.desc(), best.c.id)
     )
     groups: dict[int, list] = {}
     for row in db.session.execute(statement):
@@ -308,20 +335,21 @@ def snippet(text: str, query: Query, size: int = SNIPPET_WORDS, matching: Matchi
     """About `size` words of `text` around its best run of matches, escaped, matches in <mark>.
 
     Built from plain text, never from stored HTML: only the <mark> elements added here are markup.
+    The text is read once: its words (with their places) and which of them match.
     """
-    tokens = WORD.findall(text)
-    if not tokens:
+    spans = list(words(text))
+    if not spans:
         return Markup("")
     matching = matching if matching is not None else Matching(query)
-    matches = list(compress(range(len(tokens)), map(matching.__getitem__, tokens)))
+    matches = [i for i, span in enumerate(spans) if matching[span.group()]]
 
     def variety(start: int) -> int:  # distinct matched words in the window starting at `start`
-        return len({tokens[i].casefold() for i in matches if start <= i < start + size})
+        inside = matches[bisect_left(matches, start) : bisect_left(matches, start + size)]
+        return len({spans[i].group().casefold() for i in inside})
 
     starts = [max(0, i - WORDS_BEFORE_MATCH) for i in matches] or [0]
     start = max(starts, key=lambda s: (variety(s), -s))
-    start = max(0, min(start, len(tokens) - size))
-    end = min(len(tokens), start + size)
-    spans = list(islice(words(text), end))  # where the words up to the window's end are
-    body = _marked(text, spans, start, end, matching, end == len(tokens))
-    return (Markup("… ") if start > 0 else Markup("")) + body + (Markup(" …") if end < len(tokens) else Markup(""))
+    start = max(0, min(start, len(spans) - size))
+    end = min(len(spans), start + size)
+    body = _marked(text, spans, start, end, matching, end == len(spans))
+    return (Markup("… ") if start > 0 else Markup("")) + body + (Markup(" …") if end < len(spans) else Markup(""))

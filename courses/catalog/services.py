@@ -28,7 +28,7 @@ class CatalogFilters:
 
 
 def _is_public() -> list[ColumnElement[bool]]:
-    return [Course.status == "published", Course.archived_at.is_(None)]
+    return [Course.is_public]
 
 
 def _public() -> Select:
@@ -37,7 +37,12 @@ def _public() -> Select:
 
 def _filtered(filters: CatalogFilters) -> list[ColumnElement[bool]]:
     """Public courses in the filters' language and topic (the words are the search's business)."""
-    conditions = _is_public()
+    return _is_public() + _narrowing(filters)
+
+
+def _narrowing(filters: CatalogFilters) -> list[ColumnElement[bool]]:
+    """The filters' language and topic, among public courses."""
+    conditions = []
     if filters.language:
         conditions.append(Course.language == filters.language)
     if filters.tag:
@@ -62,7 +67,7 @@ def search_courses(filters: CatalogFilters, page: int = 1) -> search.ResultPage:
     """Sections of published courses (in the filters' language and topic) that match the words,
     grouped by course, best course first, a page of courses at a time: one query (none when the
     words hold no letter or digit)."""
-    return search.find_page(parse_query(filters.query), *_filtered(filters), page=page)
+    return search.find_page(parse_query(filters.query), *_narrowing(filters), page=page)
 
 
 def catalog_facets() -> tuple[list[str], list[str]]:

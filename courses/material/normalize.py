@@ -39,7 +39,7 @@ _IN_WORD = (
     "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
     "\u08d3-\u08ff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u00ad\u200c\u200d"
 )
-WORD = re.compile(rf"(?:[^\W_]|[{_IN_WORD}])+")
+WORD = re.compile(rf"(?:[^\W_]+|[{_IN_WORD}])+")  # runs of letters matched whole: the same words, fewer steps
 _TOKEN = re.compile(r"[^\W_]+")  # what a folded word may still split into ("½" -> "1", "2")
 
 _LETTERS = {

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from courses.catalog import search
@@ -22,6 +23,7 @@ from courses.material.normalize import parse_query
 from tests.conftest import counting_queries
 
 PROJECT = Path(__file__).resolve().parents[2]
+VECTOR_STORAGE = sa.text("SELECT attstorage FROM pg_attribute WHERE attrelid = 'search_entry'::regclass AND attname = 'vector'")
 
 BUDGET = """## Le vote du budget
 
@@ -143,6 +145,31 @@ def test_filters_narrow_the_search(app, library):
 
     assert found(app, "budget", Course.language == "ar") == []
     assert slugs(found(app, "budget", Course.language == "fr")) == ["finances"]
+
+
+def test_a_course_or_module_made_private_behind_the_index_s_back_shows_no_hit(app, library):
+    """Ranking reads the index alone (it holds public courses only); the rows shown are checked again."""
+    from courses.catalog.models import Course, Module
+
+    with app.app_context():
+        db.session.execute(Course.__table__.update().where(Course.slug == "finances").values(status="draft"))
+        db.session.commit()
+    assert "finances" not in slugs(found(app, "budget"))
+    with app.app_context():
+        db.session.execute(Course.__table__.update().where(Course.slug == "finances").values(status="published"))
+        db.session.execute(Module.__table__.update().values(archived_at=func.now()))
+        db.session.commit()
+    [course] = found(app, "finances")  # only the course's own page is left
+    assert [hit.module_slug for hit in course.hits] == [None]
+
+
+def test_postgresql_keeps_the_vectors_in_the_row(app):
+    """ts_rank reads the vector of every match: stored out of line, each was a TOAST fetch."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL's storage")
+        storage = db.session.execute(VECTOR_STORAGE).scalar()
+    assert storage == "m"
 
 
 def test_the_course_page_itself_is_searched(app, library):
