@@ -12,13 +12,28 @@ courses; snippets are cut from plain text here and escaped, with the matching wo
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from bisect import bisect_left
+from functools import cache
 
 from markupsafe import Markup, escape
-from sqlalchemy import ColumnElement, Select, cast, column, delete, func, insert, literal, literal_column, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    bindparam,
+    cast,
+    column,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    table,
+)
 from sqlalchemy.dialects.postgresql import REGCONFIG
 
 from courses.catalog.models import Course, Module, SearchEntry
@@ -31,7 +46,7 @@ from courses.material.sections import Section, split_sections
 INDEX_VERSION = 1
 
 MAX_HITS = 200  # best sections read per search, all courses together
-HITS_PER_COURSE = 5  # shown under each course, in reading order
+HITS_PER_COURSE = 3  # shown under each course, in reading order (a phone scrolls 10 courses, not 50 passages)
 RESULTS_PER_PAGE = 10  # courses per results page: a phone on a slow link gets a page it can load
 SNIPPET_WORDS = 30
 WORDS_BEFORE_MATCH = 8
@@ -163,9 +178,12 @@ def tsquery_text(query: Query) -> str:
     return " & ".join(parts)
 
 
-def _best(query: Query, courses: Select | None) -> Select:
-    """The ids and scores (higher is better) of the MAX_HITS best entries matching `query`, best
-    first, for this database: among `courses` (a select of course ids), or among every course the
+_MATCH = bindparam("match", type_=Text())  # the engine's query text: `fts5_query` or `tsquery_text`
+
+
+def _best(dialect: str, courses: Select | None) -> Select:
+    """The ids and scores (higher is better) of the MAX_HITS best entries matching `_MATCH`, best
+    first, for `dialect`: among `courses` (a select of course ids), or among every course the
     index holds when None (the sync keeps only public courses in it).
 
     Narrow on purpose: ranking reads every match (thousands for a frequent word), so it reads no
@@ -174,8 +192,8 @@ def _best(query: Query, courses: Select | None) -> Select:
     materialised CTE: joined to the courses, the planner would scan it once per course) and ranks
     with `ts_rank` over vectors kept in the row (migration 0026).
     """
-    if _dialect() == "postgresql":
-        tsquery = func.to_tsquery(_SIMPLE, tsquery_text(query))
+    if dialect == "postgresql":
+        tsquery = func.to_tsquery(_SIMPLE, _MATCH)
         matches = (
             select(SearchEntry.id, SearchEntry.course_id, func.ts_rank(SearchEntry.vector, tsquery, 1).label("score"))
             .where(SearchEntry.vector.op("@@")(tsquery))
@@ -188,9 +206,10 @@ def _best(query: Query, courses: Select | None) -> Select:
         return statement.order_by(matches.c.score.desc(), matches.c.id).limit(MAX_HITS)
     fts = literal_column("search_fts")
     score = -func.bm25(fts, NAME_WEIGHT, 1.0)  # BM25 is lower for better matches
-    statement = select(_FTS.c.rowid.label("id"), score.label("score")).where(fts.op("MATCH")(fts5_query(query)))
+    statement = select(_FTS.c.rowid.label("id"), score.label("score")).where(fts.op("MATCH")(_MATCH))
     if courses is not None:
-        statement = statement.join(SearchEntry, SearchEntry.id == _FTS.c.rowid).where(SearchEntry.course_id.in_(courses))
+        statement = statement.join(SearchEntry, SearchEntry.id == _FTS.c.rowid)
+        statement = statement.where(SearchEntry.course_id.in_(courses))
     return statement.order_by(score.desc(), _FTS.c.rowid).limit(MAX_HITS)
 
 
@@ -260,9 +279,25 @@ def _matching_groups(query: Query, conditions: tuple[ColumnElement[bool], ...]) 
     alone, and the few rows read after are checked (a course or module made private since loses
     its hits rather than shows them).
     """
+    dialect = _dialect()
+    statement = _statement(dialect, conditions) if conditions else _unfiltered_statement(dialect)
+    match = tsquery_text(query) if dialect == "postgresql" else fts5_query(query)
+    groups: dict[int, list] = {}
+    for row in db.session.execute(statement, {"match": match}):
+        groups.setdefault(row.course_id, []).append(row)
+    return groups
+
+
+@cache
+def _unfiltered_statement(dialect: str) -> Select:
+    """The search statement without filters, built once per process (the query text is a parameter)."""
+    return _statement(dialect, ())
+
+
+def _statement(dialect: str, conditions: tuple[ColumnElement[bool], ...]) -> Select:
     courses = select(Course.id).where(Course.is_public, *conditions) if conditions else None
-    best = _best(query, courses).subquery("best")
-    statement = (
+    best = _best(dialect, courses).subquery("best")
+    return (
         select(*_RESULT_COLUMNS, best.c.score)
         .select_from(best)
         .join(SearchEntry, SearchEntry.id == best.c.id)
@@ -271,10 +306,6 @@ def _matching_groups(query: Query, conditions: tuple[ColumnElement[bool], ...]) 
         .where(Course.is_public, *conditions, SearchEntry.module_id.is_(None) | Module.archived_at.is_(None))
         .order_by(best.c.score.desc(), best.c.id)
     )
-    groups: dict[int, list] = {}
-    for row in db.session.execute(statement):
-        groups.setdefault(row.course_id, []).append(row)
-    return groups
 
 
 def _course_hits(rows: list, query: Query, matching: Matching) -> CourseHits:

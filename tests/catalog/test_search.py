@@ -23,7 +23,9 @@ from courses.material.normalize import parse_query
 from tests.conftest import counting_queries
 
 PROJECT = Path(__file__).resolve().parents[2]
-VECTOR_STORAGE = sa.text("SELECT attstorage FROM pg_attribute WHERE attrelid = 'search_entry'::regclass AND attname = 'vector'")
+VECTOR_STORAGE = sa.text(
+    "SELECT attstorage FROM pg_attribute WHERE attrelid = 'search_entry'::regclass AND attname = 'vector'"
+)
 
 BUDGET = """## Le vote du budget
 
