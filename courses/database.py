@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Float, MetaData, event
+from sqlalchemy import Date, DateTime, Float, MetaData, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -149,6 +149,23 @@ def _seconds_between(element, compiler, **kw) -> str:
 def _seconds_between_sqlite(element, compiler, **kw) -> str:
     later, earlier = (compiler.process(value, **kw) for value in element.clauses)
     return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
+
+
+class utc_day(FunctionElement):
+    """The UTC calendar day of a timestamp (a date), for counts by day or week in SQL on both databases."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(utc_day)
+def _utc_day(element, compiler, **kw) -> str:
+    return f"CAST(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'UTC' AS DATE)"
+
+
+@compiles(utc_day, "sqlite")
+def _utc_day_sqlite(element, compiler, **kw) -> str:
+    return f"date({compiler.process(element.clauses, **kw)})"  # stored as UTC text
 
 
 BULK_ROWS = 500  # rows per statement: SQLite allows 32,766 parameters, and the widest table has ~15 columns

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -76,6 +76,19 @@ def test_summary_numbers(app, population, cohort_id):
         assert (session.enrolled, session.completed, session.median_days) == (4, 2, pytest.approx(3))
         (item,) = reports.item_analysis(reports.Scope(course_row))
         assert (item.answers, item.wrong) == (4, 1)  # a, b twice, e; b's first attempt was wrong
+
+
+def test_completions_are_counted_by_utc_week(app, population):
+    """a, b, e completed on 4, 6 and 12 November 2026 at 09:00 UTC; the day just before midnight
+    UTC stays in its week (counted by day in SQL on both databases)."""
+    with app.app_context():
+        course_row = db.session.scalar(select(Course))
+        late = datetime(2026, 11, 15, 23, 30, tzinfo=UTC)  # a Sunday, late: still the week of the 9th
+        db.session.execute(update(Enrollment).where(Enrollment.completed_at > datetime(2026, 11, 10, tzinfo=UTC))
+                           .values(completed_at=late))  # fmt: skip
+        db.session.commit()
+        weeks = dict(reports.completions_by_week(reports.Scope(course_row), weeks=4, today=date(2026, 11, 18)))
+    assert weeks == {date(2026, 10, 26): 0, date(2026, 11, 2): 2, date(2026, 11, 9): 1, date(2026, 11, 16): 0}
 
 
 def test_learner_table_pages_sorts_and_filters(app, population):
