@@ -47,6 +47,7 @@ INDEX_VERSION = 1
 
 MAX_HITS = 200  # best sections read per search, all courses together
 HITS_PER_COURSE = 3  # shown under each course, in reading order (a phone scrolls 10 courses, not 50 passages)
+HITS_IN_ONE_COURSE = 50  # shown when the search is narrowed to one course ("N more passages in this course")
 RESULTS_PER_PAGE = 10  # courses per results page: a phone on a slow link gets a page it can load
 SNIPPET_WORDS = 30
 WORDS_BEFORE_MATCH = 8
@@ -253,9 +254,14 @@ def find(query: Query, *conditions: ColumnElement[bool]) -> list[CourseHits]:
 
 
 def find_page(
-    query: Query, *conditions: ColumnElement[bool], page: int = 1, per_page: int | None = RESULTS_PER_PAGE
+    query: Query,
+    *conditions: ColumnElement[bool],
+    page: int = 1,
+    per_page: int | None = RESULTS_PER_PAGE,
+    hits_per_course: int = HITS_PER_COURSE,
 ) -> ResultPage:
-    """Page `page` of the courses with sections matching `query`, best first (`per_page` None: all).
+    """Page `page` of the courses with sections matching `query`, best first (`per_page` None: all),
+    each with its best `hits_per_course` sections in reading order.
 
     One query: entries of live modules (or of the course's own page) of public courses meeting
     `conditions`, best MAX_HITS sections. Only the page's courses get their snippets cut.
@@ -266,7 +272,7 @@ def find_page(
     page = min(max(1, page), pages)
     matching = Matching(query)
     shown = groups[(page - 1) * per_page : page * per_page]
-    courses = [_course_hits(rows, query, matching) for rows in shown]
+    courses = [_course_hits(rows[:hits_per_course], len(rows), query, matching) for rows in shown]
     return ResultPage(courses, len(groups), page, pages, (page - 1) * per_page + 1)
 
 
@@ -308,8 +314,8 @@ def _statement(dialect: str, conditions: tuple[ColumnElement[bool], ...]) -> Sel
     )
 
 
-def _course_hits(rows: list, query: Query, matching: Matching) -> CourseHits:
-    shown = sorted(rows[:HITS_PER_COURSE], key=lambda r: (r.module_position or 0, r.position))
+def _course_hits(rows: list, found: int, query: Query, matching: Matching) -> CourseHits:
+    shown = sorted(rows, key=lambda r: (r.module_position or 0, r.position))
     hits = tuple(
         Hit(
             row.module_slug,
@@ -321,7 +327,7 @@ def _course_hits(rows: list, query: Query, matching: Matching) -> CourseHits:
         for row in shown
     )
     first = rows[0]
-    return CourseHits(first.slug, highlight(first.title, query, matching), first.language, hits, len(rows) - len(shown))
+    return CourseHits(first.slug, highlight(first.title, query, matching), first.language, hits, found - len(shown))
 
 
 # -- Snippets ---------------------------------------------------------------------------------
@@ -342,16 +348,37 @@ class Matching(dict):
 
 def _marked(text: str, spans: list, start: int, end: int, matching: Matching, to_the_end: bool) -> Markup:
     """The text of words `start` to `end` escaped, matching words in <mark>; from the text's first
-    character when `start` is its first word, to its last when `to_the_end`."""
+    character when `start` is its first word, to its last when `to_the_end`.
+
+    Matches joined by one or two of _JOINERS ("31.13", "31-13", "1/2", "09:30") share one
+    <mark>: a law's number reads as one highlighted number, in Arabic lines too.
+    """
     pieces = []
     position = spans[start].start() if start > 0 else 0
+    marked: list[int] | None = None  # [start, end] of the highlight being built
     for match in spans[start:end]:
-        if matching[match.group()]:  # the text since the last match is escaped in one piece
-            pieces.append(escape(text[position : match.start()]))
-            pieces.append(Markup("<mark>%s</mark>") % match.group())
-            position = match.end()
+        if not matching[match.group()]:
+            continue
+        if marked is not None and _joins(text[marked[1] : match.start()]):
+            marked[1] = match.end()
+            continue
+        if marked is not None:
+            pieces.append(Markup("<mark>%s</mark>") % text[marked[0] : marked[1]])
+            position = marked[1]
+        pieces.append(escape(text[position : match.start()]))  # the text since the last match, in one piece
+        marked = [match.start(), match.end()]
+    if marked is not None:
+        pieces.append(Markup("<mark>%s</mark>") % text[marked[0] : marked[1]])
+        position = marked[1]
     pieces.append(escape(text[position : len(text) if to_the_end else spans[end - 1].end()]))
     return Markup("").join(pieces)
+
+
+_JOINERS = frozenset(".,-/:'’‐–")  # what joins the parts of a number, a date, a compound
+
+
+def _joins(gap: str) -> bool:
+    return 0 < len(gap) <= 2 and all(character in _JOINERS for character in gap)
 
 
 def highlight(text: str, query: Query, matching: Matching | None = None) -> Markup:

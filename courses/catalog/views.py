@@ -32,12 +32,18 @@ def index():
     form.tag.choices = [("", _("All topics"))] + [(tag, tag) for tag in tags]
     filters = services.CatalogFilters()
     if form.validate():
-        filters = services.CatalogFilters(form.language.data or None, form.tag.data or None, form.q.data or None)
+        course = request.args.get("course", "")[:100] or None  # "N more passages in this course"
+        filters = services.CatalogFilters(
+            form.language.data or None, form.tag.data or None, form.q.data or None, course
+        )
     states = _course_states()
     if filters.query:
         # Not cached: the index follows modules, which the catalog version does not count.
         results = render_template(
-            "catalog/_search_results.html", results=services.search_courses(filters, int_arg("page", 1)), states=states
+            "catalog/_search_results.html",
+            results=services.search_courses(filters, int_arg("page", 1)),
+            states=states,
+            filters=filters,
         )
     elif states:  # a learner's own list: where they stand is theirs, not the cache's
         courses = services.public_courses(filters, str(get_locale()))

@@ -22,7 +22,7 @@ def test_search_lands_on_the_section_that_discusses_the_word(page, live_server, 
     page.fill("#q", query)
     page.locator("form[role=search] button[type=submit]").click()
     hit = page.locator(f".search-results .hits a[href*='{module}']")
-    assert hit.count() == 1
+    expect(hit).to_have_count(1)  # waits for the results page: count() alone raced a slow machine
     assert page.locator(".search-results .snippet mark").first.inner_text() == word  # the term, highlighted
     hit.click()
     page.wait_for_url(f"**{module}#*")

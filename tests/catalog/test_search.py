@@ -210,7 +210,7 @@ def test_search_page_links_to_the_module_heading(client, library):
     page = client.get("/?q=budget").get_data(as_text=True)
     assert '<a href="/courses/finances/budget/#le-vote-du-budget">' in page
     assert "<mark>budget</mark>" in page and "Budget secret" not in page
-    assert "1 cours mentionne ces mots" in page
+    assert "1 cours correspond à votre recherche" in page
     arabic = client.get("/?q=عريضة").get_data(as_text=True)
     link = re.search(r'href="(/courses/finances-ar/mizaniya/#[^"]+)"', arabic).group(1)
     assert unquote(link) == "/courses/finances-ar/mizaniya/#العرائض"
@@ -237,7 +237,7 @@ def test_a_nul_in_the_query_is_refused_at_the_edge_with_a_page(client, library):
 
 def test_a_page_of_punctuation_finds_nothing(client, library):
     page = client.get("/?q=%25").get_data(as_text=True)
-    assert "Finances locales" not in page and "Aucun cours ne mentionne ces mots" in page
+    assert "Finances locales" not in page and "Aucun cours ne correspond à votre recherche" in page
 
 
 def test_empty_query_shows_the_catalog(client, library):
@@ -247,8 +247,38 @@ def test_empty_query_shows_the_catalog(client, library):
 
 def test_filters_apply_to_the_search_page(client, library):
     assert "Finances locales" in client.get("/?q=budget&language=fr").get_data(as_text=True)
-    assert "Finances locales" not in client.get("/?q=budget&language=ar").get_data(as_text=True)
+    narrowed = html.unescape(client.get("/?q=budget&language=ar").get_data(as_text=True))
+    assert "Finances locales" not in narrowed and "Essayez sans les filtres" in narrowed  # the advice names them
     assert "Finances locales" in client.get("/?q=budget&tag=finances").get_data(as_text=True)
+
+
+def test_more_passages_of_a_course_are_one_tap_away(client, make_course, content_dir, app):
+    text = "".join(f"## Partie {n}\n\nLe budget, partie {n}.\n\n" for n in range(1, 8))
+    make_course(slug="budgets", meta={"title": "Budgets"}, modules={"01-m": ("Lire", text)})
+    make_course(slug="autre", meta={"title": "Autre"}, modules={"01-m": ("Lire", "Un budget.\n")})
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+    page = html.unescape(client.get("/?q=budget").get_data(as_text=True))
+    link = re.search(r'<p class="result-more"><a href="([^"]+)">(\d+) autres passages dans ce cours</a>', page)
+    assert link and parse_qs(urlsplit(link.group(1)).query) == {"q": ["budget"], "course": ["budgets"]}
+    scoped = html.unescape(client.get(link.group(1)).get_data(as_text=True))
+    assert scoped.count('<li class="card">') == 1 and "Autre" not in scoped
+    assert all(f"#partie-{n}" in scoped for n in range(1, 8)) and 'class="result-more"' not in scoped
+    back = re.search(r'<p class="result-scope"><a href="([^"]+)">', scoped).group(1)
+    assert parse_qs(urlsplit(back).query) == {"q": ["budget"]}
+
+
+def test_a_number_matched_whole_is_one_highlight():
+    assert str(search.highlight("القانون رقم 31.13، الذي", parse_query("31.13"))) == (
+        "القانون رقم <mark>31.13</mark>، الذي"
+    )
+    assert str(search.highlight("loi 31-13 et 31 - 13", parse_query("31 13"))) == (
+        "loi <mark>31-13</mark> et <mark>31</mark> - <mark>13</mark>"
+    )
+    assert str(search.highlight("a<b>budget</b>", parse_query("budget b"))) == (
+        "a&lt;<mark>b</mark>&gt;<mark>budget</mark>&lt;/<mark>b</mark>&gt;"
+    )
 
 
 def test_search_page_queries_do_not_grow_with_courses(app, client, make_course, content_dir):
@@ -277,7 +307,7 @@ def test_results_come_ten_courses_a_page_keeping_the_filters(client, make_course
         sync(content_dir)
         db.session.commit()
     first = html.unescape(client.get("/?q=budget&language=fr").get_data(as_text=True))
-    assert "12 cours mentionnent ces mots" in first and "Page 1 sur 2" in first
+    assert "12 cours correspondent à votre recherche" in first and "Page 1 sur 2" in first
     assert first.count('<li class="card">') == 10 and 'rel="prev"' not in first
     following = re.search(r'<a rel="next" href="([^"]+)"', first).group(1)
     assert parse_qs(urlsplit(following).query) == {"q": ["budget"], "language": ["fr"], "page": ["2"]}
