@@ -248,7 +248,8 @@ def test_empty_query_shows_the_catalog(client, library):
 def test_filters_apply_to_the_search_page(client, library):
     assert "Finances locales" in client.get("/?q=budget&language=fr").get_data(as_text=True)
     narrowed = html.unescape(client.get("/?q=budget&language=ar").get_data(as_text=True))
-    assert "Finances locales" not in narrowed and "Essayez sans les filtres" in narrowed  # the advice names them
+    assert "Finances locales" not in narrowed and "avec ces filtres" in narrowed
+    assert '<a href="/?q=budget">Chercher dans tous les cours</a>' in narrowed  # the search kept, the filters dropped
     assert "Finances locales" in client.get("/?q=budget&tag=finances").get_data(as_text=True)
 
 
@@ -264,8 +265,9 @@ def test_more_passages_of_a_course_are_one_tap_away(client, make_course, content
     assert link and parse_qs(urlsplit(link.group(1)).query) == {"q": ["budget"], "course": ["budgets"]}
     scoped = html.unescape(client.get(link.group(1)).get_data(as_text=True))
     assert scoped.count('<li class="card">') == 1 and "Autre" not in scoped
+    assert "8 passages de ce cours correspondent à votre recherche" in scoped  # 7 sections and the course's page
     assert all(f"#partie-{n}" in scoped for n in range(1, 8)) and 'class="result-more"' not in scoped
-    back = re.search(r'<p class="result-scope"><a href="([^"]+)">', scoped).group(1)
+    back = re.search(r'<p class="result-scope"><a href="([^"]+)">← Retour à tous les cours', scoped).group(1)
     assert parse_qs(urlsplit(back).query) == {"q": ["budget"]}
 
 
