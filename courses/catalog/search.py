@@ -160,22 +160,31 @@ def refresh_index(courses: Iterable[Course], written: datetime) -> None:
 
 
 def fts5_query(query: Query) -> str:
-    """FTS5 MATCH text: every term quoted (operators and syntax are words), the prefix with `*`."""
-    quoted = [f'"{term.replace(chr(34), chr(34) * 2)}"' for term in query.terms]
-    if query.prefix:
-        quoted.append(f'"{query.prefix.replace(chr(34), chr(34) * 2)}"*')
-    return " ".join(quoted)
-
-
-def tsquery_text(query: Query) -> str:
-    """`to_tsquery` text: quoted lexemes joined with `&`, the prefix with `:*`."""
+    """FTS5 MATCH text: every term quoted (operators and syntax are words), the prefix with `*`;
+    a phrase as its terms joined with `+` (they follow each other), its last one a prefix when it
+    is the word being typed."""
 
     def quote(term: str) -> str:
-        return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+        return '"' + term.replace('"', '""') + '"' + ("*" if term == query.prefix else "")
 
     parts = [quote(term) for term in query.terms]
     if query.prefix:
-        parts.append(quote(query.prefix) + ":*")
+        parts.append(quote(query.prefix))
+    parts += [" + ".join(quote(term) for term in phrase) for phrase in query.phrases]
+    return " ".join(parts)
+
+
+def tsquery_text(query: Query) -> str:
+    """`to_tsquery` text: quoted lexemes joined with `&`, the prefix with `:*`; a phrase as its
+    lexemes joined with `<->` (they follow each other)."""
+
+    def quote(term: str) -> str:
+        return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if term == query.prefix else "")
+
+    parts = [quote(term) for term in query.terms]
+    if query.prefix:
+        parts.append(quote(query.prefix))
+    parts += ["(" + " <-> ".join(quote(term) for term in phrase) + ")" for phrase in query.phrases]
     return " & ".join(parts)
 
 

@@ -122,11 +122,15 @@ class Query:
     """What a learner typed, as plain terms: every term must match; `prefix` is the last word's start.
 
     `terms` are whole terms; `prefix` (or None) is the last word, matched as the beginning of a term
-    since the learner may still be typing it. Nothing else survives: no operator, no quote.
+    since the learner may still be typing it. `phrases` are terms typed joined without a space
+    ("31.13", "31-13", "l'information"): they must also follow each other in the text, so a law's
+    number does not match a page with 31 in one place and 13 in another. Nothing else survives: no
+    operator, no quote.
     """
 
     terms: tuple[str, ...] = ()
     prefix: str | None = None
+    phrases: tuple[tuple[str, ...], ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.prefix)
@@ -137,13 +141,19 @@ class Query:
 
 def parse_query(text: str | None) -> Query:
     """A query from anything typed: length capped, syntax dropped, terms normalised like the index."""
+    text = (text or "")[:MAX_QUERY_CHARACTERS]
     found: list[str] = []
-    for term in normalize((text or "")[:MAX_QUERY_CHARACTERS]).split():
+    for term in normalize(text).split():
         term = term[:MAX_TERM_LENGTH]
         if term in found:
             found.remove(term)  # the last occurrence keeps its place: it may be the word being typed
         found.append(term)
     found = found[-MAX_QUERY_TERMS:]
+    phrases = tuple(
+        phrase
+        for phrase in (tuple(term[:MAX_TERM_LENGTH] for term in normalize(chunk).split()) for chunk in text.split())
+        if len(phrase) > 1 and all(term in found for term in phrase)
+    )
     if found and len(found[-1]) >= MIN_PREFIX_LENGTH:
-        return Query(tuple(found[:-1]), found[-1])
-    return Query(tuple(found))
+        return Query(tuple(found[:-1]), found[-1], phrases)
+    return Query(tuple(found), None, phrases)

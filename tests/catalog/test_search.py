@@ -203,6 +203,22 @@ def test_engine_syntax_is_quoted():
     assert search.tsquery_text(query) == "'budget' & 'near' & 'and':*"
 
 
+def test_words_typed_joined_must_follow_each_other(app, make_course, content_dir):
+    """A law's number typed "31.13" or "31-13" finds the law, not a page with 31 and 13 apart."""
+    query = parse_query("loi 31.13")
+    assert query.phrases == (("31", "13"),)
+    assert search.fts5_query(query) == '"loi" "31" "13"* "31" + "13"*'
+    assert search.tsquery_text(query) == "'loi' & '31' & '13':* & ('31' <-> '13':*)"
+    make_course(slug="loi", meta={"title": "Accès"}, modules={"01-m": ("Lire", "La loi n° 31-13 s'applique.\n")})
+    make_course(slug="chiffres", meta={"title": "Chiffres"}, modules={"01-m": ("Lire", "31 000 kDH le 13 juin.\n")})
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+    assert slugs(found(app, "31.13")) == ["loi"]
+    assert slugs(found(app, "31-13")) == ["loi"]
+    assert sorted(slugs(found(app, "31 13"))) == ["chiffres", "loi"]  # typed apart: both words anywhere
+
+
 # -- The page -----------------------------------------------------------------------------------
 
 
