@@ -362,23 +362,20 @@ def _marked(text: str, spans: list, start: int, end: int, matching: Matching, to
     Matches joined by one or two of _JOINERS ("31.13", "31-13", "1/2", "09:30") share one
     <mark>: a law's number reads as one highlighted number, in Arabic lines too.
     """
-    pieces = []
-    position = spans[start].start() if start > 0 else 0
-    marked: list[int] | None = None  # [start, end] of the highlight being built
+    runs: list[list[int]] = []  # [start, end] of each highlight, in the text
     for match in spans[start:end]:
         if not matching[match.group()]:
             continue
-        if marked is not None and _joins(text[marked[1] : match.start()]):
-            marked[1] = match.end()
-            continue
-        if marked is not None:
-            pieces.append(Markup("<mark>%s</mark>") % text[marked[0] : marked[1]])
-            position = marked[1]
-        pieces.append(escape(text[position : match.start()]))  # the text since the last match, in one piece
-        marked = [match.start(), match.end()]
-    if marked is not None:
-        pieces.append(Markup("<mark>%s</mark>") % text[marked[0] : marked[1]])
-        position = marked[1]
+        if runs and _joins(text[runs[-1][1] : match.start()]):
+            runs[-1][1] = match.end()
+        else:
+            runs.append([match.start(), match.end()])
+    pieces = []
+    position = spans[start].start() if start > 0 else 0
+    for run_start, run_end in runs:  # the text between highlights is escaped in one piece
+        pieces.append(escape(text[position:run_start]))
+        pieces.append(Markup("<mark>%s</mark>") % text[run_start:run_end])
+        position = run_end
     pieces.append(escape(text[position : len(text) if to_the_end else spans[end - 1].end()]))
     return Markup("").join(pieces)
 

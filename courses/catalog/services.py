@@ -68,10 +68,11 @@ def search_courses(filters: CatalogFilters, page: int = 1) -> search.ResultPage:
     """Sections of published courses (in the filters' language and topic) that match the words,
     grouped by course, best course first, a page of courses at a time: one query (none when the
     words hold no letter or digit)."""
+    query, conditions = parse_query(filters.query), _narrowing(filters)
     if filters.course:  # every passage of one course ("N more passages in this course")
-        conditions = [*_narrowing(filters), Course.slug == filters.course]
-        return search.find_page(parse_query(filters.query), *conditions, hits_per_course=search.HITS_IN_ONE_COURSE)
-    return search.find_page(parse_query(filters.query), *_narrowing(filters), page=page)
+        course = Course.slug == filters.course
+        return search.find_page(query, *conditions, course, hits_per_course=search.HITS_IN_ONE_COURSE)
+    return search.find_page(query, *conditions, page=page)
 
 
 def catalog_facets() -> tuple[list[str], list[str]]:

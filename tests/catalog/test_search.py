@@ -283,7 +283,7 @@ def test_more_passages_of_a_course_are_one_tap_away(client, make_course, content
     assert scoped.count('<li class="card">') == 1 and "Autre" not in scoped
     assert "8 passages de ce cours correspondent à votre recherche" in scoped  # 7 sections and the course's page
     assert all(f"#partie-{n}" in scoped for n in range(1, 8)) and 'class="result-more"' not in scoped
-    back = re.search(r'<p class="result-scope"><a href="([^"]+)">← Retour à tous les cours', scoped).group(1)
+    back = re.search(r'<p class="result-scope"><a href="([^"]+)">Retour à tous les cours', scoped).group(1)
     assert parse_qs(urlsplit(back).query) == {"q": ["budget"]}
 
 
