@@ -108,16 +108,17 @@ def may_preview(user: User, course: Course) -> bool:
     return user.has_role("admin") or any(rule(user, course) for rule in hooks.providers("catalog.may_preview"))
 
 
-def live_modules(course: Course) -> list[Module]:
-    """The course's modules that are not archived, in order."""
-    return list(
-        db.session.scalars(
-            select(Module)
-            .options(defer(Module.html), defer(Module.references), selectinload(Module.questions))
-            .where(Module.course_id == course.id, Module.archived_at.is_(None))
-            .order_by(Module.position)
-        )
-    )
+def live_modules(course: Course, with_questions: bool = True) -> list[Module]:
+    """The course's modules that are not archived, in order, with their questions (one more query).
+
+    A page about one module passes `with_questions=False`: that module's questions load when read
+    (one small query), instead of every module's (a third of the module page's time).
+    """
+    options = [defer(Module.html), defer(Module.references)]
+    if with_questions:
+        options.append(selectinload(Module.questions))
+    statement = select(Module).options(*options).where(Module.course_id == course.id, Module.archived_at.is_(None))
+    return list(db.session.scalars(statement.order_by(Module.position)))
 
 
 def translations(course: Course) -> list[Course]:

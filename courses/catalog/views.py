@@ -119,7 +119,7 @@ def course(slug: str):
 def module(slug: str, module_slug: str):
     """One module: its pre-rendered text, table of contents, previous and next."""
     course = _course_or_404(slug)
-    modules = services.live_modules(course)
+    modules = services.live_modules(course, with_questions=False)
     module = next((m for m in modules if m.slug == module_slug), None)
     if module is None:
         abort(404)

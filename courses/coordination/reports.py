@@ -14,6 +14,7 @@ from sqlalchemy import Select, case, func, select
 
 from courses.auth.emails import fold
 from courses.auth.models import User
+from courses.catalog import services as catalog
 from courses.catalog.models import Course, Module, Question
 from courses.coordination import roster
 from courses.coordination.models import Cohort
@@ -74,14 +75,9 @@ class Summary:
 
 
 def live_modules(scope: Scope) -> list[Module]:
-    """The course's live (not archived) modules in order: the columns of the learner tables and exports."""
-    return list(
-        db.session.scalars(
-            select(Module)
-            .where(Module.course_id == scope.course.id, Module.archived_at.is_(None))
-            .order_by(Module.position)
-        )
-    )
+    """The course's live (not archived) modules in order, without their text: the columns of the
+    learner tables and exports."""
+    return catalog.live_modules(scope.course, with_questions=False)
 
 
 def summary(scope: Scope) -> tuple[Summary, roster.StateCounts]:
