@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -285,3 +286,57 @@ def test_the_catalog_lists_courses_in_the_readers_language_first(client, make_co
     client.set_cookie("lang", "ar")
     arabic = client.get("/").get_data(as_text=True)
     assert arabic.index("بيتا") < arabic.index("Alpha")
+
+
+def _quiz_module(title: str, prompt: str) -> str:
+    return f"""---
+title: {title}
+quiz:
+  - question: {prompt}
+    choices: [Oui, Non, Peut-être]
+    answer: 0
+  - question: {prompt} (plusieurs)
+    choices: [Un, Deux, Trois]
+    answer: [0, 1]
+---
+Texte.
+"""
+
+
+def test_a_module_page_reads_its_own_quiz_only(app, client, make_course, synced, make_user, login):
+    from sqlalchemy import inspect
+
+    from courses.catalog import services
+
+    modules = {f"0{n}-m{n}": _quiz_module(f"Module {n}", f"Question du module {n}") for n in (1, 2, 3)}
+    make_course("quiz-partout", modules=modules)
+    synced()
+    with app.app_context():
+        course = services.public_course("quiz-partout")
+        light = services.live_modules(course, with_questions=False)
+        assert all("questions" in inspect(module).unloaded for module in light)
+        db.session.expunge_all()
+        full = services.live_modules(course)
+        assert not any("questions" in inspect(module).unloaded for module in full)
+    login(make_user())
+    client.post("/courses/quiz-partout/enroll")
+    page = client.get("/courses/quiz-partout/m2/").get_data(as_text=True)
+    assert "Question du module 2" in page
+    assert "Question du module 1" not in page and "Question du module 3" not in page
+    assert page.count('type="radio"') == 3 and page.count('type="checkbox"') == 3
+
+
+def test_a_quiz_sent_back_keeps_the_choices_ticked(client, make_course, synced, make_user, login):
+    make_course("quiz-repris", modules={"01-m1": _quiz_module("Module", "Question")})
+    synced()
+    login(make_user())
+    client.post("/courses/quiz-repris/enroll")
+    page = client.get("/courses/quiz-repris/m1/").get_data(as_text=True)
+    single, multiple = sorted(set(re.findall(r'name="(q\d+)"', page)))
+    value = re.search(rf'name="{multiple}" required type="checkbox" value="(\d)"', page).group(1)
+    answered = client.post("/courses/quiz-repris/m1/quiz", data={multiple: [value]})  # the single one left out
+    assert answered.status_code == 400
+    again = answered.get_data(as_text=True)
+    assert f'name="{multiple}" required type="checkbox" value="{value}" checked>' in again
+    assert f'<a href="#{single}-0">' in again  # the error summary leads to the first choice's input
+    assert f'id="{single}-0"' in again
