@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import zoneinfo
+from datetime import datetime
 
+from babel import dates
 from babel.units import format_unit
 from flask import Blueprint, Flask, current_app, g, redirect, request
-from flask_babel import force_locale, format_date, format_datetime, get_locale
+from flask_babel import get_locale, get_timezone, to_user_timezone
 from flask_login import current_user
 
 from courses.dates import date_locale
@@ -75,15 +77,19 @@ def upload_limit() -> str:
 
 
 def dateformat(value, format: str = "medium") -> str:
-    """Template filter: a date in the current language, Arabic months the Moroccan way (courses.dates)."""
-    with force_locale(date_locale(get_locale())):
-        return format_date(value, format)
+    """Template filter: a date in the current language, Arabic months the Moroccan way (courses.dates).
+
+    Babel is called with the locale (Flask-Babel's `force_locale` would switch the whole request's
+    translations for each date, and a report's table formats a hundred).
+    """
+    if isinstance(value, datetime):
+        value = to_user_timezone(value)
+    return dates.format_date(value, format, locale=date_locale(get_locale()))
 
 
 def datetimeformat(value, format: str = "medium") -> str:
     """Template filter: a moment in the site's time zone and the current language (see `dateformat`)."""
-    with force_locale(date_locale(get_locale())):
-        return format_datetime(value, format)
+    return dates.format_datetime(value, format, tzinfo=get_timezone(), locale=date_locale(get_locale()))
 
 
 def elided(text: str) -> str:

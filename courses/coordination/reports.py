@@ -153,6 +153,10 @@ class LearnerRow:
     def state_label(self) -> str:
         return roster.state_label(self.state, self.done, self.counted)
 
+    def cells(self, modules: list[Module]) -> list[tuple[str, int | None]]:
+        """Each module's state and best score, in the order of `modules` (the table's columns)."""
+        return [(self.states.get(m.id, roster.NOT_STARTED), self.best_scores.get(m.id)) for m in modules]
+
 
 @dataclass(frozen=True)
 class LearnerPage:
@@ -268,8 +272,8 @@ def state_counts_by_cohort(cohort_ids: list[int]) -> dict[int, roster.StateCount
 
 @dataclass(frozen=True)
 class ItemStat:
-    question: Question
-    module: Module
+    module_title: str
+    prompt: str
     answers: int
     wrong: int
 
@@ -298,12 +302,12 @@ def item_analysis(scope: Scope) -> list[ItemStat]:
         )
     counts = counts.subquery()
     rows = db.session.execute(
-        select(Question, Module, counts.c.answers, counts.c.wrong)
+        select(Module.title, Question.prompt, counts.c.answers, counts.c.wrong)
         .join(counts, counts.c.question_id == Question.id)
         .join(Module, Module.id == Question.module_id)
         .order_by(Module.position, Question.position)
-    ).all()
-    return [ItemStat(question, module, answers, wrong or 0) for question, module, answers, wrong in rows]
+    ).all()  # the titles and prompts only: whole rows read each module's text once per question
+    return [ItemStat(title, prompt, answers, wrong or 0) for title, prompt, answers, wrong in rows]
 
 
 def completions_by_week(scope: Scope, weeks: int = 12, today: date | None = None) -> list[tuple[date, int]]:

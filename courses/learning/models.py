@@ -89,11 +89,15 @@ class QuizAnswer(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempt.id"))
-    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"))
     chosen: Mapped[list[int]] = mapped_column(JSON)
     is_correct: Mapped[bool] = mapped_column(Boolean)
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()
 
-    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "question_id"),
+        # Covers the report's item analysis (answers and wrong answers per question) without the rows.
+        Index("ix_quiz_answer_question_correct", "question_id", "is_correct"),
+    )
