@@ -6,8 +6,9 @@ module (title, objectives and lead text, then one entry per heading), never quiz
 normalised once, in Python (`material.normalize`), and handed to the database's own engine:
 SQLite FTS5 (`search_fts`, BM25) or PostgreSQL full-text search (`tsvector`, 'simple'
 configuration, GIN index, `ts_rank`). The sync calls `refresh_index` in its transaction, so the
-index commits or rolls back with the content. A search is one query whatever the number of
-courses; snippets are cut from plain text here and escaped, with the matching words in `<mark>`.
+index commits or rolls back with the content. A search is two queries whatever the number of
+courses (the best sections, then the text of those shown); snippets are cut from plain text
+here and escaped, with the matching words in `<mark>`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from functools import cache
 from markupsafe import Markup, escape
 from sqlalchemy import (
     ColumnElement,
+    Float,
     Select,
     Text,
     bindparam,
@@ -200,16 +202,23 @@ def _best(dialect: str, courses: Select | None) -> Select:
     section text and no module row, and without `courses` not even the entry's row on SQLite (its
     rows are wide: they carry the sections' text). PostgreSQL scans the GIN index once (a
     materialised CTE: joined to the courses, the planner would scan it once per course) and ranks
-    with `ts_rank` over vectors kept in the row (migration 0026).
+    with `ts_rank` over vectors kept in the row (migration 0026), divided by 1 + ln(the number of
+    distinct words): a long section does not win by length alone. (`ts_rank`'s own normalisation
+    by length counts every word of the vector again, for each match: half the ranking's time for
+    a word being typed.)
     """
     if dialect == "postgresql":
-        tsquery = func.to_tsquery(_SIMPLE, _MATCH)
+        # Parsed once per search (an InitPlan): in the plan PostgreSQL keeps for a prepared statement,
+        # a function of the parameter would be parsed again for every match it ranks.
+        tsquery = select(func.to_tsquery(_SIMPLE, _MATCH)).scalar_subquery()
+        length = func.greatest(func.length(SearchEntry.vector), 1)
+        score = func.ts_rank(SearchEntry.vector, tsquery, type_=Float) / (1 + func.ln(length, type_=Float))
         matches = (
-            select(SearchEntry.id, SearchEntry.course_id, func.ts_rank(SearchEntry.vector, tsquery, 1).label("score"))
+            select(SearchEntry.id, SearchEntry.course_id, score.label("score"))
             .where(SearchEntry.vector.op("@@")(tsquery))
             .cte("matches")
             .prefix_with("MATERIALIZED")
-        )  # ts_rank's 1: divided by 1 + log(length)
+        )
         statement = select(matches.c.id, matches.c.score)
         if courses is not None:
             statement = statement.where(matches.c.course_id.in_(courses))
@@ -224,7 +233,7 @@ def _best(dialect: str, courses: Select | None) -> Select:
 
 
 _RESULT_COLUMNS = (
-    SearchEntry.course_id, SearchEntry.position, SearchEntry.anchor, SearchEntry.heading, SearchEntry.text,
+    SearchEntry.id, SearchEntry.course_id, SearchEntry.position, SearchEntry.anchor, SearchEntry.heading,
     Course.slug, Course.title, Course.language, Module.slug.label("module_slug"),
     Module.title.label("module_title"), Module.position.label("module_position"),
 )  # fmt: skip
@@ -272,27 +281,38 @@ def find_page(
     """Page `page` of the courses with sections matching `query`, best first (`per_page` None: all),
     each with its best `hits_per_course` sections in reading order.
 
-    One query: entries of live modules (or of the course's own page) of public courses meeting
-    `conditions`, best MAX_HITS sections. Only the page's courses get their snippets cut.
+    Two queries: entries of live modules (or of the course's own page) of public courses meeting
+    `conditions`, best MAX_HITS sections, without their text; then the text of the sections shown,
+    which only the page's courses get cut into snippets (a frequent word's 200 sections carry a
+    quarter of a megabyte of text, of which a page shows thirty).
     """
     groups = list(_matching_groups(query, conditions).values()) if query else []
     per_page = per_page or max(1, len(groups))
     pages = max(1, -(-len(groups) // per_page))
     page = min(max(1, page), pages)
     matching = Matching(query)
-    shown = groups[(page - 1) * per_page : page * per_page]
-    courses = [_course_hits(rows[:hits_per_course], len(rows), query, matching) for rows in shown]
+    on_page = groups[(page - 1) * per_page : page * per_page]
+    texts = _texts([row.id for rows in on_page for row in rows[:hits_per_course]])
+    courses = [_course_hits(rows[:hits_per_course], len(rows), query, matching, texts) for rows in on_page]
     return ResultPage(courses, len(groups), page, pages, (page - 1) * per_page + 1)
+
+
+def _texts(ids: list[int]) -> dict[int, str]:
+    """The text of the sections `ids`, by id."""
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(SearchEntry.id, SearchEntry.text).where(SearchEntry.id.in_(ids))).all())
 
 
 def _matching_groups(query: Query, conditions: tuple[ColumnElement[bool], ...]) -> dict[int, list]:
     """The best MAX_HITS matching sections of public courses meeting `conditions`, by course id,
     courses in the order of their best section.
 
-    One statement in two steps: the best ids, ranked narrow (`_best`), then the text and names of
-    those few. The index holds public courses only: without `conditions`, ranking reads the index
-    alone, and the few rows read after are checked (a course or module made private since loses
-    its hits rather than shows them).
+    One statement in two steps: the best ids, ranked narrow (`_best`), then the names and places of
+    those few (their text is read for the page's courses only, by `_texts`). The index holds
+    public courses only: without `conditions`, ranking reads the index alone, and the few rows
+    read after are checked (a course or module made private since loses its hits rather than
+    shows them).
     """
     dialect = _dialect()
     statement = _statement(dialect, conditions) if conditions else _unfiltered_statement(dialect)
@@ -323,7 +343,7 @@ def _statement(dialect: str, conditions: tuple[ColumnElement[bool], ...]) -> Sel
     )
 
 
-def _course_hits(rows: list, found: int, query: Query, matching: Matching) -> CourseHits:
+def _course_hits(rows: list, found: int, query: Query, matching: Matching, texts: dict[int, str]) -> CourseHits:
     shown = sorted(rows, key=lambda r: (r.module_position or 0, r.position))
     hits = tuple(
         Hit(
@@ -331,7 +351,7 @@ def _course_hits(rows: list, found: int, query: Query, matching: Matching) -> Co
             None if row.module_title is None else highlight(row.module_title, query, matching),
             row.anchor,
             highlight(row.heading, query, matching),
-            snippet(row.text, query, matching=matching),
+            snippet(texts[row.id], query, matching=matching),
         )
         for row in shown
     )
@@ -370,14 +390,13 @@ def _marked(text: str, spans: list, start: int, end: int, matching: Matching, to
             runs[-1][1] = match.end()
         else:
             runs.append([match.start(), match.end()])
-    pieces = []
+    pieces: list[str] = []  # escaped text and the <mark> tags, made Markup once at the end
     position = spans[start].start() if start > 0 else 0
     for run_start, run_end in runs:  # the text between highlights is escaped in one piece
-        pieces.append(escape(text[position:run_start]))
-        pieces.append(Markup("<mark>%s</mark>") % text[run_start:run_end])
+        pieces += (escape(text[position:run_start]), "<mark>", escape(text[run_start:run_end]), "</mark>")
         position = run_end
     pieces.append(escape(text[position : len(text) if to_the_end else spans[end - 1].end()]))
-    return Markup("").join(pieces)
+    return Markup("".join(pieces))
 
 
 _JOINERS = frozenset(".,-/:'’‐–")  # what joins the parts of a number, a date, a compound
