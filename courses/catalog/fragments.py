@@ -1,17 +1,20 @@
 """Rendered fragments of catalog pages, kept in memory until the catalog changes.
 
 Pages are rendered from the database on each request, but the course list and the filters only
-change when a sync changes a course. A cheap "catalog version" query (latest change of any
-course) keys the cache, so every worker sees a sync at its next request; no invalidation step.
+change when a sync changes the content. The content version (one cheap query over courses and
+modules, read at most once a second per process: `recent_content_version`) keys the cache, so
+every worker sees a sync within a second; no invalidation step.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from courses.catalog.models import Course, Module
@@ -58,14 +61,6 @@ class FragmentCache:
 catalog_fragments = FragmentCache()
 
 
-CATALOG_VERSION = select(func.count(Course.id), func.max(Course.updated_at), func.max(Course.archived_at))
-
-
-def catalog_version() -> tuple:
-    """Changes whenever a sync adds, edits, archives or restores a course (one indexed query)."""
-    return tuple(db.session.connection().execute(CATALOG_VERSION).one())
-
-
 def _content_version_statement():
     modules = [
         select(aggregate).scalar_subquery()
@@ -82,3 +77,19 @@ def content_version() -> tuple:
     the public pages show comes from nothing else. Run on the session's connection, without the ORM's
     machinery: it is the whole cost of a page served from the page cache."""
     return tuple(db.session.connection().execute(CONTENT_VERSION).one())
+
+
+VERSION_KEY = "tadbir.content_version"
+
+
+def recent_content_version() -> tuple:
+    """`content_version()`, read at most once per `PAGE_CACHE_VERSION_SECONDS` per process (a second
+    by default; 0 reads it every time): a sync shows on cached pages and fragments within that time,
+    and a page that uses them reads it once a second, not on every request."""
+    ttl = current_app.config["PAGE_CACHE_VERSION_SECONDS"]
+    now = time.monotonic()
+    known = current_app.extensions.get(VERSION_KEY)
+    if ttl <= 0 or known is None or known[0] <= now:
+        known = (now + ttl, content_version())
+        current_app.extensions[VERSION_KEY] = known  # two threads may both read it: the same answer
+    return known[1]

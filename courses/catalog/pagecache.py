@@ -13,33 +13,19 @@ page served from the cache touches no database.
 from __future__ import annotations
 
 import hashlib
-import time
 from functools import wraps
 
 from flask import Response, current_app, make_response, request, session
 from flask_babel import get_locale
 
-from courses.catalog.fragments import FragmentCache, content_version
+from courses.catalog.fragments import FragmentCache, recent_content_version
 
 EXTENSION = "tadbir.pages"
-VERSION = "tadbir.pages.version"
 REMEMBER_COOKIE = "remember_token"
 
 
 def _cache() -> FragmentCache:
     return current_app.extensions.setdefault(EXTENSION, FragmentCache(size=256))
-
-
-def _version() -> tuple:
-    """The content version, read at most once per `PAGE_CACHE_VERSION_SECONDS` per process: a sync
-    shows on visitors' pages within that time (a second by default; 0 reads it on every request)."""
-    ttl = current_app.config["PAGE_CACHE_VERSION_SECONDS"]
-    now = time.monotonic()
-    known = current_app.extensions.get(VERSION)
-    if ttl <= 0 or known is None or known[0] <= now:
-        known = (now + ttl, content_version())
-        current_app.extensions[VERSION] = known  # two threads may both read it: the same answer
-    return known[1]
 
 
 def _shareable() -> bool:
@@ -59,7 +45,7 @@ def public_page(view):
     def wrapped(*args, **kwargs):
         if not _shareable():
             return view(*args, **kwargs)
-        key = (_version(), str(get_locale()), request.full_path)
+        key = (recent_content_version(), str(get_locale()), request.full_path)
         kept = _cache().get(key)
         if kept is None:
             response = make_response(view(*args, **kwargs))

@@ -396,7 +396,7 @@ def _marked(text: str, spans: list, start: int, end: int, matching: Matching, to
         pieces += (escape(text[position:run_start]), "<mark>", escape(text[run_start:run_end]), "</mark>")
         position = run_end
     pieces.append(escape(text[position : len(text) if to_the_end else spans[end - 1].end()]))
-    return Markup("".join(pieces))
+    return Markup("".join(pieces))  # noqa: S704  # nosec B704 (escaped text and our own <mark> tags)
 
 
 _JOINERS = frozenset(".,-/:'’‐–")  # what joins the parts of a number, a date, a compound

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from courses import hooks, material
 from courses.catalog import services
 from courses.catalog.forms import CatalogFilterForm
-from courses.catalog.fragments import catalog_fragments, catalog_version
+from courses.catalog.fragments import catalog_fragments, recent_content_version
 from courses.catalog.pagecache import public_page
 from courses.i18n import LANGUAGE_NAMES
 from courses.urls import int_arg
@@ -26,7 +26,7 @@ bp = Blueprint("catalog", __name__)
 def index():
     """The catalog of published courses, filtered by language and topic; words search every text."""
     form = CatalogFilterForm(request.args)
-    version = (current_app.config["SQLALCHEMY_DATABASE_URI"], *catalog_version())
+    version = (current_app.config["SQLALCHEMY_DATABASE_URI"], *recent_content_version())
     languages, tags = catalog_fragments.get_or_make(("facets", version), services.catalog_facets)
     form.language.choices = [("", _("All languages"))] + [(code, LANGUAGE_NAMES.get(code, code)) for code in languages]
     form.tag.choices = [("", _("All topics"))] + [(tag, tag) for tag in tags]

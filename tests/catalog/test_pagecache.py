@@ -62,5 +62,23 @@ def test_the_content_version_is_read_at_most_once_a_period(app, client, make_cou
     assert again.data == first.data and statements == []  # no database at all
     course(make_course, synced, title="Décentralisation et régionalisation")
     assert "Décentralisation et régionalisation" not in client.get("/courses/gouvernance/").get_data(as_text=True)
-    app.extensions.pop("tadbir.pages.version")  # the period is over
+    app.extensions.pop("tadbir.content_version")  # the period is over
     assert "Décentralisation et régionalisation" in client.get("/courses/gouvernance/").get_data(as_text=True)
+
+
+@pytest.mark.app_config(PAGE_CACHE_VERSION_SECONDS=60)
+def test_a_signed_in_catalog_reads_the_content_version_once_a_period(
+    app, client, make_course, synced, make_user, login
+):
+    """The catalog's filters and course list are kept per content version, which a signed-in reader's
+    catalog (never a cached page) reads at most once a period too."""
+    course(make_course, synced)
+    login(make_user())
+    client.get("/")
+    with counting_queries(app) as statements:
+        assert client.get("/").status_code == 200
+    assert not any("max(course.updated_at)" in statement for statement in statements)
+    app.extensions.pop("tadbir.content_version")
+    with counting_queries(app) as statements:
+        assert client.get("/").status_code == 200
+    assert any("max(module.updated_at)" in statement for statement in statements)
