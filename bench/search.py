@@ -61,6 +61,7 @@ def measure_search(server_url: str | None, work: Path, env: dict[str, str], sett
         seed.migrate(url, empty)
         database = seed.database_version(url)
         modules = sync_corpus(url, work, env)
+        seed.autovacuum(url)  # the state PostgreSQL is in a minute after a sync, not a race with it
         print(f"  {modules} modules imported by flask content sync", flush=True)
         _load, client = load.load_client(settings)
         rows = []
