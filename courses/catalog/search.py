@@ -7,7 +7,7 @@ normalised once, in Python (`material.normalize`), and handed to the database's 
 SQLite FTS5 (`search_fts`, BM25) or PostgreSQL full-text search (`tsvector`, 'simple'
 configuration, GIN index, `ts_rank`). The sync calls `refresh_index` in its transaction, so the
 index commits or rolls back with the content. A search is two queries whatever the number of
-courses (the best sections, then the text of those shown); snippets are cut from plain text
+courses (the best sections, then what the page shows of its own); snippets are cut from plain text
 here and escaped, with the matching words in `<mark>`.
 """
 
@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from markupsafe import Markup, escape
 from sqlalchemy import (
@@ -232,10 +233,15 @@ def _best(dialect: str, courses: Select | None) -> Select:
     return statement.order_by(score.desc(), _FTS.c.rowid).limit(MAX_HITS)
 
 
-_RESULT_COLUMNS = (
-    SearchEntry.id, SearchEntry.course_id, SearchEntry.position, SearchEntry.anchor, SearchEntry.heading,
-    Course.slug, Course.title, Course.language, Module.slug.label("module_slug"),
-    Module.title.label("module_title"), Module.position.label("module_position"),
+_RANKED_COLUMNS = (
+    SearchEntry.id,
+    SearchEntry.course_id,
+    SearchEntry.position,
+    Module.position.label("module_position"),
+)  # what grouping and reading order need; the rest is read for the sections a page shows (`_shown`)
+_SHOWN_COLUMNS = (
+    SearchEntry.id, SearchEntry.anchor, SearchEntry.heading, SearchEntry.text, Course.slug, Course.title,
+    Course.language, Module.slug.label("module_slug"), Module.title.label("module_title"),
 )  # fmt: skip
 
 
@@ -282,9 +288,10 @@ def find_page(
     each with its best `hits_per_course` sections in reading order.
 
     Two queries: entries of live modules (or of the course's own page) of public courses meeting
-    `conditions`, best MAX_HITS sections, without their text; then the text of the sections shown,
-    which only the page's courses get cut into snippets (a frequent word's 200 sections carry a
-    quarter of a megabyte of text, of which a page shows thirty).
+    `conditions`, best MAX_HITS sections, with only what grouping and ordering need; then the
+    headings, text and names of the sections shown, which only the page's courses get cut into
+    snippets (a frequent word's 200 sections carry a quarter of a megabyte of text, of which a
+    page shows thirty).
     """
     groups = list(_matching_groups(query, conditions).values()) if query else []
     per_page = per_page or max(1, len(groups))
@@ -292,27 +299,34 @@ def find_page(
     page = min(max(1, page), pages)
     matching = Matching(query)
     on_page = groups[(page - 1) * per_page : page * per_page]
-    texts = _texts([row.id for rows in on_page for row in rows[:hits_per_course]])
-    courses = [_course_hits(rows[:hits_per_course], len(rows), query, matching, texts) for rows in on_page]
+    shown = _shown([row.id for rows in on_page for row in rows[:hits_per_course]])
+    courses = [_course_hits(rows[:hits_per_course], len(rows), query, matching, shown) for rows in on_page]
+    courses = [course for course in courses if course is not None]
     return ResultPage(courses, len(groups), page, pages, (page - 1) * per_page + 1)
 
 
-def _texts(ids: list[int]) -> dict[int, str]:
-    """The text of the sections `ids`, by id."""
+def _shown(ids: list[int]) -> dict[int, Any]:
+    """What a page shows of the sections `ids` (heading, text, course and module names), by id."""
     if not ids:
         return {}
-    return dict(db.session.execute(select(SearchEntry.id, SearchEntry.text).where(SearchEntry.id.in_(ids))).all())
+    statement = (
+        select(*_SHOWN_COLUMNS)
+        .join(Course, Course.id == SearchEntry.course_id)
+        .outerjoin(Module, Module.id == SearchEntry.module_id)
+        .where(SearchEntry.id.in_(ids))
+    )
+    return {row.id: row for row in db.session.execute(statement)}
 
 
 def _matching_groups(query: Query, conditions: tuple[ColumnElement[bool], ...]) -> dict[int, list]:
     """The best MAX_HITS matching sections of public courses meeting `conditions`, by course id,
     courses in the order of their best section.
 
-    One statement in two steps: the best ids, ranked narrow (`_best`), then the names and places of
-    those few (their text is read for the page's courses only, by `_texts`). The index holds
-    public courses only: without `conditions`, ranking reads the index alone, and the few rows
-    read after are checked (a course or module made private since loses its hits rather than
-    shows them).
+    One statement in two steps: the best ids, ranked narrow (`_best`), then the places of those
+    few in their course (what is shown of them is read for the page's courses only: `_shown`).
+    The index holds public courses only: without `conditions`, ranking reads the index alone, and
+    the few rows read after are checked (a course or module made private since loses its hits
+    rather than shows them).
     """
     dialect = _dialect()
     statement = _statement(dialect, conditions) if conditions else _unfiltered_statement(dialect)
@@ -333,7 +347,7 @@ def _statement(dialect: str, conditions: tuple[ColumnElement[bool], ...]) -> Sel
     courses = select(Course.id).where(Course.is_public, *conditions) if conditions else None
     best = _best(dialect, courses).subquery("best")
     return (
-        select(*_RESULT_COLUMNS, best.c.score)
+        select(*_RANKED_COLUMNS)
         .select_from(best)
         .join(SearchEntry, SearchEntry.id == best.c.id)
         .join(Course, Course.id == SearchEntry.course_id)
@@ -343,20 +357,24 @@ def _statement(dialect: str, conditions: tuple[ColumnElement[bool], ...]) -> Sel
     )
 
 
-def _course_hits(rows: list, found: int, query: Query, matching: Matching, texts: dict[int, str]) -> CourseHits:
-    shown = sorted(rows, key=lambda r: (r.module_position or 0, r.position))
+def _course_hits(rows: list, found: int, query: Query, matching: Matching, shown: dict[int, Any]) -> CourseHits | None:
+    """A course's hits in reading order; None if a sync removed them between the two queries."""
+    in_order = sorted(rows, key=lambda r: (r.module_position or 0, r.position))
+    ordered = [shown[row.id] for row in in_order if row.id in shown]
+    if not ordered:
+        return None
     hits = tuple(
         Hit(
-            row.module_slug,
-            None if row.module_title is None else highlight(row.module_title, query, matching),
-            row.anchor,
-            highlight(row.heading, query, matching),
-            snippet(texts[row.id], query, matching=matching),
+            section.module_slug,
+            None if section.module_title is None else highlight(section.module_title, query, matching),
+            section.anchor,
+            highlight(section.heading, query, matching),
+            snippet(section.text, query, matching=matching),
         )
-        for row in shown
+        for section in ordered
     )
-    first = rows[0]
-    return CourseHits(first.slug, highlight(first.title, query, matching), first.language, hits, found - len(shown))
+    course = ordered[0]
+    return CourseHits(course.slug, highlight(course.title, query, matching), course.language, hits, found - len(hits))
 
 
 # -- Snippets ---------------------------------------------------------------------------------
