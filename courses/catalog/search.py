@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from itertools import islice
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -41,7 +42,7 @@ from sqlalchemy.dialects.postgresql import REGCONFIG
 
 from courses.catalog.models import Course, Module, SearchEntry
 from courses.extensions import db
-from courses.material.normalize import Query, normalize, word_terms, words
+from courses.material.normalize import Query, normalize, word_list, word_terms, words
 from courses.material.sections import Section, split_sections
 
 # Bump when normalize() or split_sections() changes what is indexed: the next sync re-indexes
@@ -436,21 +437,23 @@ def snippet(text: str, query: Query, size: int = SNIPPET_WORDS, matching: Matchi
     """About `size` words of `text` around its best run of matches, escaped, matches in <mark>.
 
     Built from plain text, never from stored HTML: only the <mark> elements added here are markup.
-    The text is read once: its words (with their places) and which of them match.
+    The words are read as strings to find the best window (one C call for the whole text); their
+    places only up to the window's end, where the snippet is cut.
     """
-    spans = list(words(text))
-    if not spans:
+    tokens = word_list(text)
+    if not tokens:
         return Markup("")
     matching = matching if matching is not None else Matching(query)
-    matches = [i for i, span in enumerate(spans) if matching[span.group()]]
+    matches = [i for i, token in enumerate(tokens) if matching[token]]
 
     def variety(start: int) -> int:  # distinct matched words in the window starting at `start`
         inside = matches[bisect_left(matches, start) : bisect_left(matches, start + size)]
-        return len({spans[i].group().casefold() for i in inside})
+        return len({tokens[i].casefold() for i in inside})
 
     starts = [max(0, i - WORDS_BEFORE_MATCH) for i in matches] or [0]
     start = max(starts, key=lambda s: (variety(s), -s))
-    start = max(0, min(start, len(spans) - size))
-    end = min(len(spans), start + size)
-    body = _marked(text, spans, start, end, matching, end == len(spans))
-    return (Markup("… ") if start > 0 else Markup("")) + body + (Markup(" …") if end < len(spans) else Markup(""))
+    start = max(0, min(start, len(tokens) - size))
+    end = min(len(tokens), start + size)
+    spans = list(islice(words(text), end))
+    body = _marked(text, spans, start, end, matching, end == len(tokens))
+    return (Markup("… ") if start > 0 else Markup("")) + body + (Markup(" …") if end < len(tokens) else Markup(""))

@@ -112,6 +112,11 @@ def words(text: str) -> Iterator[re.Match[str]]:
     return WORD.finditer(text)
 
 
+def word_list(text: str) -> list[str]:
+    """The words of `text`, as strings: the same words as `words`, without their positions."""
+    return WORD.findall(text)
+
+
 def normalize(*parts: str) -> str:
     """The searchable form of some text: its terms separated by spaces."""
     return " ".join(term for part in parts for match in words(part) for term in word_terms(match.group()))
