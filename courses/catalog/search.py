@@ -202,12 +202,12 @@ def _best(dialect: str, courses: Select | None) -> Select:
 
     Narrow on purpose: ranking reads every match (thousands for a frequent word), so it reads no
     section text and no module row, and without `courses` not even the entry's row on SQLite (its
-    rows are wide: they carry the sections' text). PostgreSQL scans the GIN index once (a
-    materialised CTE: joined to the courses, the planner would scan it once per course) and ranks
-    with `ts_rank` over vectors kept in the row (migration 0026), divided by 1 + ln(the number of
-    distinct words): a long section does not win by length alone. (`ts_rank`'s own normalisation
-    by length counts every word of the vector again, for each match: half the ranking's time for
-    a word being typed.)
+    rows are wide: they carry the sections' text). PostgreSQL scans the GIN index once (with
+    `courses`, in a materialised CTE: joined to the courses, the planner would scan it once per
+    course) and ranks with `ts_rank` over vectors kept in the row (migration 0026), divided by
+    1 + ln(the number of distinct words): a long section does not win by length alone.
+    (`ts_rank`'s own normalisation by length counts every word of the vector again, for each
+    match: half the ranking's time for a word being typed.)
     """
     if dialect == "postgresql":
         # Parsed once per search (an InitPlan): in the plan PostgreSQL keeps for a prepared statement,
@@ -215,16 +215,18 @@ def _best(dialect: str, courses: Select | None) -> Select:
         tsquery = select(func.to_tsquery(_SIMPLE, _MATCH)).scalar_subquery()
         length = func.greatest(func.length(SearchEntry.vector), 1)
         score = func.ts_rank(SearchEntry.vector, tsquery, type_=Float) / (1 + func.ln(length, type_=Float))
-        matches = (
-            select(SearchEntry.id, SearchEntry.course_id, score.label("score"))
-            .where(SearchEntry.vector.op("@@")(tsquery))
-            .cte("matches")
-            .prefix_with("MATERIALIZED")
+        matches = select(SearchEntry.id, SearchEntry.course_id, score.label("score")).where(
+            SearchEntry.vector.op("@@")(tsquery)
         )
-        statement = select(matches.c.id, matches.c.score)
-        if courses is not None:
-            statement = statement.where(matches.c.course_id.in_(courses))
-        return statement.order_by(matches.c.score.desc(), matches.c.id).limit(MAX_HITS)
+        if courses is None:  # one scan and a top-200 sort, nothing to join
+            return (
+                matches.with_only_columns(SearchEntry.id, score.label("score"))
+                .order_by(score.desc(), SearchEntry.id)
+                .limit(MAX_HITS)
+            )
+        kept = matches.cte("matches").prefix_with("MATERIALIZED")
+        statement = select(kept.c.id, kept.c.score).where(kept.c.course_id.in_(courses))
+        return statement.order_by(kept.c.score.desc(), kept.c.id).limit(MAX_HITS)
     fts = literal_column("search_fts")
     score = -func.bm25(fts, NAME_WEIGHT, 1.0)  # BM25 is lower for better matches
     statement = select(_FTS.c.rowid.label("id"), score.label("score")).where(fts.op("MATCH")(_MATCH))
