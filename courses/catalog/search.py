@@ -164,32 +164,44 @@ def refresh_index(courses: Iterable[Course], written: datetime) -> None:
 
 
 def fts5_query(query: Query) -> str:
-    """FTS5 MATCH text: every term quoted (operators and syntax are words), the prefix with `*`;
-    a phrase as its terms joined with `+` (they follow each other), its last one a prefix when it
-    is the word being typed."""
+    """FTS5 MATCH text: every term quoted (operators and syntax are words), with what it may be
+    the plural of as alternatives; the prefix with `*`; a phrase as its terms joined with `+` (they
+    follow each other), its last one a prefix when it is the word being typed. Parts are all
+    required, or joined by OR when `query.any_word`."""
 
-    def quote(term: str) -> str:
-        return '"' + term.replace('"', '""') + '"' + ("*" if term == query.prefix else "")
+    def quote(term: str, prefix: bool = False) -> str:
+        return '"' + term.replace('"', '""') + '"' + ("*" if prefix else "")
 
-    parts = [quote(term) for term in query.terms]
+    def either(term: str, prefix: bool = False) -> str:
+        forms = [quote(form, prefix) for form in query.forms(term)]
+        return forms[0] if len(forms) == 1 else "(" + " OR ".join(forms) + ")"
+
+    parts = [either(term) for term in query.terms]
     if query.prefix:
-        parts.append(quote(query.prefix))
-    parts += [" + ".join(quote(term) for term in phrase) for phrase in query.phrases]
-    return " ".join(parts)
+        parts.append(either(query.prefix, prefix=True))
+    parts += [" + ".join(quote(term, term == query.prefix) for term in phrase) for phrase in query.phrases]
+    return (" OR " if query.any_word else " AND ").join(parts)
 
 
 def tsquery_text(query: Query) -> str:
-    """`to_tsquery` text: quoted lexemes joined with `&`, the prefix with `:*`; a phrase as its
-    lexemes joined with `<->` (they follow each other)."""
+    """`to_tsquery` text: quoted lexemes joined with `&` (with `|` when `query.any_word`), each with
+    what it may be the plural of as alternatives, the prefix with `:*`; a phrase as its lexemes
+    joined with `<->` (they follow each other)."""
 
-    def quote(term: str) -> str:
-        return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if term == query.prefix else "")
+    def quote(term: str, prefix: bool = False) -> str:
+        return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
 
-    parts = [quote(term) for term in query.terms]
+    def either(term: str, prefix: bool = False) -> str:
+        forms = [quote(form, prefix) for form in query.forms(term)]
+        return forms[0] if len(forms) == 1 else "(" + " | ".join(forms) + ")"
+
+    parts = [either(term) for term in query.terms]
     if query.prefix:
-        parts.append(quote(query.prefix))
-    parts += ["(" + " <-> ".join(quote(term) for term in phrase) + ")" for phrase in query.phrases]
-    return " & ".join(parts)
+        parts.append(either(query.prefix, prefix=True))
+    parts += [
+        "(" + " <-> ".join(quote(term, term == query.prefix) for term in phrase) + ")" for phrase in query.phrases
+    ]
+    return (" | " if query.any_word else " & ").join(parts)
 
 
 _MATCH = bindparam("match", type_=Text())  # the engine's query text: `fts5_query` or `tsquery_text`
@@ -273,6 +285,8 @@ class ResultPage:
     page: int
     pages: int
     first: int  # the number of this page's first course in the whole list
+    any_word: bool = False  # no section had every word: these have some of them
+    elsewhere: bool = False  # none with the filters, but some without them (`services.search_courses`)
 
 
 def find(query: Query, *conditions: ColumnElement[bool]) -> list[CourseHits]:
@@ -294,9 +308,14 @@ def find_page(
     `conditions`, best MAX_HITS sections, with only what grouping and ordering need; then the
     headings, text and names of the sections shown, which only the page's courses get cut into
     snippets (a frequent word's 200 sections carry a quarter of a megabyte of text, of which a
-    page shows thirty).
+    page shows thirty). When no section has every word of several, the sections with any of
+    them are found instead (one more query), best first: BM25 and `ts_rank` rank those with
+    more of the words, and rarer ones, higher; the page says so (`ResultPage.any_word`).
     """
     groups = list(_matching_groups(query, conditions).values()) if query else []
+    if not groups and len(query) > 1 and not query.any_word:  # a question typed as a sentence
+        query = query.loosened()
+        groups = list(_matching_groups(query, conditions).values())
     per_page = per_page or max(1, len(groups))
     pages = max(1, -(-len(groups) // per_page))
     page = min(max(1, page), pages)
@@ -305,7 +324,7 @@ def find_page(
     shown = _shown([row.id for rows in on_page for row in rows[:hits_per_course]])
     courses = [_course_hits(rows[:hits_per_course], len(rows), query, matching, shown) for rows in on_page]
     courses = [course for course in courses if course is not None]
-    return ResultPage(courses, len(groups), page, pages, (page - 1) * per_page + 1)
+    return ResultPage(courses, len(groups), page, pages, (page - 1) * per_page + 1, query.any_word)
 
 
 def _shown(ids: list[int]) -> dict[int, Any]:
@@ -452,10 +471,29 @@ def snippet(text: str, query: Query, size: int = SNIPPET_WORDS, matching: Matchi
         inside = matches[bisect_left(matches, start) : bisect_left(matches, start + size)]
         return len({tokens[i].casefold() for i in inside})
 
-    starts = [max(0, i - WORDS_BEFORE_MATCH) for i in matches] or [0]
+    # A number typed "31-13" is looked for where it stands whole, not where a 31 and a 13 meet.
+    anchors = _phrase_starts(tokens, query) or matches
+    starts = [max(0, i - WORDS_BEFORE_MATCH) for i in anchors] or [0]
     start = max(starts, key=lambda s: (variety(s), -s))
     start = max(0, min(start, len(tokens) - size))
     end = min(len(tokens), start + size)
     spans = list(islice(words(text), end))
     body = _marked(text, spans, start, end, matching, end == len(tokens))
     return (Markup("… ") if start > 0 else Markup("")) + body + (Markup(" …") if end < len(tokens) else Markup(""))
+
+
+def _phrase_starts(tokens: list[str], query: Query) -> list[int]:
+    """Where the query's phrases (words typed joined, "31-13") stand in `tokens`, in order."""
+    if not query.phrases:
+        return []
+    terms = [word_terms(token) for token in tokens]
+
+    def at(i: int, phrase: tuple[str, ...]) -> bool:
+        for j, wanted in enumerate(phrase):
+            found = terms[i + j]
+            last = j == len(phrase) - 1 and wanted == query.prefix  # the word being typed
+            if len(found) != 1 or not (found[0] == wanted or (last and found[0].startswith(wanted))):
+                return False
+        return True
+
+    return sorted(i for phrase in query.phrases for i in range(len(tokens) - len(phrase) + 1) if at(i, phrase))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -70,9 +71,13 @@ def search_courses(filters: CatalogFilters, page: int = 1) -> search.ResultPage:
     words hold no letter or digit)."""
     query, conditions = parse_query(filters.query), _narrowing(filters)
     if filters.course:  # every passage of one course ("N more passages in this course")
-        course = Course.slug == filters.course
-        return search.find_page(query, *conditions, course, hits_per_course=search.HITS_IN_ONE_COURSE)
-    return search.find_page(query, *conditions, page=page)
+        conditions.append(Course.slug == filters.course)
+        results = search.find_page(query, *conditions, hits_per_course=search.HITS_IN_ONE_COURSE)
+    else:
+        results = search.find_page(query, *conditions, page=page)
+    if query and conditions and not results.courses:  # the filters, or the words themselves?
+        results = dataclasses.replace(results, elsewhere=bool(search.find_page(query, per_page=1).total))
+    return results
 
 
 def catalog_facets() -> tuple[list[str], list[str]]:

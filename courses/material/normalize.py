@@ -122,6 +122,27 @@ def normalize(*parts: str) -> str:
     return " ".join(term for part in parts for match in words(part) for term in word_terms(match.group()))
 
 
+def singular_forms(term: str) -> tuple[str, ...]:
+    """What a plural term may be the plural of, without a dictionary: French "budgets" → "budget",
+    "régionaux" → "regional" (folded), "bureaux" → "bureau"; Arabic sound plurals "ميزانيات" →
+    "ميزانيه" (ة folded), "مستشارون" → "مستشار". Searched beside the term as typed, never instead:
+    a word that only looks plural ("cours", "pays") still finds itself. Broken Arabic plurals
+    (عرائض for عريضة) are beyond suffixes."""
+    if len(term) < 4:
+        return ()
+    if term[-1] in "اأإآءئؤبتثجحخدذرزسشصضطظعغفقكلمنهوي":
+        if len(term) >= 5 and term.endswith("ات"):
+            return (term[:-2] + "ه", term[:-2])
+        if len(term) >= 5 and term.endswith(("ون", "ين")):
+            return (term[:-2],)
+        return ()
+    if len(term) >= 5 and term.endswith("aux"):
+        return (term[:-3] + "al", term[:-1])
+    if term[-1] in "sx" and term[-2] not in "sx":
+        return (term[:-1],)
+    return ()
+
+
 @dataclass(frozen=True)
 class Query:
     """What a learner typed, as plain terms: every term must match; `prefix` is the last word's start.
@@ -136,12 +157,28 @@ class Query:
     terms: tuple[str, ...] = ()
     prefix: str | None = None
     phrases: tuple[tuple[str, ...], ...] = ()
+    any_word: bool = False  # every word required (the default), or any of them (when none has all)
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.prefix)
 
+    def __len__(self) -> int:
+        return len(self.terms) + (self.prefix is not None)
+
+    @staticmethod
+    def forms(term: str) -> tuple[str, ...]:
+        """The term and what it may be the plural of: any of them matches it."""
+        return (term, *singular_forms(term))
+
     def matches(self, term: str) -> bool:
-        return term in self.terms or (self.prefix is not None and term.startswith(self.prefix))
+        """Whether a term of the text is one the query looks for (to highlight it)."""
+        if any(term in self.forms(wanted) for wanted in self.terms):
+            return True
+        return self.prefix is not None and any(term.startswith(form) for form in self.forms(self.prefix))
+
+    def loosened(self) -> Query:
+        """The same words, any of them enough (natural questions: "qui peut déposer une pétition")."""
+        return Query(self.terms, self.prefix, self.phrases, any_word=True)
 
 
 def parse_query(text: str | None) -> Query:

@@ -115,9 +115,13 @@ def test_arabic_words_are_found_with_article_particles_and_variants(app, library
     assert [h.anchor for h in course.hits] == ["العرائض"]
 
 
-def test_every_word_must_match(app, library):
+def test_every_word_must_match_before_any_does(app, library):
     assert slugs(found(app, "budget octobre")) == ["finances"]
-    assert found(app, "budget zzzz") == []
+    with app.app_context():
+        loose = search.find_page(parse_query("budget zzzz"))
+        exact = search.find_page(parse_query("budget octobre"))
+    assert loose.any_word and slugs(loose.courses) == ["finances"] and not exact.any_word
+    assert found(app, "zzzz yyyy") == []
 
 
 def test_drafts_archived_modules_and_quiz_answers_are_not_found(app, library, content_dir):
@@ -199,7 +203,7 @@ def test_snippets_are_cut_around_the_matches():
 
 def test_engine_syntax_is_quoted():
     query = parse_query('budget "NEAR AND')
-    assert search.fts5_query(query) == '"budget" "near" "and"*'
+    assert search.fts5_query(query) == '"budget" AND "near" AND "and"*'
     assert search.tsquery_text(query) == "'budget' & 'near' & 'and':*"
 
 
@@ -207,7 +211,7 @@ def test_words_typed_joined_must_follow_each_other(app, make_course, content_dir
     """A law's number typed "31.13" or "31-13" finds the law, not a page with 31 and 13 apart."""
     query = parse_query("loi 31.13")
     assert query.phrases == (("31", "13"),)
-    assert search.fts5_query(query) == '"loi" "31" "13"* "31" + "13"*'
+    assert search.fts5_query(query) == '"loi" AND "31" AND "13"* AND "31" + "13"*'
     assert search.tsquery_text(query) == "'loi' & '31' & '13':* & ('31' <-> '13':*)"
     make_course(slug="loi", meta={"title": "Accès"}, modules={"01-m": ("Lire", "La loi n° 31-13 s'applique.\n")})
     make_course(slug="chiffres", meta={"title": "Chiffres"}, modules={"01-m": ("Lire", "31 000 kDH le 13 juin.\n")})
@@ -267,6 +271,38 @@ def test_filters_apply_to_the_search_page(client, library):
     assert "Finances locales" not in narrowed and "avec ces filtres" in narrowed
     assert '<a href="/?q=budget">Chercher dans tous les cours</a>' in narrowed  # the search kept, the filters dropped
     assert "Finances locales" in client.get("/?q=budget&tag=finances").get_data(as_text=True)
+    nowhere = html.unescape(client.get("/?q=xyzzy&language=fr").get_data(as_text=True))
+    assert "avec ces filtres" not in nowhere and "Essayez un autre mot" in nowhere  # the word, not the filters
+
+
+def test_a_plural_finds_the_singular(app, client, library):
+    """ "budgets" finds "budget" (and "budget" still finds "budgets", being typed); Arabic sound
+    plurals find their singular; both are highlighted."""
+    assert slugs(found(app, "budgets")) == slugs(found(app, "budget"))
+    assert slugs(found(app, "conseils votent")) == ["finances"]
+    [course] = found(app, "الميزانيات")
+    assert course.slug == "finances-ar" and any("<mark>" in str(hit.snippet) for hit in course.hits)
+    page = client.get("/?q=budgets").get_data(as_text=True)
+    assert "<mark>budget</mark>" in page and "Essayez un autre mot" not in html.unescape(page)
+
+
+def test_a_question_typed_as_a_sentence_finds_the_closest_passages(app, client, library):
+    """No passage has every word of "comment déposer une pétition en ligne": the passages with some of
+    them are shown, the page says so; with every word found, nothing changes."""
+    with app.app_context():
+        every = search.find_page(parse_query("déposent pétition"))
+        some = search.find_page(parse_query("comment déposer une pétition en ligne"))
+    assert not every.any_word and some.any_word and slugs(some.courses) == ["finances"]
+    page = html.unescape(client.get("/?q=comment+déposer+une+pétition+en+ligne").get_data(as_text=True))
+    assert "Aucun passage ne contient tous ces mots" in page and "<mark>pétition</mark>" in page
+    assert "Aucun passage ne contient tous ces mots" not in html.unescape(
+        client.get("/?q=budget").get_data(as_text=True)
+    )
+
+
+def test_the_search_page_says_what_it_searched(client, library):
+    page = html.unescape(client.get("/?q=budget").get_data(as_text=True))
+    assert "<title>Recherche : budget · Cours" in page and '<button type="submit">Rechercher</button>' in page
 
 
 def test_more_passages_of_a_course_are_one_tap_away(client, make_course, content_dir, app):
@@ -412,3 +448,9 @@ def test_shipped_content_answers_the_catalogs_examples(app):
     for text in ("budget", "pétition", "ميزانية", "عريضة"):
         results = found(app, text)
         assert any(hit.module_slug for result in results for hit in result.hits), text
+
+
+def test_a_snippet_shows_a_number_where_it_stands_whole():
+    text = "Le dahir du 13 juin 2002 et la loi n° 31 de 2015. " + "mot " * 20 + "La loi n° 31-13 sur l'accès " + "mot " * 40
+    cut = str(search.snippet(text, parse_query("31-13")))
+    assert "loi n° <mark>31-13</mark> sur" in html.unescape(cut) and "juin" not in cut

@@ -10,6 +10,7 @@ from courses.material.normalize import (
     Query,
     normalize,
     parse_query,
+    singular_forms,
     word_terms,
     words,
 )
@@ -120,3 +121,20 @@ def test_long_queries_are_capped():
 def test_query_matches_terms_and_the_prefix():
     query = parse_query("conseil budg")
     assert query.matches("conseil") and query.matches("budget") and not query.matches("conseils")
+
+
+@pytest.mark.parametrize(
+    ("term", "forms"),
+    [
+        ("budgets", ("budget",)),
+        ("regionaux", ("regional", "regionau")),
+        ("elus", ("elu",)),
+        ("ميزانيات", ("ميزانيه", "ميزاني")),
+        ("مستشارون", ("مستشار",)),
+        ("budget", ()),
+        ("process", ()),
+        ("bus", ()),  # too short to tell
+    ],
+)
+def test_plurals_give_their_possible_singulars(term, forms):
+    assert singular_forms(term) == forms
