@@ -43,11 +43,11 @@ from sqlalchemy.dialects.postgresql import REGCONFIG
 from courses.catalog.models import Course, Module, SearchEntry
 from courses.extensions import db
 from courses.material.normalize import Query, normalize, word_list, word_terms, words
-from courses.material.sections import Section, split_sections
+from courses.material.sections import Section, plain_text, split_sections
 
 # Bump when normalize() or split_sections() changes what is indexed: the next sync re-indexes
 # every course whose entries carry another version.
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: image descriptions and written exercises are indexed
 
 MAX_HITS = 200  # best sections read per search, all courses together
 HITS_PER_COURSE = 3  # shown under each course, in reading order (a phone scrolls 10 courses, not 50 passages)
@@ -102,8 +102,30 @@ def course_entries(course: Course) -> list[dict]:
 
 
 def module_entries(course: Course, module: Module) -> list[dict]:
-    """The index rows of a module: title, objectives and lead text, then its text heading by heading."""
-    return _page_entries(course, module, module.html, [module.title], list(module.objectives))
+    """The index rows of a module: title, objectives and lead text, then its text heading by heading,
+    then its written exercise (instructions and rubric, as the exercise panel shows them; never the
+    model answer, which a learner sees only once the exercise is passed), anchored at the panel."""
+    entries = _page_entries(course, module, module.html, [module.title], list(module.objectives))
+    if module.exercise:
+        text = exercise_text(module.exercise)
+        section = Section(EXERCISE_ANCHOR, "", text)
+        entries.append(_entry(course, module, len(entries), section, "", normalize(text)))
+    return entries
+
+
+EXERCISE_ANCHOR = "exercise"  # the id of the exercise panel on the module page (practice/_exercise.html)
+
+
+def exercise_text(stored: dict) -> str:
+    """What the exercise panel shows of an exercise as the database keeps it, as plain text."""
+    rubric = [
+        part
+        for criterion in stored.get("rubric", [])
+        for part in (criterion["name"], *(f"{lv['label']} {lv.get('description', '')}" for lv in criterion["levels"]))
+    ]
+    return " ".join(
+        " ".join(part.split()) for part in (plain_text(stored.get("instructions") or ""), *rubric) if part.strip()
+    )
 
 
 def refresh_index(courses: Iterable[Course], written: datetime) -> None:

@@ -3,8 +3,8 @@
 Each heading that has an id (the Markdown renderer gives every heading one) starts a section;
 the text before the first heading is the lead section, anchored nowhere (the top of the page).
 A search hit links to its section's anchor. Text is plain: tags removed, entities decoded,
-blocks separated by a space, whitespace collapsed; image descriptions are not text on the page
-and are left out. No Flask, no database.
+blocks separated by a space, whitespace collapsed; an image counts by its description (`alt`:
+what a screen reader reads, and what a learner remembers of a diagram). No Flask, no database.
 """
 
 from __future__ import annotations
@@ -53,6 +53,9 @@ class _Splitter(HTMLParser):
                 self.current = _Open(anchor)
             self.in_heading += 1
         self._separate(tag)
+        if tag == "img":
+            self.handle_data(dict(attrs).get("alt") or "")
+            self.handle_data(" ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in HEADINGS and self.in_heading:
@@ -80,3 +83,8 @@ def split_sections(html: str) -> list[Section]:
     splitter.close()
     splitter.flush()
     return splitter.done
+
+
+def plain_text(html: str) -> str:
+    """All the text of a rendered fragment, headings included, as one line (an exercise's instructions)."""
+    return " ".join(part for section in split_sections(html) for part in (section.heading, section.text) if part)

@@ -451,6 +451,51 @@ def test_shipped_content_answers_the_catalogs_examples(app):
 
 
 def test_a_snippet_shows_a_number_where_it_stands_whole():
-    text = "Le dahir du 13 juin 2002 et la loi n° 31 de 2015. " + "mot " * 20 + "La loi n° 31-13 sur l'accès " + "mot " * 40
+    text = (
+        "Le dahir du 13 juin 2002 et la loi n° 31 de 2015. "
+        + "mot " * 20
+        + "La loi n° 31-13 sur l'accès "
+        + "mot " * 40
+    )
     cut = str(search.snippet(text, parse_query("31-13")))
     assert "loi n° <mark>31-13</mark> sur" in html.unescape(cut) and "juin" not in cut
+
+
+EXERCISE = """---
+title: La brève
+exercise:
+  instructions: |
+    Rédigez une brève sur le marché de l’Oued Zitoun.
+  min_words: 5
+  max_words: 40
+  rubric:
+    - criterion: Exactitude
+      levels:
+        - Approximative: 0
+        - Vérifiée: 2
+  pass_points: 2
+  model_answer: |
+    Le souk hebdomadaire rouvre samedi.
+---
+![Parcours d’une pétition, du dépôt à la réponse](assets/parcours.svg)
+"""
+
+
+def test_exercises_and_image_descriptions_are_found_but_not_model_answers(app, client, make_course, content_dir):
+    make_course(
+        slug="breves",
+        meta={"title": "Écrire court"},
+        modules={"01-breve": EXERCISE},
+        assets={"parcours.svg": '<svg xmlns="http://www.w3.org/2000/svg"><title>x</title></svg>'},
+    )
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+    [course] = found(app, "Oued Zitoun")
+    assert [(hit.module_slug, hit.anchor) for hit in course.hits] == [("breve", "exercise")]
+    assert "<mark>Oued</mark> <mark>Zitoun</mark>" in str(course.hits[0].snippet)
+    assert slugs(found(app, "vérifiée")) == ["breves"]  # the rubric, shown on the panel
+    assert found(app, "hebdomadaire") == []  # the model answer: shown once the exercise is passed
+    assert slugs(found(app, "parcours pétition")) == ["breves"]  # the diagram's description
+    page = html.unescape(client.get("/?q=zitoun").get_data(as_text=True))
+    assert 'href="/courses/breves/breve/#exercise"' in page and "La brève · <span" in page

@@ -19,13 +19,13 @@ def test_sections_follow_headings_with_their_anchors():
     ]
 
 
-def test_blocks_are_separated_and_images_are_not_text():
+def test_blocks_are_separated_and_images_count_by_their_description():
     html = render_document(
         "## Tableau\n\n| Poste | Montant |\n|---|---|\n| Voirie | 12 |\n\n"
         '!!! note "À retenir"\n    Le budget.\n\n- un\n- deux\n\n![Carte des régions](assets/carte.svg)\n'
     ).html
     [section] = split_sections(html)
-    assert section.text == "Poste Montant Voirie 12 À retenir Le budget. un deux"
+    assert section.text == "Poste Montant Voirie 12 À retenir Le budget. un deux Carte des régions"
 
 
 def test_a_page_without_lead_text_starts_at_its_first_heading():
