@@ -47,7 +47,7 @@ from courses.material.sections import Section, plain_text, split_sections
 
 # Bump when normalize() or split_sections() changes what is indexed: the next sync re-indexes
 # every course whose entries carry another version.
-INDEX_VERSION = 2  # 2: image descriptions and written exercises are indexed
+INDEX_VERSION = 2  # 2: image descriptions, written exercises, a course's audience in its snippet
 
 MAX_HITS = 200  # best sections read per search, all courses together
 HITS_PER_COURSE = 3  # shown under each course, in reading order (a phone scrolls 10 courses, not 50 passages)
@@ -96,9 +96,8 @@ def _page_entries(course: Course, module: Module | None, html: str, names: list[
 
 def course_entries(course: Course) -> list[dict]:
     """The index rows of a course's own page: title and tags, summary, audience, introduction."""
-    entries = _page_entries(course, None, course.intro_html, [course.title, *course.tag_names], [course.summary])
-    entries[0]["terms"] = normalize(course.audience, entries[0]["text"])  # shown on the page, not in the snippet
-    return entries
+    opening = [course.summary, course.audience or ""]  # both shown on the course page
+    return _page_entries(course, None, course.intro_html, [course.title, *course.tag_names], opening)
 
 
 def module_entries(course: Course, module: Module) -> list[dict]:

@@ -499,3 +499,12 @@ def test_exercises_and_image_descriptions_are_found_but_not_model_answers(app, c
     assert slugs(found(app, "parcours pétition")) == ["breves"]  # the diagram's description
     page = html.unescape(client.get("/?q=zitoun").get_data(as_text=True))
     assert 'href="/courses/breves/breve/#exercise"' in page and "La brève · <span" in page
+
+
+def test_a_course_found_by_its_audience_shows_it(app, make_course, content_dir):
+    make_course(slug="cadres", meta={"title": "Gérer", "audience": "Cadres des provinces et préfectures"})
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+    [course] = found(app, "préfectures")
+    assert "<mark>préfectures</mark>" in str(course.hits[0].snippet)
