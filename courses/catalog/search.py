@@ -14,7 +14,7 @@ here and escaped, with the matching words in `<mark>`.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -184,45 +184,50 @@ def refresh_index(courses: Iterable[Course], written: datetime) -> None:
 # -- Searching --------------------------------------------------------------------------------
 
 
-def fts5_query(query: Query) -> str:
-    """FTS5 MATCH text: every term quoted (operators and syntax are words), with what it may be
-    the plural of as alternatives; the prefix with `*`; a phrase as its terms joined with `+` (they
-    follow each other), its last one a prefix when it is the word being typed. Parts are all
-    required, or joined by OR when `query.any_word`."""
+@dataclass(frozen=True)
+class _Syntax:
+    """How an engine's query text writes quoted terms, prefixes and the operators used here."""
 
-    def quote(term: str, prefix: bool = False) -> str:
-        return '"' + term.replace('"', '""') + '"' + ("*" if prefix else "")
+    quote: Callable[[str], str]
+    prefix: str  # after a quoted term: match its beginning
+    both: str  # every part required
+    either: str  # any part enough; also between a term's forms
+    follows: str  # between the terms of a phrase
 
-    def either(term: str, prefix: bool = False) -> str:
-        forms = [quote(form, prefix) for form in query.forms(term)]
-        return forms[0] if len(forms) == 1 else "(" + " OR ".join(forms) + ")"
 
-    parts = [either(term) for term in query.terms]
+_FTS5 = _Syntax(lambda term: '"' + term.replace('"', '""') + '"', "*", " AND ", " OR ", " + ")
+_TSQUERY = _Syntax(lambda term: "'" + term.replace("\\", "\\\\").replace("'", "''") + "'", ":*", " & ", " | ", " <-> ")
+
+
+def _engine_query(query: Query, syntax: _Syntax) -> str:
+    """The engine's query text: every term quoted (operators and syntax are words), with what it may
+    be the plural of as alternatives; the prefix marked; a phrase as its terms that follow each
+    other, its last one a prefix when it is the word being typed. The parts are all required, or
+    any of them enough when `query.any_word`."""
+
+    def quote(term: str, prefix: bool) -> str:
+        return syntax.quote(term) + (syntax.prefix if prefix else "")
+
+    def forms(term: str, prefix: bool = False) -> str:
+        quoted = [quote(form, prefix) for form in query.forms(term)]
+        return quoted[0] if len(quoted) == 1 else "(" + syntax.either.join(quoted) + ")"
+
+    parts = [forms(term) for term in query.terms]
     if query.prefix:
-        parts.append(either(query.prefix, prefix=True))
-    parts += [" + ".join(quote(term, term == query.prefix) for term in phrase) for phrase in query.phrases]
-    return (" OR " if query.any_word else " AND ").join(parts)
+        parts.append(forms(query.prefix, prefix=True))
+    for phrase in query.phrases:
+        parts.append("(" + syntax.follows.join(quote(term, term == query.prefix) for term in phrase) + ")")
+    return (syntax.either if query.any_word else syntax.both).join(parts)
+
+
+def fts5_query(query: Query) -> str:
+    """FTS5 MATCH text (`_engine_query`): `"budget"*`, `AND`, `OR`, `"31" + "13"`."""
+    return _engine_query(query, _FTS5)
 
 
 def tsquery_text(query: Query) -> str:
-    """`to_tsquery` text: quoted lexemes joined with `&` (with `|` when `query.any_word`), each with
-    what it may be the plural of as alternatives, the prefix with `:*`; a phrase as its lexemes
-    joined with `<->` (they follow each other)."""
-
-    def quote(term: str, prefix: bool = False) -> str:
-        return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if prefix else "")
-
-    def either(term: str, prefix: bool = False) -> str:
-        forms = [quote(form, prefix) for form in query.forms(term)]
-        return forms[0] if len(forms) == 1 else "(" + " | ".join(forms) + ")"
-
-    parts = [either(term) for term in query.terms]
-    if query.prefix:
-        parts.append(either(query.prefix, prefix=True))
-    parts += [
-        "(" + " <-> ".join(quote(term, term == query.prefix) for term in phrase) + ")" for phrase in query.phrases
-    ]
-    return (" | " if query.any_word else " & ").join(parts)
+    """`to_tsquery` text (`_engine_query`): `'budget':*`, `&`, `|`, `'31' <-> '13'`."""
+    return _engine_query(query, _TSQUERY)
 
 
 _MATCH = bindparam("match", type_=Text())  # the engine's query text: `fts5_query` or `tsquery_text`
