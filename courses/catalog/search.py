@@ -457,15 +457,30 @@ def _marked(text: str, spans: list, start: int, end: int, matching: Matching, to
         else:
             runs.append([match.start(), match.end()])
     pieces: list[str] = []  # escaped text and the <mark> tags, made Markup once at the end
-    position = spans[start].start() if start > 0 else 0
+    position = _chunk_start(text, spans[start].start()) if start > 0 else 0
     for run_start, run_end in runs:  # the text between highlights is escaped in one piece
         pieces += (escape(text[position:run_start]), "<mark>", escape(text[run_start:run_end]), "</mark>")
         position = run_end
-    pieces.append(escape(text[position : len(text) if to_the_end else spans[end - 1].end()]))
+    pieces.append(escape(text[position : len(text) if to_the_end else _chunk_end(text, spans[end - 1].end())]))
     return Markup("".join(pieces))  # noqa: S704  # nosec B704 (escaped text and our own <mark> tags)
 
 
 _JOINERS = frozenset(".,-/:'’‐–")  # what joins the parts of a number, a date, a compound
+CHUNK_LOOKAHEAD = 8  # words read past a snippet's end, to finish what is written without a space
+
+
+def _chunk_start(text: str, position: int) -> int:
+    """Back to where the run of characters without a space around `position` begins ("n°", "«")."""
+    while position > 0 and not text[position - 1].isspace():
+        position -= 1
+    return position
+
+
+def _chunk_end(text: str, position: int) -> int:
+    """On to where the run of characters without a space around `position` ends ("112-14", "n°")."""
+    while position < len(text) and not text[position].isspace():
+        position += 1
+    return position
 
 
 def _joins(gap: str) -> bool:
@@ -503,9 +518,20 @@ def snippet(text: str, query: Query, size: int = SNIPPET_WORDS, matching: Matchi
     start = max(starts, key=lambda s: (variety(s), -s))
     start = max(0, min(start, len(tokens) - size))
     end = min(len(tokens), start + size)
-    spans = list(islice(words(text), end))
+    spans = list(islice(words(text), end + CHUNK_LOOKAHEAD))
+    # Never cut inside what is written without a space ("112-14", "1-18-15", "d'accès"): a number
+    # copied from a snippet must be the whole number.
+    while start > 0 and not _spaced(text, spans[start - 1], spans[start]):
+        start -= 1
+    while end < len(spans) and not _spaced(text, spans[end - 1], spans[end]):
+        end += 1
     body = _marked(text, spans, start, end, matching, end == len(tokens))
     return (Markup("… ") if start > 0 else Markup("")) + body + (Markup(" …") if end < len(tokens) else Markup(""))
+
+
+def _spaced(text: str, before, after) -> bool:
+    """Whether a space stands between two word matches of `text`."""
+    return any(character.isspace() for character in text[before.end() : after.start()])
 
 
 def _phrase_starts(tokens: list[str], query: Query) -> list[int]:

@@ -508,3 +508,14 @@ def test_a_course_found_by_its_audience_shows_it(app, make_course, content_dir):
         db.session.commit()
     [course] = found(app, "préfectures")
     assert "<mark>préfectures</mark>" in str(course.hits[0].snippet)
+
+
+def test_a_snippet_never_cuts_a_number_or_a_word_written_without_a_space():
+    ending = str(search.snippet("budget a b n° 112-14 et la suite", parse_query("budget"), size=5))
+    assert ending == "<mark>budget</mark> a b n° 112-14 …"
+    beginning = str(
+        search.snippet("a b c dahir 1-18-15 du 22 février 2018 la loi budget z", parse_query("budget"), size=10)
+    )
+    assert beginning.startswith("… 1-18-15 du") and "<mark>budget</mark>" in beginning
+    degree = str(search.snippet("budget a b c n° 31", parse_query("budget"), size=5))
+    assert degree == "<mark>budget</mark> a b c n° …"
