@@ -181,6 +181,23 @@ class Query:
         return Query(self.terms, self.prefix, self.phrases, any_word=True)
 
 
+# Words that say how a question is put, not what it is about: left out of a query that has other
+# words ("qui peut déposer une pétition" looks for peut, déposer, pétition), kept when they are all
+# it has ("les"). Written as typed; normalised like every term (`_stopwords`).
+STOPWORDS_TYPED = (
+    "le la les l un une des du de d et ou où à au aux en dans sur pour par avec qui que qu quoi quel"
+    " quelle quels quelles est sont ce cet cette ces se sa son ses leur leurs comment pourquoi quand ne"
+    " pas y il elle ils elles on nous vous c s n j m t"
+    " في من إلى عن مع هو هي هم هل ما ماذا كيف متى أين الذي التي الذين أو ثم لا لم لن قد كان هذا هذه ذلك تلك"
+    " the a an of to in on for and or is are was what how who which why when where"
+)
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    return frozenset(term for word in STOPWORDS_TYPED.split() for term in word_terms(word))
+
+
 def parse_query(text: str | None) -> Query:
     """A query from anything typed: length capped, syntax dropped, terms normalised like the index."""
     text = (text or "")[:MAX_QUERY_CHARACTERS]
@@ -196,6 +213,9 @@ def parse_query(text: str | None) -> Query:
         for phrase in (tuple(term[:MAX_TERM_LENGTH] for term in normalize(chunk).split()) for chunk in text.split())
         if len(phrase) > 1 and all(term in found for term in phrase)
     )
+    content = [term for term in found if term not in _stopwords()]
+    if content:
+        found = content
     if found and len(found[-1]) >= MIN_PREFIX_LENGTH:
         return Query(tuple(found[:-1]), found[-1], phrases)
     return Query(tuple(found), None, phrases)

@@ -202,9 +202,9 @@ def test_snippets_are_cut_around_the_matches():
 
 
 def test_engine_syntax_is_quoted():
-    query = parse_query('budget "NEAR AND')
-    assert search.fts5_query(query) == '"budget" AND "near" AND "and"*'
-    assert search.tsquery_text(query) == "'budget' & 'near' & 'and':*"
+    query = parse_query('budget "NEAR NOT')
+    assert search.fts5_query(query) == '"budget" AND "near" AND "not"*'
+    assert search.tsquery_text(query) == "'budget' & 'near' & 'not':*"
 
 
 def test_words_typed_joined_must_follow_each_other(app, make_course, content_dir):
