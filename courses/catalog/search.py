@@ -42,7 +42,7 @@ from sqlalchemy.dialects.postgresql import REGCONFIG
 
 from courses.catalog.models import Course, Module, SearchEntry
 from courses.extensions import db
-from courses.material.normalize import Query, normalize, word_list, word_terms, words
+from courses.material.normalize import Query, normalize, singular_forms, word_list, word_terms, words
 from courses.material.sections import Section, plain_text, split_sections
 
 # Bump when normalize() or split_sections() changes what is indexed: the next sync re-indexes
@@ -201,23 +201,27 @@ _TSQUERY = _Syntax(lambda term: "'" + term.replace("\\", "\\\\").replace("'", "'
 
 def _engine_query(query: Query, syntax: _Syntax) -> str:
     """The engine's query text: every term quoted (operators and syntax are words), with what it may
-    be the plural of as alternatives; the prefix marked; a phrase as its terms that follow each
-    other, its last one a prefix when it is the word being typed. The parts are all required, or
-    any of them enough when `query.any_word`."""
+    be the plural of as alternatives; the prefix marked (what it may be the plural of, exactly); a
+    phrase as its terms that follow each other, its last one a prefix when it is the word being
+    typed. Every part is required; with `query.any_word`, the phrases still are and any one of the
+    other words is enough."""
 
-    def quote(term: str, prefix: bool) -> str:
+    def quote(term: str, prefix: bool = False) -> str:
         return syntax.quote(term) + (syntax.prefix if prefix else "")
 
-    def forms(term: str, prefix: bool = False) -> str:
-        quoted = [quote(form, prefix) for form in query.forms(term)]
+    def forms(term: str) -> str:
+        typed = quote(term, term == query.prefix)
+        quoted = [typed, *(quote(form) for form in singular_forms(term))]
         return quoted[0] if len(quoted) == 1 else "(" + syntax.either.join(quoted) + ")"
 
-    parts = [forms(term) for term in query.terms]
-    if query.prefix:
-        parts.append(forms(query.prefix, prefix=True))
-    for phrase in query.phrases:
-        parts.append("(" + syntax.follows.join(quote(term, term == query.prefix) for term in phrase) + ")")
-    return (syntax.either if query.any_word else syntax.both).join(parts)
+    phrases = [
+        "(" + syntax.follows.join(quote(term, term == query.prefix and term == phrase[-1]) for term in phrase) + ")"
+        for phrase in query.phrases
+    ]
+    if query.any_word:
+        return syntax.both.join([*phrases, "(" + syntax.either.join(forms(t) for t in query.free_words()) + ")"])
+    words = [*query.terms, *([query.prefix] if query.prefix else [])]
+    return syntax.both.join([*(forms(term) for term in words), *phrases])
 
 
 def fts5_query(query: Query) -> str:
@@ -280,6 +284,7 @@ _RANKED_COLUMNS = (
     SearchEntry.position,
     Module.position.label("module_position"),
 )  # what grouping and reading order need; the rest is read for the sections a page shows (`_shown`)
+_LIVE_MODULE = SearchEntry.module_id.is_(None) | Module.archived_at.is_(None)  # the course's page, or a live module
 _SHOWN_COLUMNS = (
     SearchEntry.id, SearchEntry.anchor, SearchEntry.heading, SearchEntry.text, Course.slug, Course.title,
     Course.language, Module.slug.label("module_slug"), Module.title.label("module_title"),
@@ -334,14 +339,11 @@ def find_page(
     `conditions`, best MAX_HITS sections, with only what grouping and ordering need; then the
     headings, text and names of the sections shown, which only the page's courses get cut into
     snippets (a frequent word's 200 sections carry a quarter of a megabyte of text, of which a
-    page shows thirty). When no section has every word of several, the sections with any of
-    them are found instead (one more query), best first: BM25 and `ts_rank` rank those with
-    more of the words, and rarer ones, higher; the page says so (`ResultPage.any_word`).
+    page shows thirty). With `query.any_word` (`Query.loosened`: no section had every word),
+    BM25 and `ts_rank` put the sections with more of the words, and rarer ones, first; the page
+    says so (`ResultPage.any_word`).
     """
     groups = list(_matching_groups(query, conditions).values()) if query else []
-    if not groups and len(query) > 1 and not query.any_word:  # a question typed as a sentence
-        query = query.loosened()
-        groups = list(_matching_groups(query, conditions).values())
     per_page = per_page or max(1, len(groups))
     pages = max(1, -(-len(groups) // per_page))
     page = min(max(1, page), pages)
@@ -354,14 +356,15 @@ def find_page(
 
 
 def _shown(ids: list[int]) -> dict[int, Any]:
-    """What a page shows of the sections `ids` (heading, text, course and module names), by id."""
+    """What a page shows of the sections `ids` (heading, text, course and module names), by id; a
+    section whose course or module a sync made private since the first query is left out."""
     if not ids:
         return {}
     statement = (
         select(*_SHOWN_COLUMNS)
         .join(Course, Course.id == SearchEntry.course_id)
         .outerjoin(Module, Module.id == SearchEntry.module_id)
-        .where(SearchEntry.id.in_(ids))
+        .where(SearchEntry.id.in_(ids), Course.is_public, _LIVE_MODULE)
     )
     return {row.id: row for row in db.session.execute(statement)}
 
@@ -400,7 +403,7 @@ def _statement(dialect: str, conditions: tuple[ColumnElement[bool], ...]) -> Sel
         .join(SearchEntry, SearchEntry.id == best.c.id)
         .join(Course, Course.id == SearchEntry.course_id)
         .outerjoin(Module, Module.id == SearchEntry.module_id)
-        .where(Course.is_public, *conditions, SearchEntry.module_id.is_(None) | Module.archived_at.is_(None))
+        .where(Course.is_public, *conditions, _LIVE_MODULE)
         .order_by(best.c.score.desc(), best.c.id)
     )
 
@@ -466,19 +469,22 @@ def _marked(text: str, spans: list, start: int, end: int, matching: Matching, to
 
 
 _JOINERS = frozenset(".,-/:'’‐–")  # what joins the parts of a number, a date, a compound
-CHUNK_LOOKAHEAD = 8  # words read past a snippet's end, to finish what is written without a space
+CHUNK_WORDS = 8  # at most this many words added at each edge of a snippet, to finish a number or a URL
+CHUNK_CHARACTERS = 12  # at most this many characters ("n°", "»,") added at each edge
 
 
 def _chunk_start(text: str, position: int) -> int:
     """Back to where the run of characters without a space around `position` begins ("n°", "«")."""
-    while position > 0 and not text[position - 1].isspace():
+    floor = max(0, position - CHUNK_CHARACTERS)
+    while position > floor and not text[position - 1].isspace():
         position -= 1
     return position
 
 
 def _chunk_end(text: str, position: int) -> int:
     """On to where the run of characters without a space around `position` ends ("112-14", "n°")."""
-    while position < len(text) and not text[position].isspace():
+    ceiling = min(len(text), position + CHUNK_CHARACTERS)
+    while position < ceiling and not text[position].isspace():
         position += 1
     return position
 
@@ -518,10 +524,11 @@ def snippet(text: str, query: Query, size: int = SNIPPET_WORDS, matching: Matchi
     start = max(starts, key=lambda s: (variety(s), -s))
     start = max(0, min(start, len(tokens) - size))
     end = min(len(tokens), start + size)
-    spans = list(islice(words(text), end + CHUNK_LOOKAHEAD))
+    spans = list(islice(words(text), end + CHUNK_WORDS))
     # Never cut inside what is written without a space ("112-14", "1-18-15", "d'accès"): a number
-    # copied from a snippet must be the whole number.
-    while start > 0 and not _spaced(text, spans[start - 1], spans[start]):
+    # copied from a snippet must be the whole number (a URL is cut after a few more words).
+    floor = max(0, start - CHUNK_WORDS)
+    while start > floor and not _spaced(text, spans[start - 1], spans[start]):
         start -= 1
     while end < len(spans) and not _spaced(text, spans[end - 1], spans[end]):
         end += 1

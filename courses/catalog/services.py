@@ -67,16 +67,24 @@ def public_courses(filters: CatalogFilters, first_language: str | None = None) -
 
 def search_courses(filters: CatalogFilters, page: int = 1) -> search.ResultPage:
     """Sections of published courses (in the filters' language and topic) that match the words,
-    grouped by course, best course first, a page of courses at a time: one query (none when the
-    words hold no letter or digit)."""
+    grouped by course, best course first, a page of courses at a time (none when the words hold no
+    letter or digit).
+
+    Every word first. When nothing has them all: with filters, if courses outside them do, the page
+    says so (`elsewhere`) and offers them; otherwise the sections with any of the words are found
+    (`Query.loosened`: a question typed as a sentence), and the page says that too.
+    """
     query, conditions = parse_query(filters.query), _narrowing(filters)
     if filters.course:  # every passage of one course ("N more passages in this course")
         conditions.append(Course.slug == filters.course)
-        results = search.find_page(query, *conditions, hits_per_course=search.HITS_IN_ONE_COURSE)
-    else:
-        results = search.find_page(query, *conditions, page=page)
-    if query and conditions and not results.courses:  # the filters, or the words themselves?
-        results = dataclasses.replace(results, elsewhere=bool(search.find_page(query, per_page=1).total))
+    hits = search.HITS_IN_ONE_COURSE if filters.course else search.HITS_PER_COURSE
+    results = search.find_page(query, *conditions, page=page, hits_per_course=hits)
+    if results.courses or not query:
+        return results
+    if conditions and search.find_page(query, per_page=1).total:  # the filters leave out what matches
+        return dataclasses.replace(results, elsewhere=True)
+    if query.can_loosen():
+        return search.find_page(query.loosened(), *conditions, page=page, hits_per_course=hits)
     return results
 
 

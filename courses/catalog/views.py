@@ -38,7 +38,7 @@ def index():
         )
     states = _course_states()
     if filters.query:
-        # Not cached: the index follows modules, which the catalog version does not count.
+        # Not kept: every set of words is a key of its own (visitors' whole pages are, by `public_page`).
         results = render_template(
             "catalog/_search_results.html",
             results=services.search_courses(filters, int_arg("page", 1)),

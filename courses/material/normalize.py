@@ -133,7 +133,7 @@ def singular_forms(term: str) -> tuple[str, ...]:
     if term[-1] in "اأإآءئؤبتثجحخدذرزسشصضطظعغفقكلمنهوي":
         if len(term) >= 5 and term.endswith("ات"):
             return (term[:-2] + "ه", term[:-2])
-        if len(term) >= 5 and term.endswith(("ون", "ين")):
+        if len(term) >= 6 and term.endswith(("ون", "ين")):  # not تكوين, تأمين: singulars
             return (term[:-2],)
         return ()
     if len(term) >= 5 and term.endswith("aux"):
@@ -171,13 +171,23 @@ class Query:
         return (term, *singular_forms(term))
 
     def matches(self, term: str) -> bool:
-        """Whether a term of the text is one the query looks for (to highlight it)."""
+        """Whether a term of the text is one the query looks for (to highlight it): a term or what it
+        may be the plural of; the beginning of the last word, or exactly what it may be the plural of."""
         if any(term in self.forms(wanted) for wanted in self.terms):
             return True
-        return self.prefix is not None and any(term.startswith(form) for form in self.forms(self.prefix))
+        return self.prefix is not None and (term.startswith(self.prefix) or term in singular_forms(self.prefix))
+
+    def free_words(self) -> list[str]:
+        """The terms and the prefix that are not part of a phrase (a number typed whole)."""
+        joined = {term for phrase in self.phrases for term in phrase}
+        return [term for term in (*self.terms, self.prefix) if term is not None and term not in joined]
+
+    def can_loosen(self) -> bool:
+        """Whether "any of the words" means something: two free words or more (a phrase stays whole)."""
+        return not self.any_word and len(self.free_words()) > 1
 
     def loosened(self) -> Query:
-        """The same words, any of them enough (natural questions: "qui peut déposer une pétition")."""
+        """The same words, any free one enough, phrases still required ("qui peut déposer une pétition")."""
         return Query(self.terms, self.prefix, self.phrases, any_word=True)
 
 
@@ -199,7 +209,8 @@ def _stopwords() -> frozenset[str]:
 
 
 def parse_query(text: str | None) -> Query:
-    """A query from anything typed: length capped, syntax dropped, terms normalised like the index."""
+    """A query from anything typed: length capped, syntax dropped, terms normalised like the index;
+    question words left out when other words remain, then at most MAX_QUERY_TERMS kept (the last)."""
     text = (text or "")[:MAX_QUERY_CHARACTERS]
     found: list[str] = []
     for term in normalize(text).split():
@@ -207,15 +218,13 @@ def parse_query(text: str | None) -> Query:
         if term in found:
             found.remove(term)  # the last occurrence keeps its place: it may be the word being typed
         found.append(term)
-    found = found[-MAX_QUERY_TERMS:]
+    content = [term for term in found if term not in _stopwords()]
+    found = (content or found)[-MAX_QUERY_TERMS:]
     phrases = tuple(
         phrase
         for phrase in (tuple(term[:MAX_TERM_LENGTH] for term in normalize(chunk).split()) for chunk in text.split())
         if len(phrase) > 1 and all(term in found for term in phrase)
-    )
-    content = [term for term in found if term not in _stopwords()]
-    if content:
-        found = content
+    )  # "qu'est-ce", "c'est": question words, left out with them
     if found and len(found[-1]) >= MIN_PREFIX_LENGTH:
         return Query(tuple(found[:-1]), found[-1], phrases)
     return Query(tuple(found), None, phrases)

@@ -53,7 +53,7 @@ class _Splitter(HTMLParser):
                 self.current = _Open(anchor)
             self.in_heading += 1
         self._separate(tag)
-        if tag == "img":
+        if tag == "img" and not self.in_heading:  # an icon in a heading is not the heading's text
             self.handle_data(dict(attrs).get("alt") or "")
             self.handle_data(" ")
 

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
-from courses.catalog import search
+from courses.catalog import search, services
 from courses.catalog.models import SearchEntry
 from courses.catalog.sync import sync
 from courses.extensions import db
@@ -115,13 +115,18 @@ def test_arabic_words_are_found_with_article_particles_and_variants(app, library
     assert [h.anchor for h in course.hits] == ["العرائض"]
 
 
+def searched(app, text: str, **filters) -> search.ResultPage:
+    """The catalog's search as the page runs it (every word first, then the fallbacks)."""
+    with app.app_context():
+        return services.search_courses(services.CatalogFilters(query=text, **filters))
+
+
 def test_every_word_must_match_before_any_does(app, library):
     assert slugs(found(app, "budget octobre")) == ["finances"]
-    with app.app_context():
-        loose = search.find_page(parse_query("budget zzzz"))
-        exact = search.find_page(parse_query("budget octobre"))
+    assert found(app, "budget zzzz") == []  # every word
+    loose, exact = searched(app, "budget zzzz"), searched(app, "budget octobre")
     assert loose.any_word and slugs(loose.courses) == ["finances"] and not exact.any_word
-    assert found(app, "zzzz yyyy") == []
+    assert searched(app, "zzzz yyyy").courses == []
 
 
 def test_drafts_archived_modules_and_quiz_answers_are_not_found(app, library, content_dir):
@@ -279,7 +284,7 @@ def test_a_plural_finds_the_singular(app, client, library):
     """ "budgets" finds "budget" (and "budget" still finds "budgets", being typed); Arabic sound
     plurals find their singular; both are highlighted."""
     assert slugs(found(app, "budgets")) == slugs(found(app, "budget"))
-    assert slugs(found(app, "conseils votent")) == ["finances"]
+    assert slugs(found(app, "conseils octobre")) == ["finances"]  # a plural that is not the last word
     [course] = found(app, "الميزانيات")
     assert course.slug == "finances-ar" and any("<mark>" in str(hit.snippet) for hit in course.hits)
     page = client.get("/?q=budgets").get_data(as_text=True)
@@ -289,10 +294,9 @@ def test_a_plural_finds_the_singular(app, client, library):
 def test_a_question_typed_as_a_sentence_finds_the_closest_passages(app, client, library):
     """No passage has every word of "comment déposer une pétition en ligne": the passages with some of
     them are shown, the page says so; with every word found, nothing changes."""
-    with app.app_context():
-        every = search.find_page(parse_query("déposent pétition"))
-        some = search.find_page(parse_query("comment déposer une pétition en ligne"))
+    every, some = searched(app, "déposent pétition"), searched(app, "comment déposer une pétition en ligne")
     assert not every.any_word and some.any_word and slugs(some.courses) == ["finances"]
+    assert slugs(searched(app, "qu'est-ce que le budget").courses) == ["finances"]  # "qu'est-ce": question words
     page = html.unescape(client.get("/?q=comment+déposer+une+pétition+en+ligne").get_data(as_text=True))
     assert "Aucun passage ne contient tous ces mots" in page and "<mark>pétition</mark>" in page
     assert "Aucun passage ne contient tous ces mots" not in html.unescape(
@@ -519,3 +523,44 @@ def test_a_snippet_never_cuts_a_number_or_a_word_written_without_a_space():
     assert beginning.startswith("… 1-18-15 du") and "<mark>budget</mark>" in beginning
     degree = str(search.snippet("budget a b c n° 31", parse_query("budget"), size=5))
     assert degree == "<mark>budget</mark> a b c n° …"
+
+
+def test_no_fallback_breaks_a_number_typed_whole(app, make_course, content_dir):
+    make_course(slug="loi", meta={"title": "Accès"}, modules={"01-m": ("Lire", "La loi n° 31-13 s'applique.\n")})
+    make_course(slug="chiffres", meta={"title": "Chiffres"}, modules={"01-m": ("Lire", "31 000 kDH le 13 juin.\n")})
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+    assert searched(app, "loi 31-14").courses == [] and searched(app, "31-14").courses == []
+    assert slugs(searched(app, "loi 31-13").courses) == ["loi"]
+
+
+def test_with_filters_exact_matches_elsewhere_come_before_any_word(app, client, make_course, content_dir):
+    make_course(
+        slug="vote", meta={"title": "Voter", "tags": ["x"]}, modules={"01-m": ("Lire", "Le budget est voté.\n")}
+    )
+    make_course(
+        slug="octobre",
+        meta={"title": "Calendrier", "tags": ["y"]},
+        modules={"01-m": ("Lire", "Le budget en octobre.\n")},
+    )
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+    narrowed = searched(app, "budget octobre", tag="x")
+    assert narrowed.courses == [] and narrowed.elsewhere and not narrowed.any_word
+    page = html.unescape(client.get("/?q=budget+octobre&tag=x").get_data(as_text=True))
+    assert "avec ces filtres" in page and "Chercher dans tous les cours" in page
+
+
+def test_the_word_being_typed_is_a_prefix_but_its_singular_is_exact():
+    query = parse_query("prix")
+    assert query.matches("prix") and query.matches("prixpro") and query.matches("pri")
+    assert not query.matches("principe") and not query.matches("priorite")
+    assert search.fts5_query(query) == '("prix"* OR "pri")'
+
+
+def test_a_snippet_stays_short_around_a_long_address():
+    address = "https://www.example.ma/" + "/".join(f"partie{n}" for n in range(60)) + "/rapport.pdf"
+    cut = str(search.snippet("Le rapport " + "mot " * 26 + address, parse_query("rapport"), size=30))
+    assert len(cut) < 600 and cut.startswith("Le <mark>rapport</mark>")

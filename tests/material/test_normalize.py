@@ -154,3 +154,9 @@ def test_plurals_give_their_possible_singulars(term, forms):
 def test_words_that_only_put_the_question_are_left_out(typed, terms, prefix):
     query = parse_query(typed)
     assert (query.terms, query.prefix) == (terms, prefix)
+
+
+def test_question_words_are_left_out_before_the_terms_are_counted():
+    query = parse_query("budget participatif: comment la commune et le conseil de la région le font-ils en pratique")
+    assert query.terms[:4] == ("budget", "participatif", "commune", "conseil") and query.prefix == "pratique"
+    assert parse_query("qu'est-ce que le budget") == Query((), "budget")  # no phrase of question words

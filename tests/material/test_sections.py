@@ -35,3 +35,8 @@ def test_a_page_without_lead_text_starts_at_its_first_heading():
 def test_markup_in_text_comes_back_as_text():
     [section] = split_sections(render_document("Écrire `<script>alert(1)</script>` &lt;b&gt;\n").html)
     assert section.text == "Écrire <script>alert(1)</script> <b>"
+
+
+def test_an_icon_in_a_heading_is_not_its_text():
+    [section] = split_sections('<h2 id="a">Titre <img alt="icône" src="i.svg"></h2><p>Texte <img alt="Schéma"></p>')
+    assert (section.heading, section.text) == ("Titre", "Texte Schéma")
