@@ -26,7 +26,6 @@ from courses.learning.models import Enrollment
 from courses.tabular import CsvWriter
 
 BATCH = 500
-RENDER_BATCH = 64  # certificates handed to the pool at a time (the next while the current is written)
 
 
 @dataclass(frozen=True)
@@ -150,37 +149,26 @@ def certificates_zip(
     """A ZIP, in chunks, of one PDF per certificate plus a register (CSV) of them all."""
     sink = _Sink()
     register = CsvWriter(REGISTER_HEADER)
+    batch: list[Certificate] = []
 
-    def start(batch: list[Certificate], pool) -> tuple[list[Certificate], Iterator[bytes]]:
+    def flush(archive: zipfile.ZipFile, pool) -> Iterator[bytes]:
         # A list, not a generator: the pool feeds jobs from its own thread, outside the app context.
         jobs = [(c.snapshot, c.code, verify_url(c.code)) for c in batch]
-        return batch, _rendered(jobs, pool)  # a pool starts rendering now; alone, as it is read
-
-    def write(archive: zipfile.ZipFile, batch: list[Certificate], documents: Iterator[bytes]) -> Iterator[bytes]:
-        for certificate, document in zip(batch, documents, strict=True):
+        for certificate, document in zip(batch, _rendered(jobs, pool), strict=True):
             archive.writestr(pdf_name(certificate), document, compress_type=zipfile.ZIP_STORED)
             _write_credential(archive, certificate)
             register.writerow(_register_row(certificate))
             if on_certificate:
                 on_certificate()
             yield sink.take()
+        batch.clear()
 
     with _pool(processes) as pool, zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
-        # The next batch is handed to the pool before the current one is written: its workers do
-        # not wait while certificates are read and the ZIP is written.
-        pending = None
-        batch: list[Certificate] = []
         for certificate in certificates(selection):
             batch.append(certificate)
-            if len(batch) >= RENDER_BATCH:
-                started, batch = start(batch, pool), []
-                if pending is not None:
-                    yield from write(archive, *pending)
-                pending = started
-        last = start(batch, pool)
-        if pending is not None:
-            yield from write(archive, *pending)
-        yield from write(archive, *last)
+            if len(batch) >= 64:
+                yield from flush(archive, pool)
+        yield from flush(archive, pool)
         archive.writestr("registre.csv", register.take().encode())
     yield sink.take()
 

@@ -105,19 +105,6 @@ def test_selection_by_session_and_date(app, issued):
     assert empty.namelist() == ["registre.csv"]
 
 
-@pytest.mark.parametrize("processes", [1, 2])
-def test_batches_rendered_ahead_are_written_whole_and_in_order(app, issued, monkeypatch, processes):
-    """With a batch of one, every certificate but the first is handed to the renderers while the one
-    before is written: the ZIP still holds each PDF once, in order, with its credential."""
-    monkeypatch.setattr(batch, "RENDER_BATCH", 1)
-    with app.app_context():
-        whole = zipfile.ZipFile(io.BytesIO(b"".join(batch.certificates_zip(selection()))))
-        ahead = zipfile.ZipFile(io.BytesIO(b"".join(batch.certificates_zip(selection(), processes=processes))))
-    assert ahead.namelist() == whole.namelist() and len(pdf_names(ahead)) == 3
-    for name in pdf_names(ahead):
-        assert ahead.read(name).startswith(b"%PDF") and ahead.read(name.removesuffix(".pdf") + ".jwt")
-
-
 def test_print_pdf_has_a_page_per_certificate(app, issued):
     with app.app_context():
         document = batch.certificates_pdf(selection(cohort_id=issued))
