@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import AXE_OPTIONS
@@ -21,7 +22,7 @@ def sign_up(page, base: str, email: str, name: str, name_ar: str) -> None:
     page.fill("#full_name", name)
     page.fill("#full_name_ar", name_ar)
     page.click("#submit")
-    assert page.locator("h1").count() == 1
+    expect(page.locator("h1")).to_have_count(1)  # waits for the page the form leads to (it raced a slow machine)
     page.goto(f"{base}{base.last_link_to(email)}")  # the activation link, from the mailbox
     page.fill("#password", PASSWORD)
     page.fill("#confirm", PASSWORD)
