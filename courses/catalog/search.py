@@ -100,6 +100,9 @@ def course_entries(course: Course) -> list[dict]:
     return _page_entries(course, None, course.intro_html, [course.title, *course.tag_names], opening)
 
 
+EXERCISE_ANCHOR = "exercise"  # the id of the exercise panel on the module page (practice/_exercise.html)
+
+
 def module_entries(course: Course, module: Module) -> list[dict]:
     """The index rows of a module: title, objectives and lead text, then its text heading by heading,
     then its written exercise (instructions and rubric, as the exercise panel shows them; never the
@@ -110,9 +113,6 @@ def module_entries(course: Course, module: Module) -> list[dict]:
         section = Section(EXERCISE_ANCHOR, "", text)
         entries.append(_entry(course, module, len(entries), section, "", normalize(text)))
     return entries
-
-
-EXERCISE_ANCHOR = "exercise"  # the id of the exercise panel on the module page (practice/_exercise.html)
 
 
 def exercise_text(stored: dict) -> str:
@@ -318,6 +318,11 @@ class ResultPage:
     first: int  # the number of this page's first course in the whole list
     any_word: bool = False  # no section had every word: these have some of them
     elsewhere: bool = False  # none with the filters, but some without them (`services.search_courses`)
+
+
+def count_courses(query: Query, *conditions: ColumnElement[bool]) -> int:
+    """How many public courses meeting `conditions` have sections matching `query` (no snippet cut)."""
+    return len(_matching_groups(query, conditions)) if query else 0
 
 
 def find(query: Query, *conditions: ColumnElement[bool]) -> list[CourseHits]:

@@ -81,7 +81,7 @@ def search_courses(filters: CatalogFilters, page: int = 1) -> search.ResultPage:
     results = search.find_page(query, *conditions, page=page, hits_per_course=hits)
     if results.courses or not query:
         return results
-    if conditions and search.find_page(query, per_page=1).total:  # the filters leave out what matches
+    if conditions and search.count_courses(query):  # the filters leave out what matches
         return dataclasses.replace(results, elsewhere=True)
     if query.can_loosen():
         return search.find_page(query.loosened(), *conditions, page=page, hits_per_course=hits)

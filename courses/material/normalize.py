@@ -162,9 +162,6 @@ class Query:
     def __bool__(self) -> bool:
         return bool(self.terms or self.prefix)
 
-    def __len__(self) -> int:
-        return len(self.terms) + (self.prefix is not None)
-
     @staticmethod
     def forms(term: str) -> tuple[str, ...]:
         """The term and what it may be the plural of: any of them matches it."""

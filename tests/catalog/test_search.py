@@ -327,6 +327,20 @@ def test_more_passages_of_a_course_are_one_tap_away(client, make_course, content
     assert parse_qs(urlsplit(back).query) == {"q": ["budget"]}
 
 
+def test_a_course_narrowed_search_says_how_many_passages_it_does_not_show(
+    client, make_course, content_dir, app, monkeypatch
+):
+    text = "".join(f"## Partie {n}\n\nLe budget, partie {n}.\n\n" for n in range(1, 5))
+    make_course(slug="budgets", meta={"title": "Budgets"}, modules={"01-m": ("Lire", text)})
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+    monkeypatch.setattr(search, "HITS_IN_ONE_COURSE", 2)
+    scoped = html.unescape(client.get("/?q=budget&course=budgets").get_data(as_text=True))
+    assert "5 passages de ce cours correspondent à votre recherche" in scoped  # 4 sections and the course's page
+    assert "3 autres passages ne sont pas affichés : ajoutez un mot pour préciser la recherche." in scoped
+
+
 def test_a_number_matched_whole_is_one_highlight():
     assert str(search.highlight("القانون رقم 31.13، الذي", parse_query("31.13"))) == (
         "القانون رقم <mark>31.13</mark>، الذي"
