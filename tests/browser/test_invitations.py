@@ -48,12 +48,12 @@ def test_invitations_reminders_closing_and_reopening(page, live_server, tmp_path
     page.get_by_role("button", name="Vérifier le fichier").click()
     page.get_by_role("button", name="Confirmer l'import").click()
     panel = page.get_by_role("region", name="Invitations et relances")
-    assert panel.get_by_role("button", name=re.compile("Renvoyer l'invitation")).count() == 2
+    expect(panel.get_by_role("button", name=re.compile("Renvoyer l'invitation"))).to_have_count(2)  # waits for the page
     no_violations(page, axe)
 
     assert messages_to(live_server, "rim@tanger.ma") == 1
     panel.get_by_role("button", name="Renvoyer l'invitation — Rim Amrani").click()
-    assert "Invitation renvoyée" in page.locator(".flashes").inner_text()
+    expect(page.locator(".flashes")).to_contain_text("Invitation renvoyée")
     assert messages_to(live_server, "rim@tanger.ma") == 2
 
     page.get_by_role("link", name="Relancer celles et ceux qui n'ont pas activé leur compte…").click()
@@ -61,23 +61,23 @@ def test_invitations_reminders_closing_and_reopening(page, live_server, tmp_path
     assert "العربية" in page.locator("table").inner_text()
     no_violations(page, axe)
     page.get_by_role("button", name="Envoyer la relance à 2 apprenants").click()
-    assert "Une relance est en cours d'envoi à 2 apprenants" in page.locator(".flashes").inner_text()
+    expect(page.locator(".flashes")).to_contain_text("Une relance est en cours d'envoi à 2 apprenants")
 
     page.goto(session_url)
     page.get_by_role("link", name="Clôturer la session…").click()
-    assert "gardent leur accès au cours et leur progression" in page.content()
+    expect(page.locator("main")).to_contain_text("gardent leur accès au cours et leur progression")
     no_violations(page, axe)
     page.get_by_role("button", name="Clôturer la session").click()
-    assert "Clôturée" in page.locator("dl.meta").inner_text()
+    expect(page.locator("dl.meta")).to_contain_text("Clôturée")
     page.get_by_role("link", name="Rouvrir la session…").click()
     no_violations(page, axe)
     page.get_by_role("button", name="Rouvrir la session").click()
-    assert "Ouverte" in page.locator("dl.meta").inner_text()
+    expect(page.locator("dl.meta")).to_contain_text("Ouverte")
 
     # The learner activates from the reminder's link, which opens the activation page.
     page.get_by_role("button", name=re.compile("Se déconnecter|تسجيل الخروج")).first.click()
     page.goto(f"{live_server}{live_server.last_link_to('omar@tanger.ma')}")
-    assert page.get_by_role("heading", name="Activez votre compte").is_visible()
+    expect(page.get_by_role("heading", name="Activez votre compte")).to_be_visible()
     page.fill("#password", PASSWORD)
     page.fill("#confirm", PASSWORD)
     page.click("#submit")

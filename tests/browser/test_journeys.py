@@ -53,11 +53,11 @@ def test_learner_journey(page, live_server, language, course, first, quiz, enrol
     page.locator("fieldset input[value='1']").focus()  # the wrong choice, wherever the shuffle put it
     page.keyboard.press("Space")
     page.get_by_role("button", name=check).click()
-    assert page.locator(".result-failed").is_visible()
+    expect(page.locator(".result-failed")).to_be_visible()  # waits for the attempt's page
     page.goto(f"{live_server}/courses/{course}/{quiz}/")
     page.locator("fieldset input[value='0']").check()
     page.get_by_role("button", name=check).click()
-    assert page.locator(".result-passed").is_visible()
+    expect(page.locator(".result-passed")).to_be_visible()
     page.locator(f"a[href$='/courses/{course}/completed']").click()  # the course is finished: its moment
     page.wait_for_url(f"**/courses/{course}/completed")
     assert page.locator(".certificate-box a[href^='https://www.linkedin.com/profile/add?']").count() == 1
@@ -100,7 +100,7 @@ def test_coordinator_journey(page, live_server, tmp_path):
     csv_file.write_text("email;nom complet;type;région\nnadia@example.ma;Nadia Tazi;commune;Fès-Meknès\n", "utf-8")
     page.set_input_files("#file", str(csv_file))
     page.get_by_role("button", name="Vérifier le fichier").click()
-    assert "Nouveau compte" in page.content()
+    expect(page.locator("main")).to_contain_text("Nouveau compte")
     page.get_by_role("button", name="Confirmer l'import").click()
     session_url = page.url.split("?")[0]
     assert "Nadia Tazi" in page.locator("table.learners").inner_text()
@@ -119,11 +119,11 @@ def test_coordinator_journey(page, live_server, tmp_path):
     row = page.locator("table.learners tbody tr", has_text="Nadia Tazi")
     assert "Activé — pas encore commencé" in row.inner_text() and row.locator("time").count() == 1
     page.get_by_role("link", name=re.compile(r"^Invité — compte non activé \(0\)")).click()
-    assert "Nadia Tazi" not in page.locator("table.learners").inner_text()
+    expect(page.locator("table.learners")).not_to_contain_text("Nadia Tazi")
     results = Axe().run(page, options=AXE_OPTIONS)
     assert results.violations_count == 0, results.generate_report()
     page.get_by_role("link", name="Rapport").first.click()
-    assert page.locator(".figures").is_visible()
+    expect(page.locator(".figures")).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Certificats (ZIP)").first.click()
     assert download_info.value.suggested_filename.endswith(".zip")

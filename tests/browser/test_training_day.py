@@ -16,6 +16,7 @@ import re
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in, serving
 from tests.conftest import PASSWORD, mail_link, mail_text
@@ -133,17 +134,17 @@ def test_training_day(page, browser, room_server, tmp_path):
     assert f"{NOT_STARTED} ({ROOM - STARTERS})" in filters.inner_text()
     filters.get_by_role("link", name=re.compile("^En cours")).click()
     rows = page.locator("table.learners tbody tr")
-    assert rows.count() == STARTERS
+    expect(rows).to_have_count(STARTERS)  # waits for the filtered page
     assert all(re.search(r"En cours \(0/\d\)", text) for text in rows.all_inner_texts())
 
     # A reminder to those who have not started: a preview, then the mail to exactly them.
     page.get_by_role("link", name="Relancer celles et ceux qui n'ont pas commencé le cours…").click()
     not_started = {invitee(number) for number in range(STARTERS + 1, ROOM + 1)}
-    assert page.get_by_role("heading", name=f"{ROOM - STARTERS} destinataires").is_visible()
+    expect(page.get_by_role("heading", name=f"{ROOM - STARTERS} destinataires")).to_be_visible()
     assert set(page.locator("table td:nth-child(2)").all_inner_texts()) == not_started
     before = set(server.outbox.glob("*.eml"))
     page.get_by_role("button", name=f"Envoyer la relance à {ROOM - STARTERS} apprenants").click()
-    assert "Une relance est en cours d'envoi" in page.locator(".flashes").inner_text()
+    expect(page.locator(".flashes")).to_contain_text("Une relance est en cours d'envoi")
     sent = [email.message_from_bytes(path.read_bytes()) for path in set(server.outbox.glob("*.eml")) - before]
     assert sorted(message["To"] for message in sent) == sorted(not_started)
 
