@@ -9,6 +9,11 @@ does) and embeds a subset of a copy stripped of layout tables, which HarfBuzz ha
 Honesty: text the fonts cannot draw is refused (`MissingGlyphs`) before anything is drawn, since
 fpdf2 would otherwise print blanks without a word.
 
+What is the same on every certificate of a course (the frame, the institutions, the headings, the
+course's title, the signatories) is drawn once per process into a page kept as a template; each
+certificate starts from a copy of it and draws only the holder's part: fpdf2's per-cell bidi and
+shaping was half of a certificate's time, and two thirds of the cells are the course's.
+
 Each field is drawn in a cell of its own, so nothing needs isolating; bidi embedding, override and
 isolate controls are removed from every snapshot text before drawing (a RIGHT-TO-LEFT OVERRIDE in
 a name stored before input was cleaned would print it backwards). Marks (LRM, RLM, ALM) stay.
@@ -23,8 +28,8 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from functools import cache
+from datetime import UTC, date, datetime
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +38,7 @@ import segno
 from fontTools import subset as font_subset
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
-from fpdf.enums import TextMode
+from fpdf.enums import RenderStyle, TextMode
 
 from courses.dates import format_day
 from courses.plurals import plural_count
@@ -55,6 +60,7 @@ SYSTEM_FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 TIFINAGH_FILE = "NotoSansTifinagh-Regular.ttf"
 
 QR_MASK = 0
+FILL = RenderStyle.F  # fpdf2 coerces a style given as text on every rectangle: a third of the QR code's drawing
 INK = (27, 31, 36)
 BRAND = (11, 93, 91)
 MUTED = (74, 85, 97)
@@ -122,6 +128,11 @@ def main_font() -> PreparedFont:
     return PreparedFont(path, embedded, coverage, _parse(FONT_FAMILY, path))
 
 
+def prepare_fonts() -> None:
+    """Cut down and parse the main font now (once per process) rather than at the first certificate."""
+    main_font()
+
+
 def _find_system_font(name: str) -> Path | None:
     for folder in SYSTEM_FONT_DIRS:
         if folder.is_dir():
@@ -156,12 +167,35 @@ def missing_characters(texts: Iterable[str]) -> list[str]:
     return [c for c in characters if ord(c) not in coverage and ord(c) not in invisible]
 
 
+def _embeddable(prepared: PreparedFont) -> TTFont:
+    """A lazily-read copy of the embeddable font: each document subsets (in place) its own."""
+    return TTFont(io.BytesIO(prepared.embedded), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
+
+
 def _install(pdf: FPDF, family: str, prepared: PreparedFont) -> None:
     font = copy.deepcopy(prepared.template)  # shares the parsed metrics and the HarfBuzz font
     font.i = len(pdf.fonts) + 1
-    # Each document subsets (in place) its own lazily-read copy of the embeddable font.
-    font.ttfont = TTFont(io.BytesIO(prepared.embedded), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
+    font.ttfont = _embeddable(prepared)
     pdf.fonts[family] = font
+
+
+def _copy_document(template: FPDF) -> FPDF:
+    """A new document that starts where `template` is (its pages, fonts' used glyphs, state)."""
+    # Fonts share their parsed parts (fpdf2's TTFFont.__deepcopy__). The widths, glyph ids and glyphs
+    # already used are not changed once made (a width read for a character the font lacks is filled
+    # in with the default, the same in every copy), so the copy shares them too by seeding
+    # deepcopy's memo: copying them was four fifths of the copy's time. What a document changes —
+    # its pages, its fonts' maps of used glyphs — is copied.
+    memo: dict[int, Any] = {}
+    for font in template.fonts.values():
+        for shared in (font.cw, font.glyph_ids, *(glyph for glyph, _ in font.subset.items())):
+            memo[id(shared)] = shared
+    pdf = copy.deepcopy(template, memo)
+    for family, prepared in ((FONT_FAMILY, main_font()), (TIFINAGH_FAMILY, tifinagh_font())):
+        if family in pdf.fonts:
+            pdf.fonts[family].ttfont = _embeddable(prepared)
+    pdf.set_creation_date(datetime.now(UTC))
+    return pdf
 
 
 def printable(value: Any) -> Any:
@@ -213,11 +247,45 @@ def drawable(text: str) -> str:
     return "".join("?" if c in missing else c for c in text) if missing else text
 
 
+@dataclass(frozen=True)
+class CoursePart:
+    """What a certificate prints that is the same for every holder of a course (hashable: the key
+    of the drawn template)."""
+
+    institutions: tuple[tuple[str, str], ...]
+    title: str
+    signatories: tuple[tuple[str, str, str], ...]
+
+    @classmethod
+    def of(cls, snapshot: dict[str, Any]) -> CoursePart:
+        return cls(
+            tuple((i.get("fr", ""), i.get("ar", "")) for i in snapshot.get("institutions", [])),
+            snapshot["course"]["title"],
+            tuple((s.get("name", ""), s.get("title_fr", ""), s.get("title_ar", ""))
+                  for s in snapshot.get("signatories", [])[:2]),
+        )  # fmt: skip
+
+
+def checked(snapshot: dict[str, Any], code: str, verify_url: str) -> dict[str, Any]:
+    """The snapshot ready to print (`printable`), or MissingGlyphs before anything is drawn."""
+    snapshot = printable(snapshot)
+    missing = missing_characters([*texts_of(snapshot), code, verify_url])
+    if missing:
+        raise MissingGlyphs(missing)
+    return snapshot
+
+
 class CertificateDocument:
     """Draws certificates, one per page, into one fpdf2 document."""
 
-    def __init__(self, needs_tifinagh: bool = False):
-        self.pdf = new_document("L", needs_tifinagh)
+    def __init__(self, needs_tifinagh: bool = False, pdf: FPDF | None = None):
+        self.pdf = pdf or new_document("L", needs_tifinagh)
+
+    @classmethod
+    def from_course_page(cls, snapshot: dict[str, Any]) -> CertificateDocument:
+        """A one-page document whose page already holds the course's part of `snapshot`
+        (a copy of the template drawn once per process); `checked` snapshots only."""
+        return cls(pdf=_copy_document(_course_page(CoursePart.of(snapshot), _needs_tifinagh(snapshot))))
 
     def _text(self, y: float, text: str, size: float, *, bold: bool = False, color=INK, x: float = 20, w: float = 257):
         if not text:
@@ -235,51 +303,49 @@ class CertificateDocument:
 
     def add(self, snapshot: dict[str, Any], code: str, verify_url: str) -> None:
         """Draw one certificate on a new page."""
-        snapshot = printable(snapshot)
-        missing = missing_characters([*texts_of(snapshot), code, verify_url])
-        if missing:
-            raise MissingGlyphs(missing)
+        snapshot = checked(snapshot, code, verify_url)
+        self.pdf.add_page()
+        self.draw_course_part(CoursePart.of(snapshot))
+        self.draw_holder_part(snapshot, code, verify_url)
+
+    def draw_course_part(self, part: CoursePart) -> None:
+        """The frame and every text that is the same for all holders of the course."""
         pdf = self.pdf
-        pdf.add_page()
         pdf.set_draw_color(*BRAND)
         pdf.set_line_width(1.2)
         pdf.rect(8, 8, 281, 194)
         pdf.set_line_width(0.3)
         pdf.rect(11, 11, 275, 188)
-
-        institutions = snapshot.get("institutions", [])
         y = 18
-        for institution in institutions:
-            self._text(y, institution.get("fr", ""), 11, color=MUTED, x=16, w=125)
-            self._text(y, institution.get("ar", ""), 12, color=MUTED, x=156, w=125)
+        for name_fr, name_ar in part.institutions:
+            self._text(y, name_fr, 11, color=MUTED, x=16, w=125)
+            self._text(y, name_ar, 12, color=MUTED, x=156, w=125)
             y += 7
-
         self._text(44, "Certificat de formation", 26, bold=True, color=BRAND)
         self._text(58, "شهادة التكوين", 26, bold=True, color=BRAND)
         self._text(74, "décerné à · تُمنح إلى", 12, color=MUTED)
+        # Wording that fits a woman or a man alike: no pronoun or agreement with the holder.
+        self._text(112, "pour avoir suivi avec succès la formation · لإتمام التكوين بنجاح", 12, color=MUTED)
+        self._text(121, part.title, 17, bold=True, color=BRAND)
+        for index, (name, title_fr, title_ar) in enumerate(part.signatories):
+            x = 24 + index * 110
+            self._text(164, name, 12, bold=True, x=x, w=100)
+            self._text(171, title_fr, 10, color=MUTED, x=x, w=100)
+            self._text(177, title_ar, 10, color=MUTED, x=x, w=100)
+
+    def draw_holder_part(self, snapshot: dict[str, Any], code: str, verify_url: str) -> None:
+        """The holder's names, the dates, the session, the QR code and the verification line."""
         holder = snapshot["holder"]
         self._text(84, holder["name"], 24, bold=True)
         self._text(97, holder.get("name_ar") or "", 24, bold=True)
-
-        course = snapshot["course"]
-        # Wording that fits a woman or a man alike: no pronoun or agreement with the holder.
-        self._text(112, "pour avoir suivi avec succès la formation · لإتمام التكوين بنجاح", 12, color=MUTED)
-        self._text(121, course["title"], 17, bold=True, color=BRAND)
+        hours = snapshot["course"]["hours"]
         completed = date.fromisoformat(snapshot["completed_on"])
-        self._text(133, f"Durée : {_hours_fr(course['hours'])} · Terminée le {format_day(completed, DAY, 'fr')}", 12)
-        self._text(140, f"المدة: {_hours_ar(course['hours'])} · بتاريخ {format_day(completed, DAY, 'ar')}", 12)
+        self._text(133, f"Durée : {_hours_fr(hours)} · Terminée le {format_day(completed, DAY, 'fr')}", 12)
+        self._text(140, f"المدة: {_hours_ar(hours)} · بتاريخ {format_day(completed, DAY, 'ar')}", 12)
         cohort = snapshot.get("cohort")
         if cohort:
             place = f" — {cohort['place']}" if cohort.get("place") else ""
             self._text(147, f"{cohort['name']}{place}", 11, color=MUTED)
-
-        signatories = snapshot.get("signatories", [])
-        for index, signatory in enumerate(signatories[:2]):
-            x = 24 + index * 110
-            self._text(164, signatory.get("name", ""), 12, bold=True, x=x, w=100)
-            self._text(171, signatory.get("title_fr", ""), 10, color=MUTED, x=x, w=100)
-            self._text(177, signatory.get("title_ar", ""), 10, color=MUTED, x=x, w=100)
-
         self._qr(verify_url, x=250, y=160, size=30)
         self._text(191, f"{code} · {verify_url}", 9, color=MUTED, x=16, w=265)
 
@@ -296,7 +362,7 @@ class CertificateDocument:
                 if dark and start is None:
                     start = column
                 elif not dark and start is not None:  # one rectangle per horizontal run
-                    pdf.rect(x + start * module, y + row_index * module, (column - start) * module, module, style="F")
+                    pdf.rect(x + start * module, y + row_index * module, (column - start) * module, module, style=FILL)
                     start = None
 
     def output(self) -> bytes:
@@ -329,10 +395,21 @@ def _needs_tifinagh(snapshot: dict[str, Any]) -> bool:
     return any(ord(c) in TIFINAGH for text in texts_of(snapshot) for c in text)
 
 
+@lru_cache(maxsize=32)
+def _course_page(part: CoursePart, needs_tifinagh: bool) -> FPDF:
+    """A document of one page holding the course's part: copied for each certificate, never output
+    itself (output subsets its fonts in place)."""
+    document = CertificateDocument(needs_tifinagh)
+    document.pdf.add_page()
+    document.draw_course_part(part)
+    return document.pdf
+
+
 def render(snapshot: dict[str, Any], code: str, verify_url: str) -> bytes:
     """One certificate as a PDF document."""
-    document = CertificateDocument(needs_tifinagh=_needs_tifinagh(snapshot))
-    document.add(snapshot, code, verify_url)
+    snapshot = checked(snapshot, code, verify_url)
+    document = CertificateDocument.from_course_page(snapshot)
+    document.draw_holder_part(snapshot, code, verify_url)
     return document.output()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from datetime import UTC, date, datetime
 
@@ -91,6 +92,21 @@ def test_zip_holds_a_pdf_per_current_certificate_and_a_register(app, issued):
     assert by_name["Amal Tazi-Idrissi"][2] == "أمل التازي"
     assert sorted(row[-1] for row in rows[1:]) == names
     assert {row[7] for row in rows[1:]} == {"valid"}
+
+
+def undated(document: bytes) -> bytes:
+    """A PDF without what changes with the second it was made (its creation date and the file id from it)."""
+    return re.sub(rb"/CreationDate \(D:\d+Z\)|/ID \[<[0-9A-F]+><[0-9A-F]+>\]", b"", document)
+
+
+def test_a_pool_of_processes_draws_the_same_certificates(app, issued):
+    with app.app_context():
+        alone = zipfile.ZipFile(io.BytesIO(b"".join(batch.certificates_zip(selection()))))
+        pooled = zipfile.ZipFile(io.BytesIO(b"".join(batch.certificates_zip(selection(), processes=2))))
+    assert pdf_names(pooled) == pdf_names(alone) and len(pdf_names(alone)) == 3
+    for name in pdf_names(alone):
+        assert undated(pooled.read(name)) == undated(alone.read(name)), name
+    assert pooled.read("registre.csv") == alone.read("registre.csv")
 
 
 def test_selection_by_session_and_date(app, issued):

@@ -1,0 +1,84 @@
+"""The certificate PDF: each certificate starts from its course's page drawn once, and is the same
+certificate as one drawn whole."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from courses.certificates import pdf
+from tests.certificates.test_certificates import needs_pdftotext, pdf_text
+
+FIXED = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+INSTITUTIONS = [
+    {"fr": "Direction générale des collectivités territoriales", "ar": "المديرية العامة للجماعات الترابية"},
+    {"fr": "Institut supérieur de journalisme", "ar": "المعهد العالي للصحافة"},
+]
+SIGNATORIES = [{"name": "Karima Idrissi", "title_fr": "Directrice", "title_ar": "المديرة"}]
+
+
+def snapshot(name: str, name_ar: str | None, course: str, **more) -> dict:
+    return {
+        "holder": {"name": name, "name_ar": name_ar},
+        "course": {"slug": course.lower(), "title": course, "hours": 6, "language": "fr"},
+        "completed_on": "2026-11-29",
+        "institutions": INSTITUTIONS,
+        "signatories": SIGNATORIES,
+        **more,
+    }
+
+
+def url(code: str) -> str:
+    return f"https://formation.example.ma/verify/{code}"
+
+
+def from_template(certificate: dict, code: str) -> bytes:
+    """What `pdf.render` draws (a copy of the course's page, then the holder's part), dated FIXED."""
+    checked = pdf.checked(certificate, code, url(code))
+    document = pdf.CertificateDocument.from_course_page(checked)
+    document.draw_holder_part(checked, code, url(code))
+    document.pdf.set_creation_date(FIXED)
+    return document.output()
+
+
+def drawn_whole(certificate: dict, code: str) -> bytes:
+    document = pdf.CertificateDocument()
+    document.add(certificate, code, url(code))
+    document.pdf.set_creation_date(FIXED)
+    return document.output()
+
+
+def test_a_certificate_from_its_course_page_is_the_certificate_drawn_whole(app):
+    certificates = [
+        (snapshot("Salma Benali", "سلمى بنعلي", "Décentralisation"), "TDB-2345-6789-ABCD"),
+        (snapshot("Youssef El Amrani", None, "Décentralisation", cohort={"name": "Oujda", "place": "Oujda"}),
+         "TDB-3456-789A-BCDE"),
+        (snapshot("Nadia Tazi", "نادية التازي", "Marketing territorial", institutions=INSTITUTIONS[:1], signatories=[]),
+         "TDB-4567-89AB-CDEF"),
+        (snapshot("Salma Benali", "سلمى بنعلي", "Décentralisation"), "TDB-5678-9ABC-DEFG"),
+    ]  # fmt: skip
+    # In turn, on the same course pages: what one certificate draws never shows on the next.
+    for certificate, code in certificates:
+        assert from_template(certificate, code) == drawn_whole(certificate, code)
+
+
+def test_the_course_page_is_drawn_once_per_course_and_each_copy_is_dated_now(app):
+    pdf._course_page.cache_clear()
+    first = snapshot("Salma Benali", "سلمى بنعلي", "Décentralisation")
+    same_course = snapshot("Youssef El Amrani", None, "Décentralisation")
+    other_signatory = snapshot("Salma Benali", None, "Décentralisation", signatories=[])
+    assert pdf.CoursePart.of(first) == pdf.CoursePart.of(same_course) != pdf.CoursePart.of(other_signatory)
+    before = datetime.now(UTC)
+    for certificate in (first, same_course, other_signatory):
+        document = pdf.CertificateDocument.from_course_page(pdf.checked(certificate, "TDB-2345-6789-ABCD", url("x")))
+        assert document.pdf.creation_date >= before.replace(microsecond=0)
+        assert document.pdf.pages_count == 1
+    assert pdf._course_page.cache_info().misses == 2
+
+
+@needs_pdftotext
+def test_a_certificate_from_the_course_page_names_its_holder_only(app, tmp_path):
+    pdf.render(snapshot("Salma Benali", "سلمى بنعلي", "Décentralisation"), "TDB-2345-6789-ABCD", url("a"))
+    data = pdf.render(snapshot("Youssef El Amrani", None, "Décentralisation"), "TDB-3456-789A-BCDE", url("b"))
+    text = pdf_text(data, tmp_path)
+    assert "Youssef El Amrani" in text and "Décentralisation" in text and "المعهد العالي للصحافة" in text
+    assert "Salma" not in text and "سلمى" not in text and "TDB-2345" not in text
