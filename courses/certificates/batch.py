@@ -11,6 +11,7 @@ import contextlib
 import gc
 import io
 import multiprocessing
+import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -132,7 +133,7 @@ def _rendered(jobs: list[tuple[dict, str, str]], pool) -> Iterator[bytes]:
 def _pool(processes: int):
     """One pool of worker processes for a whole export.
 
-    Workers are forked where the system can (Linux): they start at once with the application
+    Workers are forked on Linux: they start at once with the application
     imported and the main font prepared here first, where a spawned worker spent 2.4 s importing the
     application and cutting the font down before its first certificate. The objects they inherit are
     frozen out of their garbage collector's scans. They only draw PDFs: the database connections they
@@ -140,7 +141,7 @@ def _pool(processes: int):
     """
     if processes <= 1:
         return contextlib.nullcontext(None)
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not sys.platform.startswith("linux"):  # macOS lists fork, but it is unsafe there
         return multiprocessing.get_context("spawn").Pool(processes)
     pdf.prepare_fonts()
     gc.freeze()

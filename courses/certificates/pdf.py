@@ -172,10 +172,25 @@ def _embeddable(prepared: PreparedFont) -> TTFont:
     return TTFont(io.BytesIO(prepared.embedded), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
 
 
+def _give_own_parts(font: Any, prepared: PreparedFont) -> None:
+    """What output changes in place, a document's own: the embeddable font (subset) and the font
+    descriptor (its object number and font stream: shared, two threads' documents written at once
+    could point to each other's)."""
+    font.ttfont = _embeddable(prepared)
+    font.desc = copy.copy(font.desc)
+
+
+def _prepared(family: str) -> PreparedFont:
+    """The prepared font of a family installed in a document (Tifinagh is installed only when the
+    system has it)."""
+    tifinagh = tifinagh_font() if family == TIFINAGH_FAMILY else None
+    return tifinagh or main_font()
+
+
 def _install(pdf: FPDF, family: str, prepared: PreparedFont) -> None:
     font = copy.deepcopy(prepared.template)  # shares the parsed metrics and the HarfBuzz font
     font.i = len(pdf.fonts) + 1
-    font.ttfont = _embeddable(prepared)
+    _give_own_parts(font, prepared)
     pdf.fonts[family] = font
 
 
@@ -191,9 +206,8 @@ def _copy_document(template: FPDF) -> FPDF:
         for shared in (font.cw, font.glyph_ids, *(glyph for glyph, _ in font.subset.items())):
             memo[id(shared)] = shared
     pdf = copy.deepcopy(template, memo)
-    for family, prepared in ((FONT_FAMILY, main_font()), (TIFINAGH_FAMILY, tifinagh_font())):
-        if family in pdf.fonts:
-            pdf.fonts[family].ttfont = _embeddable(prepared)
+    for family, font in pdf.fonts.items():
+        _give_own_parts(font, _prepared(family))
     pdf.set_creation_date(datetime.now(UTC))
     return pdf
 
@@ -285,7 +299,7 @@ class CertificateDocument:
     def from_course_page(cls, snapshot: dict[str, Any]) -> CertificateDocument:
         """A one-page document whose page already holds the course's part of `snapshot`
         (a copy of the template drawn once per process); `checked` snapshots only."""
-        return cls(pdf=_copy_document(_course_page(CoursePart.of(snapshot), _needs_tifinagh(snapshot))))
+        return cls(pdf=_copy_document(_course_page(CoursePart.of(snapshot), uses_tifinagh(snapshot))))
 
     def _text(self, y: float, text: str, size: float, *, bold: bool = False, color=INK, x: float = 20, w: float = 257):
         if not text:
@@ -391,7 +405,7 @@ def _hours_ar(hours: float) -> str:
     return _ARABIC_HOURS[index].format(_hours(hours))
 
 
-def _needs_tifinagh(snapshot: dict[str, Any]) -> bool:
+def uses_tifinagh(snapshot: dict[str, Any]) -> bool:
     return any(ord(c) in TIFINAGH for text in texts_of(snapshot) for c in text)
 
 
@@ -416,7 +430,7 @@ def render(snapshot: dict[str, Any], code: str, verify_url: str) -> bytes:
 def render_many(items: Iterable[tuple[dict[str, Any], str, str]]) -> bytes:
     """Several certificates in one PDF, a page each (for printing)."""
     items = list(items)
-    document = CertificateDocument(needs_tifinagh=any(_needs_tifinagh(s) for s, _, _ in items))
+    document = CertificateDocument(needs_tifinagh=any(uses_tifinagh(s) for s, _, _ in items))
     for snapshot, code, verify_url in items:
         document.add(snapshot, code, verify_url)
     return document.output()

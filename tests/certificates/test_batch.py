@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import re
 import zipfile
@@ -107,6 +108,7 @@ def test_a_pool_of_processes_draws_the_same_certificates(app, issued):
     for name in pdf_names(alone):
         assert undated(pooled.read(name)) == undated(alone.read(name)), name
     assert pooled.read("registre.csv") == alone.read("registre.csv")
+    assert gc.get_freeze_count() == 0  # frozen for the workers only
 
 
 def test_selection_by_session_and_date(app, issued):

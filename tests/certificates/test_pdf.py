@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from courses.certificates import pdf
 from tests.certificates.test_certificates import needs_pdftotext, pdf_text
 
@@ -41,7 +43,7 @@ def from_template(certificate: dict, code: str) -> bytes:
 
 
 def drawn_whole(certificate: dict, code: str) -> bytes:
-    document = pdf.CertificateDocument()
+    document = pdf.CertificateDocument(pdf.uses_tifinagh(certificate))
     document.add(certificate, code, url(code))
     document.pdf.set_creation_date(FIXED)
     return document.output()
@@ -67,12 +69,29 @@ def test_the_course_page_is_drawn_once_per_course_and_each_copy_is_dated_now(app
     same_course = snapshot("Youssef El Amrani", None, "Décentralisation")
     other_signatory = snapshot("Salma Benali", None, "Décentralisation", signatories=[])
     assert pdf.CoursePart.of(first) == pdf.CoursePart.of(same_course) != pdf.CoursePart.of(other_signatory)
-    before = datetime.now(UTC)
-    for certificate in (first, same_course, other_signatory):
-        document = pdf.CertificateDocument.from_course_page(pdf.checked(certificate, "TDB-2345-6789-ABCD", url("x")))
-        assert document.pdf.creation_date >= before.replace(microsecond=0)
-        assert document.pdf.pages_count == 1
+    for certificate in (first, other_signatory):  # the kept pages, dated long ago
+        pdf._course_page(pdf.CoursePart.of(certificate), False).set_creation_date(datetime(2001, 1, 1, tzinfo=UTC))
+    before = datetime.now(UTC).replace(microsecond=0)
+    copies = [
+        pdf.CertificateDocument.from_course_page(pdf.checked(certificate, "TDB-2345-6789-ABCD", url("x")))
+        for certificate in (first, same_course, other_signatory)
+    ]
     assert pdf._course_page.cache_info().misses == 2
+    for document in copies:
+        assert document.pdf.creation_date >= before and document.pdf.pages_count == 1
+    # What output changes in place is each document's own: two threads may write two at once.
+    fonts = [document.pdf.fonts[pdf.FONT_FAMILY] for document in copies]
+    template = pdf._course_page(pdf.CoursePart.of(first), False).fonts[pdf.FONT_FAMILY]
+    for own in ("desc", "ttfont", "subset"):
+        assert len({id(getattr(font, own)) for font in [*fonts, template]}) == 4, own
+
+
+@pytest.mark.skipif(pdf.tifinagh_font() is None, reason="Noto Sans Tifinagh (fonts-noto-core) missing")
+def test_an_amazigh_name_from_its_course_page_is_the_certificate_drawn_whole(app):
+    certificate = snapshot("Tifawt Amellal", "ⵜⵉⴼⴰⵡⵜ", "Décentralisation")
+    assert from_template(certificate, "TDB-2345-6789-ABCD") == drawn_whole(certificate, "TDB-2345-6789-ABCD")
+    document = pdf.CertificateDocument.from_course_page(pdf.checked(certificate, "TDB-2345-6789-ABCD", url("x")))
+    assert pdf.TIFINAGH_FAMILY in document.pdf.fonts
 
 
 @needs_pdftotext
