@@ -379,6 +379,11 @@ class CertificateDocument:
                     pdf.rect(x + start * module, y + row_index * module, (column - start) * module, module, style=FILL)
                     start = None
 
+    def describe(self, title: str) -> None:
+        """The document's title and language, which readers and assistive technologies announce."""
+        self.pdf.set_title(title)
+        self.pdf.set_lang("fr-MA")
+
     def output(self) -> bytes:
         return bytes(self.pdf.output())
 
@@ -424,6 +429,7 @@ def render(snapshot: dict[str, Any], code: str, verify_url: str) -> bytes:
     snapshot = checked(snapshot, code, verify_url)
     document = CertificateDocument.from_course_page(snapshot)
     document.draw_holder_part(snapshot, code, verify_url)
+    document.describe(f"Certificat de formation · {snapshot['holder']['name']} · {snapshot['course']['title']}")
     return document.output()
 
 
@@ -433,4 +439,6 @@ def render_many(items: Iterable[tuple[dict[str, Any], str, str]]) -> bytes:
     document = CertificateDocument(needs_tifinagh=any(uses_tifinagh(s) for s, _, _ in items))
     for snapshot, code, verify_url in items:
         document.add(snapshot, code, verify_url)
+    if items:
+        document.describe(f"Certificats de formation · {printable(items[0][0])['course']['title']}")
     return document.output()

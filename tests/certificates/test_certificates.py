@@ -369,6 +369,10 @@ def test_the_arabic_verify_page_names_the_institutions_in_arabic(app, client, co
     client.set_cookie("lang", "ar")
     page = client.get(f"/verify/{code}", headers={"Accept-Language": "ar"}).get_data(as_text=True)
     assert "المديرية العامة للجماعات الترابية" in page and "Direction générale des collectivités" not in page
+    # the example code is one unbroken left-to-right piece; the page's two forms have their own buttons
+    assert '<bdi class="nowrap" dir="ltr">TDB-7K3Q-9XWM-ABCD</bdi>' in page
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
 
 
 @needs_pdftotext

@@ -101,3 +101,10 @@ def test_a_certificate_from_the_course_page_names_its_holder_only(app, tmp_path)
     text = pdf_text(data, tmp_path)
     assert "Youssef El Amrani" in text and "Décentralisation" in text and "المعهد العالي للصحافة" in text
     assert "Salma" not in text and "سلمى" not in text and "TDB-2345" not in text
+
+
+def test_a_certificate_has_a_title_and_a_language(app):
+    data = pdf.render(snapshot("Salma Benali", "سلمى بنعلي", "Décentralisation"), "TDB-2345-6789-ABCD", url("a"))
+    assert b"/Lang (fr-MA)" in data
+    title = "Certificat de formation · Salma Benali · Décentralisation".encode("utf-16-be").hex()
+    assert f"/Title <feff{title}>".encode() in data

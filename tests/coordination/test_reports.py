@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from datetime import UTC, date, datetime, timedelta
 
@@ -216,7 +217,10 @@ def test_cohort_lifecycle_in_the_browser(app, client, as_role, course, make_user
     assert "Ses dates sont passées" in past.get_data(as_text=True).replace("&#39;", "'")
     learner = make_user("l@example.ma", full_name="Leila Tazi")
     other = make_user("o@example.ma", full_name="Omar Tazi")
-    assert "Leila Tazi" in client.get(cohort_url + "?q=tazi").get_data(as_text=True)
+    matches = client.get(cohort_url + "?q=tazi").get_data(as_text=True)
+    assert "Leila Tazi" in matches
+    # each button says whom it enrolls (a screen reader lists them all as "Inscrire" otherwise)
+    assert 'Inscrire<span class="visually-hidden"> <bdi>Leila Tazi</bdi></span>' in matches
     client.post(f"/coordination/cohorts/{cohort_id}/learners", data={"user_id": learner.id})
     client.post(f"/coordination/cohorts/{cohort_id}/learners", data={"user_id": other.id})  # capacity 1
     with app.app_context():
@@ -298,3 +302,5 @@ def test_the_arabic_report_heading_isolates_its_parts_and_has_no_empty_one(app, 
     assert heading.count("<bdi>") == 2 and "<bdi></bdi>" not in heading and "— —" not in heading
     assert "<bdi>Session de Rabat</bdi>" in heading
     assert 'direction="rtl"' in page  # the region chart, mirrored
+    figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", page))
+    assert {"المسجَّلون", "بدأوا الدورة", "أتمّوا الدورة"} <= set(figures)  # counts of learners, said as such

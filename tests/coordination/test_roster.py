@@ -80,7 +80,7 @@ def test_session_page_shows_states_counts_and_filters(app, client, as_role, five
     as_role("coordinator")
     page = client.get(f"/coordination/cohorts/{five}").get_data(as_text=True)
     figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", page))
-    assert figures["Inscrits"] == "5" and figures["Activés"] == "4" and figures["Terminé"] == "1"
+    assert figures["Inscrits"] == "5" and figures["Activés"] == "4" and figures["Ont terminé"] == "1"
     assert figures["Capacité"] == "50"
     for text in ("Invité — compte non activé", "Activé — pas encore commencé", "En cours (1/2)", "En cours (0/2)"):
         assert text in page, text

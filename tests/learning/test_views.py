@@ -73,6 +73,7 @@ def test_full_journey(app, client, course):
     result = client.get(failed.headers["Location"]).get_data(as_text=True)
     assert "50" in result and "Pas encore réussi" in result
     assert "Le découpage de 2015" in result  # the trainer's explanation
+    assert result.index("Le découpage de 2015") < result.index("Réessayer")  # read first, then try again
     passed = client.post("/courses/gouvernance/quiz/quiz", data={first: "0", second: ["0", "2"]})
     assert "100" in client.get(passed.headers["Location"]).get_data(as_text=True)
 
@@ -299,7 +300,9 @@ def test_finishing_a_course_is_a_moment_with_its_certificate(app, client, make_u
     assert client.get("/courses/gouvernance/completed").headers["Location"] == "/courses/gouvernance/"  # not yet
     result = client.get(pass_the_course(client).headers["Location"]).get_data(as_text=True)
     assert "Félicitations : vous avez terminé ce cours." in result
-    assert 'href="/courses/gouvernance/completed"' in result
+    assert result.count('href="/courses/gouvernance/completed"') == 1
+    # the way on is right under the verdict, not below every corrected answer (a long page on a phone)
+    assert result.index('href="/courses/gouvernance/completed"') < result.index('class="feedback"')
     with app.app_context():
         code = db.session.scalar(select(Certificate.code))
     page = client.get("/courses/gouvernance/completed").get_data(as_text=True)
