@@ -81,7 +81,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "job_title": ("function", "fonction", "poste", "job title", "الوظيفة"),
     "language": ("language", "langue", "lang", "preferred language", "langue preferee", "اللغة", "لغة"),
 }
-REQUIRED = ("email", "full_name")
+REQUIRED = ("email", "full_name")  # a name in Latin or in Arabic script: either column will do (NAMES)
+NAMES = ("full_name", "full_name_ar")
 
 # Values people write for organisation types and regions, mapped to our codes.
 ORGANISATION_ALIASES = {
@@ -296,7 +297,9 @@ def read(text: str, words: Vocabulary | None = None) -> Plan:
         preview.duplicate_columns = [name for name, column in zip(header, columns, strict=True) if column in twice]
         preview.file_problems.append("duplicate_columns")
         return preview
-    preview.missing_columns = [c for c in REQUIRED if c not in columns]
+    preview.missing_columns = [
+        c for c in REQUIRED if c not in columns and not (c in NAMES and any(name in columns for name in NAMES))
+    ]
     if preview.missing_columns:
         preview.file_problems.append("missing_columns")
         return preview
@@ -365,7 +368,7 @@ def _check_values(row: Row, words: Vocabulary) -> None:
         values["email"] = emails.canonical_email(values.get("email", ""))
     except emails.InvalidEmail:
         row.problems.append("invalid_email")
-    if not values.get("full_name"):
+    if not any(values.get(name) for name in NAMES):  # as at sign-up, one name is enough, in either script
         row.problems.append("missing_name")
     for column in values:
         if len(values[column]) > MAX_CELL:
@@ -541,7 +544,7 @@ def _account_values(row: Row, now) -> dict:
     values = row.values
     return {
         "email": row.email, "email_key": row.key, "email_skeleton": emails.email_skeleton(row.email),
-        "full_name": values["full_name"], "full_name_ar": values.get("full_name_ar") or None,
+        "full_name": values.get("full_name", ""), "full_name_ar": values.get("full_name_ar") or None,
         "organisation": values.get("organisation", ""), "organisation_type": values.get("organisation_type") or None,
         "region": values.get("region") or None, "job_title": values.get("job_title", ""),
         "preferred_language": values.get("language") or None,  # the file's column, for new accounts only

@@ -86,6 +86,24 @@ def test_an_invalid_row_blocks_everything(app, client, as_role, cohort_id):
     assert counts(app) == before
 
 
+def test_a_name_in_arabic_script_alone_is_enough(app, client, as_role, cohort_id):
+    """As at sign-up: one name, in either script; with neither, the row says so and nothing is saved."""
+    as_role("coordinator")
+    arabic_only = "email;nom complet;nom arabe\nhind@commune-oujda.ma;;هند الإدريسي\n"
+    page = upload(client, cohort_id, arabic_only).get_data(as_text=True)
+    assert "Confirmer l'import" in page.replace("&#39;", "'")
+    client.post(confirm_url(page))
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "hind@commune-oujda.ma"))
+        assert (user.full_name, user.full_name_ar) == ("", "هند الإدريسي")
+    only_arabic_column = upload(client, cohort_id, "courriel;الاسم بالعربية\nrim@commune-oujda.ma;ريم\n")
+    assert "Colonnes obligatoires manquantes" not in only_arabic_column.get_data(as_text=True)
+    before = counts(app)
+    nameless = upload(client, cohort_id, "email;nom complet;nom arabe\nanon@commune-oujda.ma;;\n")
+    assert "nom manquant (en caractères latins ou arabes)" in nameless.get_data(as_text=True)
+    assert counts(app) == before
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
