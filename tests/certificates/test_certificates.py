@@ -364,6 +364,12 @@ def test_reissue_cleans_the_names_typed(app, client, completed, make_user):
         assert current.snapshot["holder"] == {"name": "Salma Ben Ali", "name_ar": "سلمى"}
 
 
+def test_the_french_verify_page_keeps_the_semicolon_with_the_institution_before_it(app, client, completed):
+    _user, code = completed
+    page = client.get(f"/verify/{code}").get_data(as_text=True)
+    assert "collectivités territoriales</bdi>\u202f; <bdi" in page  # a line never starts with "; "
+
+
 def test_the_arabic_verify_page_names_the_institutions_in_arabic(app, client, completed):
     _user, code = completed
     client.set_cookie("lang", "ar")
