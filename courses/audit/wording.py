@@ -307,7 +307,7 @@ def actor_name(event: AuditEvent) -> str:
         return gettext("An unknown account")
     if str(get_locale()) == "ar" and user.full_name_ar:
         return user.full_name_ar
-    return user.full_name or user.email
+    return user.name_in(None) or user.email
 
 
 def when(event: AuditEvent) -> str:

@@ -59,14 +59,14 @@ def resend_invitation(cohort_id: int):
             abort(404)
         flash(elided({"activated": _("%(name)s has already activated their account."),
                       "inactive": _("The account of %(name)s is deactivated.")}[error.code]
-                     % {"name": isolate(user.full_name)}), "error")  # fmt: skip
+                     % {"name": isolate(user.name_in(None))}), "error")  # fmt: skip
         return _back(cohort)
     if not sent:
         db.session.rollback()
         flash(_("This invitation was already sent again."), "info")
         return _back(cohort)
     db.session.commit()
-    flash(_("Invitation sent again to %(name)s, with a new link.", name=isolate(user.full_name)), "success")
+    flash(_("Invitation sent again to %(name)s, with a new link.", name=isolate(user.name_in(None))), "success")
     return _back(cohort)
 
 

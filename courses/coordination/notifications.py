@@ -38,9 +38,11 @@ def session_language(user: User, cohort: Cohort) -> str:
 
 
 def _context(user: User, cohort: Cohort, coordinator: User | None, language: str) -> dict:
-    names = [t.full_name for t in cohort.trainers] or [t["name"] for t in cohort.course.trainers if t.get("name")]
+    names = [t.name_in(language) for t in cohort.trainers] or [
+        t["name"] for t in cohort.course.trainers if t.get("name")
+    ]
     return {
-        "name": user.full_name_ar if language == "ar" and user.full_name_ar else user.full_name,
+        "name": user.name_in(language),
         "cohort": cohort,
         "course": cohort.course,
         "trainers": format_list([isolate(n) for n in names], locale=language) if names else "",

@@ -95,7 +95,7 @@ def _cohort_form(cohort: Cohort | None = None) -> CohortForm:
     ).all()
     form.course.choices = [(c.slug, c.title) for c in courses]
     trainers = db.session.scalars(select(User).where(User.role == "trainer").order_by(User.full_name)).all()
-    form.trainers.choices = [(t.id, f"{t.full_name} <{t.email}>") for t in trainers]
+    form.trainers.choices = [(t.id, f"{t.name_in(None)} <{t.email}>") for t in trainers]
     if cohort is not None and request.method == "GET":
         form.course.data = cohort.course.slug
         form.trainers.data = [t.id for t in cohort.trainers]
@@ -222,7 +222,7 @@ def add_learner(cohort_id: int):
         if outcome in ("enrolled", "attached"):
             notifications.welcome(user, cohort, current_user)  # in the enrollment's transaction
         db.session.commit()
-        flash(elided(messages[outcome] % {"name": isolate(user.full_name)}), "success")
+        flash(elided(messages[outcome] % {"name": isolate(user.name_in(None))}), "success")
     return redirect(url_for("coordination.cohort", cohort_id=cohort.id))
 
 

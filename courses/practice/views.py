@@ -196,10 +196,10 @@ def archive(slug: str):
     separator = colon(str(get_locale()))
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive_file:
         for submission, learner, module in services.handed_in(course, cohort):
-            folder = f"{_file_part(learner.full_name)}-{learner.id}"
+            folder = f"{_file_part(learner.name_in(None))}-{learner.id}"
             name = f"{folder}/{module.position:02d}-{module.slug}.txt"
             state = STATE_NAMES[submission.status]
-            header = f"{learner.full_name} <{learner.email}>\n{module.title}\n{_('State')}{separator}{state}\n\n"
+            header = f"{learner.name_in(None)} <{learner.email}>\n{module.title}\n{_('State')}{separator}{state}\n\n"
             archive_file.writestr(name, (header + submission.text + "\n").encode("utf-8"))
     record(
         current_user, "export.exercises_zip", "course", course.id, course.slug, course_title=course.title,

@@ -223,6 +223,10 @@ def test_cohort_lifecycle_in_the_browser(app, client, as_role, course, make_user
     assert 'Inscrire<span class="visually-hidden"> <bdi>Leila Tazi</bdi></span>' in matches
     client.post(f"/coordination/cohorts/{cohort_id}/learners", data={"user_id": learner.id})
     client.post(f"/coordination/cohorts/{cohort_id}/learners", data={"user_id": other.id})  # capacity 1
+    again = client.post(
+        f"/coordination/cohorts/{cohort_id}/learners", data={"user_id": learner.id}, follow_redirects=True
+    )
+    assert "\u2068Leila Tazi\u2069" in again.get_data(as_text=True)  # named in the message
     with app.app_context():
         enrolled = db.session.scalars(select(Enrollment.user_id).where(Enrollment.cohort_id == cohort_id)).all()
         assert enrolled == [learner.id]

@@ -159,3 +159,12 @@ def test_index_queries_do_not_grow_with_sessions(app, client, as_role, course):
         page = client.get("/coordination/").get_data(as_text=True)
     assert page.count("1 / 30") == 10
     assert len(small) == len(large), (len(small), len(large))
+
+
+def test_a_learner_with_a_name_in_arabic_script_only_is_named_in_messages(app, client, as_role, five, make_user):
+    as_role("coordinator")
+    hind = make_user("hind@example.ma", full_name="", full_name_ar="هند الإدريسي")
+    page = client.post(f"/coordination/cohorts/{five}/learners", data={"user_id": hind.id}, follow_redirects=True)
+    assert "\u2068هند الإدريسي\u2069" in page.get_data(as_text=True)
+    matches = client.get(f"/coordination/cohorts/{five}?q=hind").get_data(as_text=True)
+    assert "<bdi>هند الإدريسي</bdi>" in matches

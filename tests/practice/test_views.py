@@ -62,6 +62,10 @@ def test_a_draft_survives_a_new_login_and_a_refused_handing_in_keeps_the_text(ap
     assert "votre texte a 2 mots ; cet exercice en demande au moins 5" in page.lower()
     assert "Trop court.</textarea>" in page  # kept as the draft
     assert submission(app).status == "draft"
+    client.post(WRITE, data={"text": "mot " * 41, "hand_in": "1"})
+    page = client.get(MODULE).get_data(as_text=True)
+    assert "votre texte a 41 mots ; cet exercice en permet au plus 40" in page.lower().replace("\xa0", " ")
+    assert submission(app).status == "draft"
 
 
 def test_handing_in_locks_the_text_and_shows_it_back(app, client, exercise_course):
