@@ -305,9 +305,7 @@ def actor_name(event: AuditEvent) -> str:
     user = event.actor
     if user is None:
         return gettext("An unknown account")
-    if str(get_locale()) == "ar" and user.full_name_ar:
-        return user.full_name_ar
-    return user.name_in(None) or user.email
+    return user.name_in(str(get_locale())) or user.email
 
 
 def when(event: AuditEvent) -> str:

@@ -133,17 +133,17 @@ def _rendered(jobs: list[tuple[dict, str, str]], pool) -> Iterator[bytes]:
 def _pool(processes: int):
     """One pool of worker processes for a whole export.
 
-    Workers are forked on Linux: they start at once with the application
-    imported and the main font prepared here first, where a spawned worker spent 2.4 s importing the
-    application and cutting the font down before its first certificate. The objects they inherit are
-    frozen out of their garbage collector's scans. They only draw PDFs: the database connections they
-    inherit are never used in them, and multiprocessing ends them with `os._exit`, which closes none.
+    Workers are forked on Linux: they start at once with the application imported and the main font
+    prepared here first, where a spawned worker spent 2.4 s importing the application and cutting
+    the font down before its first certificate. The objects they inherit are frozen out of their
+    garbage collector's scans. They only draw PDFs: the database connections they inherit are never
+    used in them, and multiprocessing ends them with `os._exit`, which closes none.
     """
     if processes <= 1:
         return contextlib.nullcontext(None)
     if not sys.platform.startswith("linux"):  # macOS lists fork, but it is unsafe there
         return multiprocessing.get_context("spawn").Pool(processes)
-    pdf.prepare_fonts()
+    pdf.main_font()  # prepared once, here, for every worker
     gc.freeze()
     try:
         return multiprocessing.get_context("fork").Pool(processes)

@@ -128,11 +128,6 @@ def main_font() -> PreparedFont:
     return PreparedFont(path, embedded, coverage, _parse(FONT_FAMILY, path))
 
 
-def prepare_fonts() -> None:
-    """Cut down and parse the main font now (once per process) rather than at the first certificate."""
-    main_font()
-
-
 def _find_system_font(name: str) -> Path | None:
     for folder in SYSTEM_FONT_DIRS:
         if folder.is_dir():

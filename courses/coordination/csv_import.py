@@ -81,8 +81,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "job_title": ("function", "fonction", "poste", "job title", "الوظيفة"),
     "language": ("language", "langue", "lang", "preferred language", "langue preferee", "اللغة", "لغة"),
 }
-REQUIRED = ("email", "full_name")  # a name in Latin or in Arabic script: either column will do (NAMES)
-NAMES = ("full_name", "full_name_ar")
+NAMES = ("full_name", "full_name_ar")  # a name in Latin or in Arabic script: either will do, as at sign-up
+REQUIRED = (("email",), NAMES)  # each group needs one of its columns; a missing group is named by its first
 
 # Values people write for organisation types and regions, mapped to our codes.
 ORGANISATION_ALIASES = {
@@ -297,9 +297,7 @@ def read(text: str, words: Vocabulary | None = None) -> Plan:
         preview.duplicate_columns = [name for name, column in zip(header, columns, strict=True) if column in twice]
         preview.file_problems.append("duplicate_columns")
         return preview
-    preview.missing_columns = [
-        c for c in REQUIRED if c not in columns and not (c in NAMES and any(name in columns for name in NAMES))
-    ]
+    preview.missing_columns = [group[0] for group in REQUIRED if not any(c in columns for c in group)]
     if preview.missing_columns:
         preview.file_problems.append("missing_columns")
         return preview
@@ -368,7 +366,7 @@ def _check_values(row: Row, words: Vocabulary) -> None:
         values["email"] = emails.canonical_email(values.get("email", ""))
     except emails.InvalidEmail:
         row.problems.append("invalid_email")
-    if not any(values.get(name) for name in NAMES):  # as at sign-up, one name is enough, in either script
+    if not any(values.get(name) for name in NAMES):
         row.problems.append("missing_name")
     for column in values:
         if len(values[column]) > MAX_CELL:

@@ -91,6 +91,7 @@ def test_a_name_in_arabic_script_alone_is_enough(app, client, as_role, cohort_id
     as_role("coordinator")
     arabic_only = "email;nom complet;nom arabe\nhind@commune-oujda.ma;;هند الإدريسي\n"
     page = upload(client, cohort_id, arabic_only).get_data(as_text=True)
+    assert "<bdi>هند الإدريسي</bdi>" in page  # the preview shows the name the row has
     assert "Confirmer l'import" in page.replace("&#39;", "'")
     client.post(confirm_url(page))
     with app.app_context():
